@@ -1,0 +1,304 @@
+//! The command line as `docs/cli.md` specifies it: clap definitions only, no behaviour.
+//!
+//! Help texts here are the English defaults; [`localized_command`] replaces them with the
+//! catalogue's text (`help-<command>` and `help-<command>-<argument>`) in the user's language.
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
+
+use mamori::i18n::{Lang, catalogue};
+
+/// Mamori: one-time codes for two-factor login, from an encrypted vault.
+#[derive(Debug, Parser)]
+#[command(name = "mamori", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The vault file (default: vault.mamori in the per-user data folder).
+    #[arg(long, global = true, env = "MAMORI_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+
+    /// Read the vault password from the first line of this file.
+    #[arg(long, global = true, env = "MAMORI_PASSWORD_FILE", value_name = "PATH")]
+    pub password_file: Option<PathBuf>,
+
+    /// Language of messages: en or ja (default: from LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, global = true, value_name = "en|ja")]
+    pub lang: Option<String>,
+
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the vault, with a password or explicitly without one.
+    Init(InitArgs),
+    /// Print current codes, for a key URI or for accounts in the vault.
+    Code(CodeArgs),
+    /// List the accounts (no secrets).
+    List,
+    /// Add an account from a key URI or a typed key.
+    Add(AddArgs),
+    /// Remove one account.
+    Remove(RemoveArgs),
+    /// Change an account's issuer, name or note.
+    Rename(RenameArgs),
+    /// Set, change or remove the vault password.
+    Passwd(PasswdArgs),
+    /// Keep an account's one-time backup (recovery) codes.
+    BackupCodes(BackupCodesArgs),
+    /// List the vault's backups or make one of them the vault again.
+    Restore(RestoreArgs),
+}
+
+/// `mamori init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Store the accounts without a password (anyone who copies the file can read them).
+    #[arg(long)]
+    pub no_password: bool,
+}
+
+/// `mamori code`.
+#[derive(Debug, Args)]
+pub struct CodeArgs {
+    /// Part of an issuer or account name (case-insensitive); all accounts when absent.
+    #[arg(conflicts_with = "uri")]
+    pub query: Option<String>,
+    /// Compute the code for this otpauth:// URI without touching any vault.
+    #[arg(long, value_name = "URI")]
+    pub uri: Option<String>,
+    /// Use this Unix time instead of the clock.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub at: Option<u64>,
+}
+
+/// Code types for `add --type`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TypeArg {
+    /// Time-based.
+    Totp,
+    /// Counter-based.
+    Hotp,
+}
+
+/// Algorithms for `add --algorithm`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AlgorithmArg {
+    /// HMAC-SHA-1.
+    #[value(name = "SHA1", alias = "sha1")]
+    Sha1,
+    /// HMAC-SHA-256.
+    #[value(name = "SHA256", alias = "sha256")]
+    Sha256,
+    /// HMAC-SHA-512.
+    #[value(name = "SHA512", alias = "sha512")]
+    Sha512,
+}
+
+/// `mamori add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The otpauth:// URI the service showed (as text or from its QR code).
+    #[arg(long, value_name = "URI", conflicts_with_all = ["secret", "name", "issuer", "algorithm", "digits", "period", "kind", "counter"])]
+    pub uri: Option<String>,
+    /// The key in Base32; case, spaces, hyphens and padding are ignored.
+    #[arg(
+        long,
+        value_name = "KEY",
+        required_unless_present = "uri",
+        requires = "name"
+    )]
+    pub secret: Option<String>,
+    /// Account name at the service.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Service name.
+    #[arg(long, value_name = "ISSUER")]
+    pub issuer: Option<String>,
+    /// HMAC algorithm.
+    #[arg(long, value_enum, value_name = "SHA1|SHA256|SHA512")]
+    pub algorithm: Option<AlgorithmArg>,
+    /// Code length.
+    #[arg(long, value_parser = clap::value_parser!(u8).range(6..=10), value_name = "6..10")]
+    pub digits: Option<u8>,
+    /// Seconds per code (TOTP).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..), value_name = "SECONDS")]
+    pub period: Option<u32>,
+    /// totp (time-based, the default) or hotp (counter-based).
+    #[arg(long = "type", value_enum, value_name = "totp|hotp")]
+    pub kind: Option<TypeArg>,
+    /// HOTP: the counter of the next code.
+    #[arg(long, value_name = "N")]
+    pub counter: Option<u64>,
+    /// Add even if the same key is already in the vault.
+    #[arg(long)]
+    pub allow_duplicate: bool,
+    /// Use this Unix time for the code shown after adding.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    pub at: Option<u64>,
+}
+
+/// `mamori remove`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Part of the issuer or account name, or the account id.
+    pub query: String,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// `mamori rename`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["name", "issuer", "note"])))]
+pub struct RenameArgs {
+    /// Part of the issuer or account name, or the account id.
+    pub query: String,
+    /// New account name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// New issuer.
+    #[arg(long, value_name = "ISSUER")]
+    pub issuer: Option<String>,
+    /// New note.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+/// `mamori passwd`.
+#[derive(Debug, Args)]
+pub struct PasswdArgs {
+    /// Read the new password from the first line of this file.
+    #[arg(long, value_name = "PATH", conflicts_with = "remove")]
+    pub new_password_file: Option<PathBuf>,
+    /// Remove the password (the vault is then stored unencrypted).
+    #[arg(long)]
+    pub remove: bool,
+    /// Do not ask for confirmation when removing the password.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Delete the backups made before this change (they open with the old password).
+    #[arg(long)]
+    pub purge_backups: bool,
+}
+
+/// `mamori backup-codes`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("action").args(["add_file", "use_code", "list"])))]
+pub struct BackupCodesArgs {
+    /// Part of the issuer or account name, or the account id.
+    pub query: String,
+    /// Add the codes in this file, one a line (- reads standard input).
+    #[arg(long, value_name = "PATH")]
+    pub add_file: Option<PathBuf>,
+    /// Mark this code used.
+    #[arg(long = "use", value_name = "CODE")]
+    pub use_code: Option<String>,
+    /// List every code with its used/unused state (default: only unused codes).
+    #[arg(long)]
+    pub list: bool,
+}
+
+/// `mamori restore`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["list", "from"])))]
+pub struct RestoreArgs {
+    /// List the backups, newest first.
+    #[arg(long)]
+    pub list: bool,
+    /// Make this backup the vault (the current file is kept as …-replaced.mamori).
+    #[arg(long, value_name = "FILE")]
+    pub from: Option<PathBuf>,
+}
+
+/// The clap command with every help text from the catalogue of `lang`.
+pub fn localized_command(lang: Lang) -> clap::Command {
+    let texts = catalogue(lang);
+    let text = |key: String| texts.get(&key).cloned();
+    let mut command = Cli::command();
+    if let Some(about) = text("help-mamori".into()) {
+        command = command.about(about);
+    }
+    command = command.mut_args(|arg| match text(format!("help-mamori-{}", arg.get_id())) {
+        Some(help) => arg.help(help),
+        None => arg,
+    });
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        command = command.mut_subcommand(&name, |sub| {
+            let mut sub = match text(format!("help-{name}")) {
+                Some(about) => sub.about(about),
+                None => sub,
+            };
+            sub = sub.mut_args(|arg| match text(format!("help-{name}-{}", arg.get_id())) {
+                Some(help) => arg.help(help),
+                None => arg,
+            });
+            sub
+        });
+    }
+    command
+}
+
+/// Every (command, argument id) pair that has help text, for the catalogue test.
+pub fn help_keys() -> Vec<String> {
+    let command = Cli::command();
+    let mut keys = vec!["help-mamori".to_string()];
+    keys.extend(
+        command
+            .get_arguments()
+            .filter(|a| a.get_id() != "help" && a.get_id() != "version")
+            .map(|a| format!("help-mamori-{}", a.get_id())),
+    );
+    for sub in command.get_subcommands() {
+        keys.push(format!("help-{}", sub.get_name()));
+        keys.extend(
+            sub.get_arguments()
+                .filter(|a| a.get_id() != "help" && !a.is_global_set())
+                .map(|a| format!("help-{}-{}", sub.get_name(), a.get_id())),
+        );
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_option_has_help_in_both_languages() {
+        for lang in [Lang::En, Lang::Ja] {
+            let texts = catalogue(lang);
+            let missing: Vec<String> = help_keys()
+                .into_iter()
+                .filter(|key| !texts.contains_key(key))
+                .collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn japanese_help_is_used() {
+        let help = localized_command(Lang::Ja).render_long_help().to_string();
+        assert!(help.contains("保管庫"), "{help}");
+        let mut command = localized_command(Lang::Ja);
+        let add = command.find_subcommand_mut("add").unwrap();
+        let help = add.render_long_help().to_string();
+        assert!(help.contains("サービス名"), "{help}");
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,167 @@
+//! `mamori backup-codes QUERY [--add-file PATH | --use CODE | --list]`: the one-time recovery
+//! codes a service gave for an account.
+
+use std::io::Read as _;
+
+use serde::Serialize;
+
+use mamori::account::BackupCode;
+use mamori::vault::SaveKind;
+
+use crate::cli::args::BackupCodesArgs;
+use crate::cli::failure::{EXIT_ERROR, EXIT_NOT_FOUND};
+use crate::cli::{Cli, Failure, output, session};
+
+#[derive(Serialize)]
+struct Row<'a> {
+    code: &'a str,
+    used: bool,
+    used_at: Option<String>,
+}
+
+fn read_codes(path: &std::path::Path) -> Result<Vec<String>, Failure> {
+    let mut text = String::new();
+    let result = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    result.map_err(|e| {
+        Failure::new(
+            EXIT_ERROR,
+            "cli-read-failed",
+            &[("path", &path.display()), ("reason", &e)],
+        )
+    })?;
+    Ok(text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+/// Adds, uses or lists backup codes.
+pub fn run(cli: &Cli, args: &BackupCodesArgs) -> Result<(), Failure> {
+    let mut vault = session::open(cli)?;
+    let account = session::find_one(vault.accounts(), &args.query)?.clone();
+    let label = account.label();
+    let now = mamori::time::unix_now();
+
+    if let Some(path) = &args.add_file {
+        let new_codes = read_codes(path)?;
+        if new_codes.is_empty() {
+            return Err(Failure::new(
+                EXIT_ERROR,
+                "cli-codes-none-in-file",
+                &[("path", &path.display())],
+            ));
+        }
+        let (added, unused) = vault.update(SaveKind::Structural, |accounts| {
+            let account = session::account_mut(accounts, &account.id)?;
+            let mut added = 0;
+            for code in &new_codes {
+                let key = BackupCode::normalized(code);
+                if !account
+                    .backup_codes
+                    .iter()
+                    .any(|c| BackupCode::normalized(&c.code) == key)
+                {
+                    account.backup_codes.push(BackupCode {
+                        code: code.clone(),
+                        used_at: None,
+                    });
+                    added += 1;
+                }
+            }
+            account.updated = now;
+            Ok::<_, Failure>((added, account.unused_backup_codes().count()))
+        })?;
+        output::say(
+            "cli-codes-added",
+            &[("count", &added), ("label", &label), ("unused", &unused)],
+        );
+        return Ok(());
+    }
+
+    if let Some(code) = &args.use_code {
+        let key = BackupCode::normalized(code);
+        let unused = vault.update(SaveKind::Structural, |accounts| {
+            let account = session::account_mut(accounts, &account.id)?;
+            let Some(entry) = account
+                .backup_codes
+                .iter_mut()
+                .find(|c| BackupCode::normalized(&c.code) == key)
+            else {
+                return Err(Failure::new(
+                    EXIT_NOT_FOUND,
+                    "cli-code-unknown",
+                    &[("label", &label)],
+                ));
+            };
+            if let Some(when) = entry.used_at {
+                return Err(Failure::new(
+                    EXIT_ERROR,
+                    "cli-code-already-used",
+                    &[("when", &mamori::time::rfc3339(when))],
+                ));
+            }
+            entry.used_at = Some(now);
+            account.updated = now;
+            Ok(account.unused_backup_codes().count())
+        })?;
+        output::say("cli-code-used", &[("unused", &unused)]);
+        if unused == 0 {
+            output::say("cli-codes-exhausted", &[("label", &label)]);
+        }
+        return Ok(());
+    }
+
+    let shown: Vec<&BackupCode> = account
+        .backup_codes
+        .iter()
+        .filter(|c| args.list || c.used_at.is_none())
+        .collect();
+    if cli.json {
+        let rows: Vec<Row> = shown
+            .iter()
+            .map(|c| Row {
+                code: &c.code,
+                used: c.used_at.is_some(),
+                used_at: c.used_at.map(mamori::time::rfc3339),
+            })
+            .collect();
+        output::json(&rows);
+        return Ok(());
+    }
+    if account.backup_codes.is_empty() {
+        return Err(Failure::new(
+            EXIT_NOT_FOUND,
+            "cli-codes-empty",
+            &[("label", &label)],
+        ));
+    }
+    for code in shown {
+        match code.used_at {
+            None => output::line(&code.code),
+            Some(when) => output::line(&format!(
+                "{}  {}",
+                code.code,
+                mamori::i18n::tr(
+                    crate::cli::lang(),
+                    "cli-code-used-on",
+                    &[("when", &mamori::time::rfc3339(when))]
+                )
+            )),
+        }
+    }
+    output::say(
+        "cli-codes-summary",
+        &[
+            ("unused", &account.unused_backup_codes().count()),
+            ("total", &account.backup_codes.len()),
+        ],
+    );
+    Ok(())
+}

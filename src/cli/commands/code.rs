@@ -1,0 +1,105 @@
+//! `mamori code`: current codes for a key URI or for accounts in the vault.
+
+use serde::Serialize;
+
+use mamori::account::{Account, AccountId, OtpKind};
+use mamori::otp::{self, Code};
+use mamori::uri::KeyUri;
+use mamori::vault::SaveKind;
+
+use crate::cli::args::CodeArgs;
+use crate::cli::failure::EXIT_NOT_FOUND;
+use crate::cli::{Cli, Failure, output, session};
+
+#[derive(Serialize)]
+struct Row {
+    issuer: String,
+    name: String,
+    code: String,
+    remaining: Option<u32>,
+    period: Option<u32>,
+}
+
+fn print(cli: &Cli, rows: &[Row]) {
+    if cli.json {
+        output::json(&rows);
+    } else if let [only] = rows {
+        output::line(&only.code);
+    } else {
+        for row in rows {
+            let left = row.remaining.map_or("-".to_string(), |r| r.to_string());
+            output::line(&format!(
+                "{} {} {left}",
+                mamori::account::label(&row.issuer, &row.name),
+                row.code
+            ));
+        }
+    }
+}
+
+fn row(issuer: &str, name: &str, code: Code) -> Row {
+    Row {
+        issuer: issuer.to_string(),
+        name: name.to_string(),
+        code: code.code,
+        remaining: code.remaining,
+        period: code.period,
+    }
+}
+
+/// Prints the code(s). HOTP accounts in the vault advance their counter, saved atomically
+/// before the code is shown.
+pub fn run(cli: &Cli, args: &CodeArgs) -> Result<(), Failure> {
+    let at = args.at.unwrap_or_else(mamori::time::unix_now);
+    if let Some(uri) = &args.uri {
+        let key: KeyUri = uri.parse()?;
+        for warning in &key.warnings {
+            output::warn(warning);
+        }
+        print(
+            cli,
+            &[row(&key.issuer, &key.name, otp::generate(&key.otp, at))],
+        );
+        return Ok(());
+    }
+    let mut vault = session::open(cli)?;
+    let query = args.query.as_deref().unwrap_or("");
+    let chosen: Vec<AccountId> = vault
+        .accounts()
+        .iter()
+        .filter(|a| a.matches(query))
+        .map(|a| a.id.clone())
+        .collect();
+    if chosen.is_empty() {
+        return Err(if vault.accounts().is_empty() {
+            Failure::new(EXIT_NOT_FOUND, "cli-vault-empty", &[])
+        } else {
+            Failure::new(EXIT_NOT_FOUND, "cli-no-match", &[("query", &query)])
+        });
+    }
+    let has_hotp = vault
+        .accounts()
+        .iter()
+        .any(|a| chosen.contains(&a.id) && matches!(a.otp.kind, OtpKind::Hotp { .. }));
+    let compute = |accounts: &mut Vec<Account>| -> Vec<Row> {
+        let mut rows = Vec::new();
+        for account in accounts.iter_mut().filter(|a| chosen.contains(&a.id)) {
+            let code = otp::generate(&account.otp, at);
+            if let OtpKind::Hotp { counter } = &mut account.otp.kind {
+                *counter = counter.saturating_add(1);
+                account.updated = at;
+            }
+            rows.push(row(&account.issuer, &account.name, code));
+        }
+        rows
+    };
+    let rows = if has_hotp {
+        vault.update(SaveKind::Routine, |accounts| {
+            Ok::<_, Failure>(compute(accounts))
+        })?
+    } else {
+        compute(&mut vault.accounts().to_vec())
+    };
+    print(cli, &rows);
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! `mamori list [--json]`: the accounts, without secrets.
+
+use serde::Serialize;
+
+use mamori::account::{Account, OtpKind};
+
+use crate::cli::{Cli, Failure, output, session};
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    issuer: &'a str,
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    algorithm: &'static str,
+    digits: u8,
+    period: Option<u32>,
+    counter: Option<u64>,
+    backup_codes_unused: usize,
+}
+
+fn row(account: &Account) -> Row<'_> {
+    let (period, counter) = match account.otp.kind {
+        OtpKind::Totp { period } => (Some(period), None),
+        OtpKind::Hotp { counter } => (None, Some(counter)),
+    };
+    Row {
+        id: &account.id.0,
+        issuer: &account.issuer,
+        name: &account.name,
+        kind: account.otp.kind.name(),
+        algorithm: account.otp.algorithm.as_str(),
+        digits: account.otp.digits,
+        period,
+        counter,
+        backup_codes_unused: account.unused_backup_codes().count(),
+    }
+}
+
+/// Prints one line per account (or a JSON array).
+pub fn run(cli: &Cli) -> Result<(), Failure> {
+    let vault = session::open(cli)?;
+    let rows: Vec<Row> = vault.accounts().iter().map(row).collect();
+    if cli.json {
+        output::json(&rows);
+        return Ok(());
+    }
+    if rows.is_empty() {
+        output::say("cli-list-empty", &[]);
+        return Ok(());
+    }
+    let width = rows
+        .iter()
+        .map(|r| mamori::account::label(r.issuer, r.name).chars().count())
+        .max()
+        .unwrap_or(0);
+    for r in &rows {
+        let label = mamori::account::label(r.issuer, r.name);
+        let pad = width - label.chars().count();
+        let timing = match (r.period, r.counter) {
+            (Some(p), _) => format!("{p}s"),
+            (_, Some(c)) => format!("#{c}"),
+            _ => String::new(),
+        };
+        let backup = if r.backup_codes_unused > 0 {
+            format!("  backup:{}", r.backup_codes_unused)
+        } else {
+            String::new()
+        };
+        output::line(&format!(
+            "{label}{:pad$}  {} {} {} {:>5}  {}{backup}",
+            "", r.kind, r.algorithm, r.digits, timing, r.id
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! A failed command: one localized message and the exit code `docs/cli.md` assigns.
+
+use std::process::ExitCode;
+
+use mamori::i18n::{Localize, tr};
+use mamori::secret::SecretError;
+use mamori::uri::UriError;
+use mamori::vault::VaultError;
+
+use super::lang;
+
+/// Exit code 1: an error (I/O, damaged file, refused change).
+pub const EXIT_ERROR: u8 = 1;
+/// Exit code 2: the command line was wrong.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code 3: wrong or missing password.
+pub const EXIT_PASSWORD: u8 = 3;
+/// Exit code 4: nothing found.
+pub const EXIT_NOT_FOUND: u8 = 4;
+
+/// Why a command failed, already in the user's language.
+#[derive(Debug)]
+pub struct Failure {
+    /// Process exit code.
+    pub exit: u8,
+    /// What to print on stderr.
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure with a catalogue message.
+    pub fn new(exit: u8, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> Failure {
+        Failure {
+            exit,
+            message: tr(lang(), key, args),
+        }
+    }
+
+    /// Exit 2 with a ready message.
+    pub fn usage(message: String) -> Failure {
+        Failure {
+            exit: EXIT_USAGE,
+            message,
+        }
+    }
+
+    /// Prints the message and returns the exit code.
+    pub fn report(self) -> ExitCode {
+        eprintln!("mamori: {}", self.message);
+        ExitCode::from(self.exit)
+    }
+}
+
+impl From<VaultError> for Failure {
+    fn from(error: VaultError) -> Failure {
+        let exit = if error.is_password_problem() {
+            EXIT_PASSWORD
+        } else {
+            EXIT_ERROR
+        };
+        Failure {
+            exit,
+            message: error.localize(lang()),
+        }
+    }
+}
+
+impl From<UriError> for Failure {
+    fn from(error: UriError) -> Failure {
+        Failure {
+            exit: EXIT_ERROR,
+            message: error.localize(lang()),
+        }
+    }
+}
+
+impl From<SecretError> for Failure {
+    fn from(error: SecretError) -> Failure {
+        Failure {
+            exit: EXIT_ERROR,
+            message: error.localize(lang()),
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The `mamori` command line: a thin shell over the library. Each subcommand lives in
+//! `commands/`; this module parses arguments, picks the language, and turns every error into
+//! one localized line on stderr and the exit code `docs/cli.md` assigns:
+//! `0` ok, `1` error, `2` usage, `3` wrong or missing password, `4` nothing found.
+
+mod args;
+mod commands;
+mod failure;
+mod output;
+mod password;
+mod session;
+
+use std::process::ExitCode;
+use std::sync::OnceLock;
+
+use clap::FromArgMatches as _;
+
+use mamori::i18n::Lang;
+
+pub use args::{Cli, Command};
+pub use failure::Failure;
+
+static LANG: OnceLock<Lang> = OnceLock::new();
+
+/// The language chosen for this run.
+pub fn lang() -> Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
+/// `--lang X` / `--lang=X` from the raw arguments (needed before clap runs, for its help).
+fn lang_from_args(args: &[std::ffi::OsString]) -> Option<Lang> {
+    let mut iter = args.iter().filter_map(|a| a.to_str());
+    while let Some(arg) = iter.next() {
+        if arg == "--lang" {
+            return iter.next().and_then(Lang::from_code);
+        }
+        if let Some(value) = arg.strip_prefix("--lang=") {
+            return Lang::from_code(value);
+        }
+    }
+    None
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = lang_from_args(&args).unwrap_or_else(Lang::from_env);
+    let _ = LANG.set(lang);
+    let mut command = args::localized_command(lang);
+    let matches = match command.try_get_matches_from_mut(&args) {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Help and version are not errors; clap prints them and picks the code.
+            let _ = error.print();
+            return ExitCode::from(error.exit_code() as u8);
+        }
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(code) = &cli.lang
+        && Lang::from_code(code).is_none()
+    {
+        return Failure::usage(mamori::i18n::tr(lang, "cli-bad-lang", &[("value", code)])).report();
+    }
+    match commands::dispatch(&cli, &mut command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => failure.report(),
+    }
+}

@@ -1,0 +1,194 @@
+//! English and Japanese text for every message Mamori shows.
+//!
+//! One catalogue per language (`assets/i18n/en.json`, `assets/i18n/ja.json`), a flat map from
+//! message key to template. Templates name their arguments in braces (`{path}`); a test checks
+//! that both catalogues have the same keys and the same arguments for each key. Errors in this
+//! crate implement [`Localize`], so the shells can print them in the user's language.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// A language Mamori speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English (the default).
+    #[default]
+    En,
+    /// Japanese.
+    Ja,
+}
+
+impl Lang {
+    /// Picks the language from a POSIX locale name such as `ja_JP.UTF-8` or `en_US`.
+    pub fn from_locale(locale: &str) -> Option<Lang> {
+        let locale = locale.trim();
+        if locale.is_empty() {
+            return None;
+        }
+        let lower = locale.to_ascii_lowercase();
+        if lower.starts_with("ja") {
+            Some(Lang::Ja)
+        } else {
+            Some(Lang::En)
+        }
+    }
+
+    /// The language of the environment: the first non-empty of `LC_ALL`, `LC_MESSAGES` and
+    /// `LANG`, as POSIX orders them; English when none is set.
+    pub fn from_env() -> Lang {
+        ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|name| std::env::var(name).ok())
+            .find_map(|value| Lang::from_locale(&value))
+            .unwrap_or_default()
+    }
+
+    /// Parses `en` or `ja` (as given to `--lang`).
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.to_ascii_lowercase().as_str() {
+            "en" | "english" => Some(Lang::En),
+            "ja" | "jp" | "japanese" | "日本語" => Some(Lang::Ja),
+            _ => None,
+        }
+    }
+}
+
+/// Something that can be shown to a person in either language.
+pub trait Localize {
+    /// The text in `lang`.
+    fn localize(&self, lang: Lang) -> String;
+}
+
+fn parse_catalogue(text: &'static str) -> HashMap<String, String> {
+    // The catalogues are compiled in and checked by tests; an unreadable one is a build defect,
+    // shown as empty rather than a panic so a message still appears (as its key).
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The catalogue of one language.
+pub fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
+    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
+    static JA: OnceLock<HashMap<String, String>> = OnceLock::new();
+    match lang {
+        Lang::En => EN.get_or_init(|| parse_catalogue(include_str!("../assets/i18n/en.json"))),
+        Lang::Ja => JA.get_or_init(|| parse_catalogue(include_str!("../assets/i18n/ja.json"))),
+    }
+}
+
+/// The message `key` in `lang` with each `{name}` replaced by its value from `args`.
+///
+/// A key missing from the catalogue comes back as the key itself, so a gap is visible but never
+/// fatal; `tests` in this module make sure no key is missing.
+pub fn tr(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let template = catalogue(lang)
+        .get(key)
+        .or_else(|| catalogue(Lang::En).get(key))
+        .map(String::as_str)
+        .unwrap_or(key);
+    fill(template, args)
+}
+
+/// Replaces each `{name}` in `template` with the matching argument.
+pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = &after[..end];
+        match args.iter().find(|(arg, _)| *arg == name) {
+            Some((_, value)) => out.push_str(&value.to_string()),
+            None => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{name}` placeholders of a template, sorted.
+pub fn placeholders(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        names.push(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_catalogues_have_the_same_keys_and_arguments() {
+        let en = catalogue(Lang::En);
+        let ja = catalogue(Lang::Ja);
+        assert!(
+            en.len() > 50,
+            "English catalogue did not load: {} keys",
+            en.len()
+        );
+        let mut missing = Vec::new();
+        for (key, template) in en {
+            match ja.get(key) {
+                None => missing.push(format!("ja lacks {key}")),
+                Some(ja_template) => assert_eq!(
+                    placeholders(template),
+                    placeholders(ja_template),
+                    "arguments differ for {key}"
+                ),
+            }
+        }
+        for key in ja.keys() {
+            if !en.contains_key(key) {
+                missing.push(format!("en lacks {key}"));
+            }
+        }
+        assert!(missing.is_empty(), "{missing:?}");
+    }
+
+    #[test]
+    fn japanese_text_is_japanese() {
+        // A copied-but-untranslated entry would pass the key test; catch it here.
+        for (key, template) in catalogue(Lang::Ja) {
+            let english = &catalogue(Lang::En)[key];
+            if template == english {
+                assert!(
+                    !template.chars().any(|c| c.is_ascii_alphabetic())
+                        || template.split_whitespace().count() <= 1,
+                    "{key} is not translated: {template}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fill_replaces_named_arguments() {
+        let text = fill("{a} and {b}, {missing}", &[("a", &1), ("b", &"two")]);
+        assert_eq!(text, "1 and two, {missing}");
+    }
+
+    #[test]
+    fn locale_names_pick_the_language() {
+        assert_eq!(Lang::from_locale("ja_JP.UTF-8"), Some(Lang::Ja));
+        assert_eq!(Lang::from_locale("en_US.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::from_locale("C"), Some(Lang::En));
+        assert_eq!(Lang::from_locale(""), None);
+        assert_eq!(Lang::from_code("JA"), Some(Lang::Ja));
+        assert_eq!(Lang::from_code("fr"), None);
+    }
+}

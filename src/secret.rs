@@ -1,0 +1,273 @@
+//! Key bytes: read leniently from Base32, zeroized on drop, never printed.
+//!
+//! Services hand out keys in many shapes: lower or mixed case (`ABCDEFGHijkl2345`), groups of
+//! four separated by spaces or hyphens, with or without `=` padding. [`Secret::from_base32`]
+//! normalises as `docs/formats.md` §1 says, rejects any character outside the RFC 4648
+//! alphabet (dropping it would silently change the key), and tolerates a length with leftover
+//! bits by discarding them, with a warning.
+
+use std::fmt;
+
+use zeroize::{Zeroize as _, Zeroizing};
+
+use crate::i18n::{Lang, Localize, tr};
+
+/// Keys shorter than this many bits get a warning (RFC 4226 §4 asks for at least 128).
+pub const RECOMMENDED_MIN_BITS: usize = 128;
+
+/// The raw HMAC key of an account. `Debug` prints `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<Vec<u8>>);
+
+/// Something worth telling the user about a key that was still accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretWarning {
+    /// The key has fewer than [`RECOMMENDED_MIN_BITS`] bits. Common (80-bit keys are widespread),
+    /// accepted, but worth knowing.
+    Short {
+        /// Length of the key in bits.
+        bits: usize,
+    },
+    /// The Base32 text had bits left over that do not make a whole byte; they were dropped.
+    TrailingBits,
+}
+
+/// Why a Base32 key was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecretError {
+    /// Nothing was left after removing spaces, hyphens and padding.
+    Empty,
+    /// A character outside `A-Z 2-7` (after upper-casing).
+    NotBase32 {
+        /// The text as given (trimmed).
+        text: String,
+        /// The first offending character.
+        bad: char,
+    },
+}
+
+impl Secret {
+    /// Wraps raw key bytes.
+    pub fn from_bytes(bytes: Vec<u8>) -> Secret {
+        Secret(Zeroizing::new(bytes))
+    }
+
+    /// Reads a Base32 key written in any of the shapes services use.
+    pub fn from_base32(text: &str) -> Result<(Secret, Vec<SecretWarning>), SecretError> {
+        let trimmed = text.trim();
+        let mut clean = Zeroizing::new(String::with_capacity(trimmed.len()));
+        for c in trimmed.chars() {
+            match c {
+                ' ' | '\t' | '-' | '\u{3000}' | '\r' | '\n' => {}
+                // Fullwidth letters and digits typed through a Japanese IME.
+                '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+                    let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+                    clean.push(ascii.to_ascii_uppercase());
+                }
+                _ => clean.push(c.to_ascii_uppercase()),
+            }
+        }
+        while clean.ends_with('=') {
+            clean.pop();
+        }
+        if clean.is_empty() {
+            return Err(SecretError::Empty);
+        }
+        if let Some(bad) = clean.chars().find(|c| !matches!(c, 'A'..='Z' | '2'..='7')) {
+            return Err(SecretError::NotBase32 {
+                text: trimmed.to_string(),
+                bad,
+            });
+        }
+        let mut warnings = Vec::new();
+        // 1, 3 and 6 characters past a multiple of 8 carry no whole byte in their last
+        // character: drop that character (its bits are leftover bits), as most apps do.
+        let mut usable = clean.len();
+        if matches!(usable % 8, 1 | 3 | 6) {
+            usable -= 1;
+            warnings.push(SecretWarning::TrailingBits);
+        }
+        let lenient = lenient_base32();
+        let input = &clean.as_bytes()[..usable];
+        let mut bytes = Zeroizing::new(vec![0u8; lenient.decode_len(input.len()).unwrap_or(0)]);
+        let written = match lenient.decode_mut(input, &mut bytes) {
+            Ok(n) => n,
+            Err(_) => return Err(SecretError::Empty),
+        };
+        bytes.truncate(written);
+        if bytes.is_empty() {
+            return Err(SecretError::Empty);
+        }
+        if !warnings.contains(&SecretWarning::TrailingBits)
+            && data_encoding::BASE32_NOPAD.decode(input).is_err()
+        {
+            warnings.push(SecretWarning::TrailingBits);
+        }
+        if bytes.len() * 8 < RECOMMENDED_MIN_BITS {
+            warnings.push(SecretWarning::Short {
+                bits: bytes.len() * 8,
+            });
+        }
+        Ok((
+            Secret(Zeroizing::new(std::mem::take(&mut *bytes))),
+            warnings,
+        ))
+    }
+
+    /// The key as upper-case Base32 without padding (for URIs and the vault). Zeroize the
+    /// result when done with it.
+    pub fn to_base32(&self) -> Zeroizing<String> {
+        Zeroizing::new(data_encoding::BASE32_NOPAD.encode(&self.0))
+    }
+
+    /// The raw key bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Length in bits.
+    pub fn bits(&self) -> usize {
+        self.0.len() * 8
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl Drop for SecretError {
+    fn drop(&mut self) {
+        if let SecretError::NotBase32 { text, .. } = self {
+            text.zeroize();
+        }
+    }
+}
+
+/// Base32 (RFC 4648) that ignores leftover bits instead of refusing them.
+fn lenient_base32() -> data_encoding::Encoding {
+    let mut spec = data_encoding::Specification::new();
+    spec.symbols.push_str("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+    spec.check_trailing_bits = false;
+    // The specification is a constant that is known to be valid.
+    spec.encoding()
+        .unwrap_or_else(|_| data_encoding::BASE32_NOPAD.clone())
+}
+
+/// The letter a user probably meant when typing a character Base32 does not have.
+fn likely_meant(bad: char) -> Option<char> {
+    match bad {
+        '0' => Some('O'),
+        '1' => Some('I'),
+        '8' => Some('B'),
+        '9' => Some('G'),
+        _ => None,
+    }
+}
+
+impl Localize for SecretError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            SecretError::Empty => tr(lang, "secret-empty", &[]),
+            SecretError::NotBase32 { text, bad } => {
+                let mut message = tr(lang, "secret-not-base32", &[("text", text), ("bad", bad)]);
+                if let Some(meant) = likely_meant(*bad) {
+                    message.push_str(&tr(lang, "secret-did-you-mean", &[("letter", &meant)]));
+                }
+                message
+            }
+        }
+    }
+}
+
+impl fmt::Display for SecretError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.localize(Lang::En))
+    }
+}
+
+impl std::error::Error for SecretError {}
+
+impl Localize for SecretWarning {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            SecretWarning::Short { bits } => tr(lang, "secret-short", &[("bits", bits)]),
+            SecretWarning::TrailingBits => tr(lang, "secret-trailing-bits", &[]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HELLO: &[u8] = &[0x48, 0x65, 0x6c, 0x6c, 0x6f, 0x21, 0xde, 0xad, 0xbe, 0xef];
+
+    fn bytes(text: &str) -> Vec<u8> {
+        Secret::from_base32(text).unwrap().0.as_bytes().to_vec()
+    }
+
+    #[test]
+    fn accepts_every_shape_services_use() {
+        for text in [
+            "JBSWY3DPEHPK3PXP",
+            "jbswy3dpehpk3pxp",
+            "JbSwY3DpEhPk3PxP",
+            "JBSW Y3DP EHPK 3PXP",
+            "JBSW-Y3DP-EHPK-3PXP",
+            " JBSWY3DPEHPK3PXP\n",
+            "JBSWY3DPEHPK3PXP======",
+            "ＪＢＳＷＹ３ＤＰＥＨＰＫ３ＰＸＰ",
+        ] {
+            assert_eq!(bytes(text), HELLO, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_80_bit_key_is_accepted_with_a_warning() {
+        let (secret, warnings) = Secret::from_base32("ABCDEFGHijkl2345").unwrap();
+        assert_eq!(secret.bits(), 80);
+        assert_eq!(warnings, vec![SecretWarning::Short { bits: 80 }]);
+        let (_, warnings) = Secret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn leftover_bits_are_dropped_with_a_warning() {
+        // 3 characters: one byte plus 7 bits that cannot make a byte.
+        let (secret, warnings) = Secret::from_base32("MZX").unwrap();
+        assert_eq!(secret.as_bytes(), b"f");
+        assert!(warnings.contains(&SecretWarning::TrailingBits));
+        // 2 characters whose last 2 bits are not zero.
+        let (secret, warnings) = Secret::from_base32("MD").unwrap();
+        assert_eq!(secret.as_bytes(), &[0x60]);
+        assert!(warnings.contains(&SecretWarning::TrailingBits));
+    }
+
+    #[test]
+    fn refuses_characters_outside_the_alphabet() {
+        let err = Secret::from_base32("ABC1").unwrap_err();
+        assert_eq!(
+            err,
+            SecretError::NotBase32 {
+                text: "ABC1".into(),
+                bad: '1'
+            }
+        );
+        let text = err.localize(Lang::En);
+        assert!(text.contains("'ABC1' is not base32"), "{text}");
+        assert!(text.contains("'1' is not a base32 letter"), "{text}");
+        assert!(text.contains("'I'"), "{text}");
+        assert!(Secret::from_base32("JBSWY3DP!").is_err());
+        assert_eq!(Secret::from_base32(" = ").unwrap_err(), SecretError::Empty);
+        assert_eq!(Secret::from_base32("A").unwrap_err(), SecretError::Empty);
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let (secret, _) = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+        assert_eq!(&*secret.to_base32(), "JBSWY3DPEHPK3PXP");
+    }
+}

@@ -1,0 +1,399 @@
+//! Files on disk (`docs/vault.md` §5-7): where the vault lives, the write lock, the one atomic
+//! and verified write used for the vault, its backups and secret-holding exports, and the
+//! backup folder.
+//!
+//! A save never touches the old file until the new one is complete, synced and verified: a
+//! crash, a `kill -9`, a full disk or a failed rename leaves either the old vault or the new one
+//! in place, never a mix and never an empty file.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use tempfile::NamedTempFile;
+
+/// File name of the vault in the default folder.
+pub const DEFAULT_FILE_NAME: &str = "vault.mamori";
+/// How many backups are kept by default.
+pub const DEFAULT_BACKUPS_KEPT: usize = 10;
+/// How long a writer waits for another one to finish.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The default vault: `vault.mamori` in the per-user data folder.
+pub fn default_vault_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "Mamori")
+        .map(|dirs| dirs.data_dir().join(DEFAULT_FILE_NAME))
+}
+
+/// The files that belong to one vault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VaultPaths {
+    /// The vault file.
+    pub vault: PathBuf,
+    /// Its folder.
+    pub dir: PathBuf,
+    /// `<vault>.lock`, never deleted.
+    pub lock: PathBuf,
+    /// `<vault>.backups/`.
+    pub backups: PathBuf,
+    /// Prefix of temporary files, `.<vault name>.tmp`.
+    pub temp_prefix: String,
+}
+
+impl VaultPaths {
+    /// The paths around a vault file.
+    pub fn new(vault: &Path) -> VaultPaths {
+        let dir = match vault.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = vault
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| DEFAULT_FILE_NAME.to_string());
+        VaultPaths {
+            vault: vault.to_path_buf(),
+            lock: dir.join(format!("{name}.lock")),
+            backups: dir.join(format!("{name}.backups")),
+            temp_prefix: format!(".{name}.tmp"),
+            dir,
+        }
+    }
+}
+
+/// What failed while touching the disk, with the path and the OS's reason.
+#[derive(Debug)]
+pub struct IoFailure {
+    /// What was being done.
+    pub action: IoAction,
+    /// On which file or folder.
+    pub path: PathBuf,
+    /// The OS error.
+    pub source: io::Error,
+}
+
+/// The step of a file operation that failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IoAction {
+    /// Reading a file.
+    Read,
+    /// Creating a folder.
+    CreateDir,
+    /// Writing a temporary file.
+    Write,
+    /// Flushing it to the disk.
+    Sync,
+    /// Replacing the old file with the new one.
+    Replace,
+    /// Taking the write lock.
+    Lock,
+    /// Reading back what was written.
+    Verify,
+    /// Listing or removing files.
+    List,
+}
+
+impl IoFailure {
+    fn new(action: IoAction, path: &Path, source: io::Error) -> IoFailure {
+        IoFailure {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+/// The disk operations of a save, behind a trait so tests can make each one fail.
+pub trait Storage: Send + Sync {
+    /// Writes `bytes` to a new temporary file in `dir` named `prefix…` (mode 0600) and syncs
+    /// it. Dropping the returned handle deletes the file.
+    fn write_temp(
+        &self,
+        dir: &Path,
+        prefix: &str,
+        bytes: &[u8],
+    ) -> Result<NamedTempFile, IoFailure>;
+    /// Moves the temporary file over `dest` (or, with `replace` false, fails if `dest` exists).
+    fn persist(&self, temp: NamedTempFile, dest: &Path, replace: bool) -> Result<(), IoFailure>;
+    /// Makes a rename in `dir` durable (Unix; nothing to do on Windows).
+    fn sync_dir(&self, dir: &Path) -> Result<(), IoFailure>;
+}
+
+/// The real file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DiskStorage;
+
+impl Storage for DiskStorage {
+    fn write_temp(
+        &self,
+        dir: &Path,
+        prefix: &str,
+        bytes: &[u8],
+    ) -> Result<NamedTempFile, IoFailure> {
+        let mut temp = tempfile::Builder::new()
+            .prefix(prefix)
+            .tempfile_in(dir)
+            .map_err(|e| IoFailure::new(IoAction::Write, dir, e))?;
+        temp.write_all(bytes)
+            .map_err(|e| IoFailure::new(IoAction::Write, temp.path(), e))?;
+        temp.as_file()
+            .sync_all()
+            .map_err(|e| IoFailure::new(IoAction::Sync, temp.path(), e))?;
+        Ok(temp)
+    }
+
+    fn persist(&self, temp: NamedTempFile, dest: &Path, replace: bool) -> Result<(), IoFailure> {
+        if replace {
+            persist_replacing(temp, dest)
+        } else {
+            temp.persist_noclobber(dest)
+                .map(|_| ())
+                .map_err(|e| IoFailure::new(IoAction::Replace, dest, e.error))
+        }
+    }
+
+    fn sync_dir(&self, dir: &Path) -> Result<(), IoFailure> {
+        #[cfg(unix)]
+        {
+            File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|e| IoFailure::new(IoAction::Sync, dir, e))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = dir;
+            Ok(())
+        }
+    }
+}
+
+#[cfg(not(windows))]
+fn persist_replacing(temp: NamedTempFile, dest: &Path) -> Result<(), IoFailure> {
+    temp.persist(dest)
+        .map(|_| ())
+        .map_err(|e| IoFailure::new(IoAction::Replace, dest, e.error))
+}
+
+/// Windows: antivirus and sync tools briefly hold files open; retry for about a second.
+#[cfg(windows)]
+fn persist_replacing(mut temp: NamedTempFile, dest: &Path) -> Result<(), IoFailure> {
+    for attempt in 0..5 {
+        match temp.persist(dest) {
+            Ok(_) => return Ok(()),
+            Err(e) if attempt < 4 && e.error.kind() == io::ErrorKind::PermissionDenied => {
+                temp = e.file;
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            Err(e) => return Err(IoFailure::new(IoAction::Replace, dest, e.error)),
+        }
+    }
+    unreachable!("the last attempt returns")
+}
+
+/// Creates a folder (and its parents) readable only by the user.
+pub fn create_private_dir(dir: &Path) -> Result<(), IoFailure> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|e| IoFailure::new(IoAction::CreateDir, dir, e))
+}
+
+/// Reads a whole file, refusing one larger than `cap` bytes.
+pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, IoFailure> {
+    let file = File::open(path).map_err(|e| IoFailure::new(IoAction::Read, path, e))?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| IoFailure::new(IoAction::Read, path, e))?;
+    Ok(bytes)
+}
+
+/// Writes `bytes` to `dest` atomically: temporary file in the same folder, sync, `verify` on
+/// what was read back, rename, folder sync. On any failure `dest` is untouched and the
+/// temporary file is gone.
+pub fn atomic_write(
+    storage: &dyn Storage,
+    dest: &Path,
+    temp_prefix: &str,
+    bytes: &[u8],
+    replace: bool,
+    verify: &dyn Fn(&[u8]) -> bool,
+) -> Result<(), IoFailure> {
+    let dir = match dest.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let temp = storage.write_temp(dir, temp_prefix, bytes)?;
+    let written =
+        fs::read(temp.path()).map_err(|e| IoFailure::new(IoAction::Verify, temp.path(), e))?;
+    if written != bytes || !verify(&written) {
+        return Err(IoFailure::new(
+            IoAction::Verify,
+            dest,
+            io::Error::other("the file read back differs from what was written"),
+        ));
+    }
+    storage.persist(temp, dest, replace)?;
+    storage.sync_dir(dir)
+}
+
+/// The advisory write lock of a vault, held for one read-modify-write. Released on drop, and
+/// by the OS if the process dies (even on SIGKILL).
+#[derive(Debug)]
+pub struct WriteLock {
+    _file: File,
+}
+
+impl WriteLock {
+    /// Takes the lock, waiting up to `wait` for another writer (polling from 5 ms up to 100 ms).
+    pub fn acquire(paths: &VaultPaths, wait: Duration) -> Result<WriteLock, LockError> {
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let file = options
+            .open(&paths.lock)
+            .map_err(|e| LockError::Io(IoFailure::new(IoAction::Lock, &paths.lock, e)))?;
+        let start = Instant::now();
+        let mut pause = Duration::from_millis(5);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(WriteLock { _file: file }),
+                Err(fs::TryLockError::WouldBlock) => {
+                    if start.elapsed() >= wait {
+                        return Err(LockError::Busy);
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(100));
+                }
+                Err(fs::TryLockError::Error(e)) => {
+                    return Err(LockError::Io(IoFailure::new(
+                        IoAction::Lock,
+                        &paths.lock,
+                        e,
+                    )));
+                }
+            }
+        }
+    }
+}
+
+/// Why the lock could not be taken.
+#[derive(Debug)]
+pub enum LockError {
+    /// Another Mamori held it for the whole wait.
+    Busy,
+    /// The lock file could not be opened or locked.
+    Io(IoFailure),
+}
+
+/// Removes temporary files a crashed save left behind. Call only while holding the lock.
+pub fn remove_stale_temps(paths: &VaultPaths) {
+    let Ok(entries) = fs::read_dir(&paths.dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(&paths.temp_prefix)
+        {
+            // Best effort: a leftover that cannot be removed now is tried again next save.
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A backup file name: `vault-YYYYMMDDTHHMMSSZ-g<generation>.mamori`.
+pub fn backup_name(time: u64, generation: u64) -> String {
+    format!(
+        "vault-{}-g{generation}.mamori",
+        crate::time::compact_utc(time)
+    )
+}
+
+/// `(time stamp, generation)` of a file name made by [`backup_name`].
+pub fn parse_backup_name(name: &str) -> Option<(String, u64)> {
+    let rest = name.strip_prefix("vault-")?.strip_suffix(".mamori")?;
+    let (stamp, generation) = rest.split_once("-g")?;
+    let valid_stamp = stamp.len() == 16
+        && stamp.as_bytes()[8] == b'T'
+        && stamp.ends_with('Z')
+        && stamp
+            .chars()
+            .enumerate()
+            .all(|(i, c)| i == 8 || i == 15 || c.is_ascii_digit());
+    if !valid_stamp || generation.is_empty() || !generation.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((stamp.to_string(), generation.parse().ok()?))
+}
+
+/// The backups of a vault, oldest first.
+pub fn list_backups(paths: &VaultPaths) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(&paths.backups) else {
+        return Vec::new();
+    };
+    let mut found: Vec<((String, u64), PathBuf)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let key = parse_backup_name(&e.file_name().to_string_lossy())?;
+            Some((key, e.path()))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, path)| path).collect()
+}
+
+/// Deletes the oldest backups so that at most `keep` remain. Only files named by
+/// [`backup_name`] are ever removed.
+pub fn prune_backups(paths: &VaultPaths, keep: usize) -> Result<(), IoFailure> {
+    let backups = list_backups(paths);
+    let excess = backups.len().saturating_sub(keep);
+    for path in &backups[..excess] {
+        fs::remove_file(path).map_err(|e| IoFailure::new(IoAction::List, path, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_names_round_trip_and_others_are_ignored() {
+        let name = backup_name(1_700_000_000, 42);
+        assert_eq!(name, "vault-20231114T221320Z-g42.mamori");
+        assert_eq!(
+            parse_backup_name(&name),
+            Some(("20231114T221320Z".to_string(), 42))
+        );
+        for other in [
+            "vault-20231114T221320Z-g42-replaced.mamori",
+            "vault.mamori",
+            "vault-2023-g1.mamori",
+            "notes.txt",
+        ] {
+            assert_eq!(parse_backup_name(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn paths_sit_beside_the_vault() {
+        let paths = VaultPaths::new(Path::new("/x/work.mamori"));
+        assert_eq!(paths.lock, Path::new("/x/work.mamori.lock"));
+        assert_eq!(paths.backups, Path::new("/x/work.mamori.backups"));
+        assert_eq!(paths.temp_prefix, ".work.mamori.tmp");
+        assert_eq!(VaultPaths::new(Path::new("v.mamori")).dir, Path::new("."));
+    }
+}
