@@ -251,6 +251,7 @@ pub fn localized_command(lang: Lang) -> clap::Command {
 }
 
 /// Every (command, argument id) pair that has help text, for the catalogue test.
+#[cfg(test)]
 pub fn help_keys() -> Vec<String> {
     let command = Cli::command();
     let mut keys = vec!["help-mamori".to_string()];

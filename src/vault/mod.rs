@@ -641,9 +641,8 @@ impl Vault {
             .is_some_and(|plain| sha256(&plain) == intended)
         };
 
-        if let Some(previous) = backup_of
-            && self.backups_kept > 0
-        {
+        let backup_of = backup_of.filter(|_| self.backups_kept > 0);
+        if let Some(previous) = backup_of {
             store::create_private_dir(&self.paths.backups).map_err(VaultError::Io)?;
             let name = store::backup_name(crate::time::unix_now(), self.header.generation);
             store::atomic_write(
@@ -673,7 +672,8 @@ impl Vault {
             }
         })?;
         if backup_of.is_some() {
-            // The new vault is durable; a failure to prune only leaves an extra backup.
+            // The new vault is durable; a failure to prune only leaves an extra backup. With
+            // backups off (0) nothing is pruned: turning them off never deletes old ones.
             let _ = store::prune_backups(&self.paths, self.backups_kept);
         }
         self.file_hash = sha256(&file);
