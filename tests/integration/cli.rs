@@ -1,0 +1,536 @@
+//! The command line end to end, as `docs/cli.md` specifies it.
+
+use serde_json::Value;
+
+use crate::util::{PASSWORD, Sandbox, assert_fails, mamori, stderr, stdout};
+
+const VENDOR_URI: &str =
+    "otpauth://totp/Vendor:admin@example.com?secret=ABCDEFGHijkl2345&issuer=Vendor";
+const T: &str = "1700000000";
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// The issue's "done when" path: init with a password, add the vendor-manual URI with its
+/// mixed-case 80-bit key, code, list --json, passwd, backup codes.
+#[test]
+fn a_new_user_from_init_to_backup_codes() {
+    let s = Sandbox::encrypted();
+    let output = s.run_pw(&["add", "--uri", VENDOR_URI, "--at", T]);
+    assert_eq!(stdout(&output), "524686\n");
+    let err = stderr(&output);
+    assert!(err.contains("80 bits"), "{err}");
+    assert!(
+        err.contains("Added Vendor:admin@example.com. Current code: 524 686 (10 s left)"),
+        "{err}"
+    );
+
+    assert_eq!(s.ok_pw(&["code", "vendor", "--at", T]), "524686\n");
+    let list = json(&s.ok_pw(&["list", "--json"]));
+    let id = list[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 32);
+    assert_eq!(
+        list,
+        json(&format!(
+            r#"[{{"id":"{id}","issuer":"Vendor","name":"admin@example.com","type":"totp",
+                 "algorithm":"SHA1","digits":6,"period":30,"counter":null,"backup_codes_unused":0}}]"#
+        ))
+    );
+
+    let new_password = s.path("new-password.txt");
+    std::fs::write(&new_password, "新しいパスワード 2\r\n").unwrap();
+    let output = s.run_pw(&[
+        "passwd",
+        "--new-password-file",
+        new_password.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("open with the old password"),
+        "{}",
+        stderr(&output)
+    );
+    assert_fails(&s.run_pw(&["list"]), 3, "wrong password");
+    let np = new_password.to_str().unwrap();
+    assert_eq!(
+        s.ok(&["--password-file", np, "code", "--at", T]),
+        "524686\n",
+        "the account survived the password change"
+    );
+
+    let codes = s.path("codes.txt");
+    std::fs::write(&codes, "\u{feff}1111 2222\r\n3333-4444\r\n\r\n55556666\r\n").unwrap();
+    let cf = codes.to_str().unwrap();
+    let output = s
+        .command(&[
+            "--password-file",
+            np,
+            "backup-codes",
+            "vendor",
+            "--add-file",
+            cf,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains("Added 3 backup code(s)"),
+        "{}",
+        stderr(&output)
+    );
+    let output = s
+        .command(&[
+            "--password-file",
+            np,
+            "backup-codes",
+            "vendor",
+            "--use",
+            "33334444",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains("2 unused code(s) left"),
+        "{}",
+        stderr(&output)
+    );
+    let again = s
+        .command(&[
+            "--password-file",
+            np,
+            "backup-codes",
+            "vendor",
+            "--use",
+            "3333 4444",
+        ])
+        .output()
+        .unwrap();
+    assert_fails(&again, 1, "already used on");
+    let unknown = s
+        .command(&[
+            "--password-file",
+            np,
+            "backup-codes",
+            "vendor",
+            "--use",
+            "9999",
+        ])
+        .output()
+        .unwrap();
+    assert_fails(&unknown, 4, "no such backup code");
+    let unused = s
+        .command(&["--password-file", np, "backup-codes", "vendor"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&unused), "1111 2222\n55556666\n");
+    let all = s
+        .command(&[
+            "--password-file",
+            np,
+            "backup-codes",
+            "vendor",
+            "--list",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let all = json(&stdout(&all));
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    assert_eq!(all[1]["code"], "3333-4444");
+    assert_eq!(all[1]["used"], true);
+    assert!(all[1]["used_at"].as_str().unwrap().ends_with('Z'));
+    let list = json(&s.ok(&["--password-file", np, "list", "--json"]));
+    assert_eq!(list[0]["backup_codes_unused"], 2);
+}
+
+#[test]
+fn code_for_a_uri_touches_no_vault() {
+    let output = mamori()
+        .args(["--vault", "/nonexistent/vault.mamori", "code", "--at", T, "--uri"])
+        .arg("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example&algorithm=SHA256&digits=8")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&output), "32049486\n");
+    let output = mamori()
+        .args(["code", "--json", "--at", "59", "--uri"])
+        .arg("otpauth://totp/RFC?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8")
+        .output()
+        .unwrap();
+    assert_eq!(
+        json(&stdout(&output)),
+        json(r#"[{"issuer":"","name":"RFC","code":"94287082","remaining":1,"period":30}]"#)
+    );
+    let output = mamori()
+        .args([
+            "code",
+            "--json",
+            "--uri",
+            "otpauth://hotp/ops?secret=JBSWY3DPEHPK3PXP&counter=5",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        json(&stdout(&output)),
+        json(r#"[{"issuer":"","name":"ops","code":"768897","remaining":null,"period":null}]"#)
+    );
+}
+
+#[test]
+fn malformed_uris_are_refused_with_the_field_named() {
+    let s = Sandbox::plain();
+    for (uri, message) in [
+        (
+            "otpauth://totp/a?secret=ABC1",
+            "secret: 'ABC1' is not base32 — '1' is not a base32 letter",
+        ),
+        ("otpauth://totp/a?issuer=x", "secret: missing"),
+        (
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=MD5",
+            "algorithm: 'MD5' is unknown",
+        ),
+        (
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=12",
+            "digits: 12 is out of range",
+        ),
+        (
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=0",
+            "period: 0 seconds",
+        ),
+        ("https://example.com/", "not an otpauth:// key URI"),
+        (
+            "otpauth-migration://offline?data=AAAA",
+            "Google Authenticator export",
+        ),
+    ] {
+        let before = std::fs::read(&s.vault).unwrap();
+        assert_fails(&s.run(&["add", "--uri", uri]), 1, message);
+        assert_fails(&s.run(&["code", "--uri", uri]), 1, message);
+        assert_eq!(
+            std::fs::read(&s.vault).unwrap(),
+            before,
+            "vault changed by {uri}"
+        );
+    }
+}
+
+#[test]
+fn typed_keys_with_every_option() {
+    let s = Sandbox::plain();
+    let output = s.run(&[
+        "add",
+        "--secret",
+        "gezd gnbv gy3t qojq-gezd gnbv gy3t qojq",
+        "--name",
+        "山田",
+        "--issuer",
+        "サイボウズ",
+        "--algorithm",
+        "SHA512",
+        "--digits",
+        "8",
+        "--period",
+        "60",
+        "--at",
+        T,
+    ]);
+    assert_eq!(stdout(&output), "22560896\n", "{}", stderr(&output));
+    s.ok(&[
+        "add",
+        "--secret",
+        "JBSWY3DPEHPK3PXP",
+        "--name",
+        "ops",
+        "--type",
+        "hotp",
+        "--counter",
+        "5",
+    ]);
+    let list = json(&s.ok(&["list", "--json"]));
+    assert_eq!(list[0]["algorithm"], "SHA512");
+    assert_eq!(list[0]["digits"], 8);
+    assert_eq!(list[0]["period"], 60);
+    assert_eq!(list[1]["type"], "hotp");
+    // The code shown by `add` (counter 5) is used up by the service's verify step.
+    assert_eq!(list[1]["counter"], 6);
+    assert_fails(
+        &s.run(&[
+            "add",
+            "--secret",
+            "JBSWY3DPEHPK3PXP",
+            "--name",
+            "x",
+            "--digits",
+            "5",
+        ]),
+        2,
+        "5",
+    );
+    assert_fails(&s.run(&["add", "--name", "x"]), 2, "--secret");
+    assert_fails(
+        &s.run(&["add", "--secret", "JB1", "--name", "x"]),
+        1,
+        "'1' is not a base32 letter",
+    );
+}
+
+#[test]
+fn hotp_codes_advance_and_are_saved_before_printing() {
+    let s = Sandbox::plain();
+    s.ok(&[
+        "add",
+        "--uri",
+        "otpauth://hotp/ops?secret=JBSWY3DPEHPK3PXP&counter=0",
+    ]);
+    // add showed counter 0 (282760); the next codes are counters 1 and 2.
+    assert_eq!(s.ok(&["code", "ops"]), "996554\n");
+    assert_eq!(s.ok(&["code", "ops"]), "602287\n");
+    let list = json(&s.ok(&["list", "--json"]));
+    assert_eq!(list[0]["counter"], 3);
+    // Counter bumps make no backups; the one add did.
+    let backups = std::fs::read_dir(s.path("vault.mamori.backups"))
+        .unwrap()
+        .count();
+    assert_eq!(backups, 1);
+}
+
+#[test]
+fn several_matches_print_one_line_each() {
+    let s = Sandbox::plain();
+    s.ok(&[
+        "add",
+        "--uri",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP",
+    ]);
+    s.ok(&[
+        "add",
+        "--uri",
+        "otpauth://totp/Example:bob?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+    ]);
+    s.ok(&[
+        "add",
+        "--uri",
+        "otpauth://hotp/ops?secret=GAYTEMZUGU3DOOBZMFRGGZDFMYYDCMRT&counter=1",
+    ]);
+    assert_eq!(
+        s.ok(&["code", "example", "--at", "1700000005"]),
+        "Example:alice 324550 5\nExample:bob 921300 5\n"
+    );
+    let all = s.ok(&["code", "--at", T]);
+    assert_eq!(all.lines().count(), 3);
+    assert!(all.ends_with(" -\n"), "HOTP has no countdown: {all}");
+    assert_fails(
+        &s.run(&["code", "nothing-like-this"]),
+        4,
+        "no account matches 'nothing-like-this'",
+    );
+    assert_fails(
+        &s.run(&["remove", "example", "--yes"]),
+        1,
+        "matches 2 accounts",
+    );
+    assert_fails(&s.run(&["remove", "alice"]), 2, "--yes");
+    s.ok(&["remove", "alice", "--yes"]);
+    s.ok(&[
+        "rename",
+        "bob",
+        "--name",
+        "robert",
+        "--issuer",
+        "Example Co",
+    ]);
+    let list = json(&s.ok(&["list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["issuer"], "Example Co");
+    assert_eq!(list[0]["name"], "robert");
+    assert_fails(&s.run(&["rename", "robert"]), 2, "");
+    let id = list[1]["id"].as_str().unwrap();
+    s.ok(&["remove", id, "--yes"]);
+    assert_eq!(
+        json(&s.ok(&["list", "--json"])).as_array().unwrap().len(),
+        1
+    );
+}
+
+#[test]
+fn duplicates_are_refused_unless_asked_for() {
+    let s = Sandbox::plain();
+    s.ok(&["add", "--uri", VENDOR_URI]);
+    let output = s.run(&[
+        "add",
+        "--uri",
+        "otpauth://totp/Other:x?secret=abcdefghijkl2345",
+    ]);
+    assert_fails(
+        &output,
+        1,
+        "already in the vault as Vendor:admin@example.com",
+    );
+    s.ok(&["add", "--uri", VENDOR_URI, "--allow-duplicate"]);
+    assert_eq!(
+        json(&s.ok(&["list", "--json"])).as_array().unwrap().len(),
+        2
+    );
+}
+
+#[test]
+fn exit_codes_and_messages_for_missing_things() {
+    let s = Sandbox::new();
+    assert_fails(&s.run(&["list"]), 1, "create one with `mamori init`");
+    assert_fails(&s.run(&["init"]), 3, "--password-file");
+    assert!(!s.vault.exists());
+    s.ok(&["init", "--no-password"]);
+    assert_fails(&s.run(&["init", "--no-password"]), 1, "never overwrites");
+    assert_fails(&s.run(&["code"]), 4, "no accounts yet");
+    assert_fails(&s.run(&["frobnicate"]), 2, "frobnicate");
+    assert_fails(&s.run(&["--lang", "fr", "list"]), 2, "en or ja");
+    let empty = s.path("empty.txt");
+    std::fs::write(&empty, "\n").unwrap();
+    let e = Sandbox::new();
+    assert_fails(
+        &e.run(&["--password-file", empty.to_str().unwrap(), "init"]),
+        2,
+        "empty password",
+    );
+    assert_fails(
+        &e.run(&["--password-file", "/nonexistent/pw", "init"]),
+        1,
+        "cannot read the password file",
+    );
+}
+
+#[test]
+fn a_password_vault_without_a_password_exits_3_and_says_how() {
+    let s = Sandbox::encrypted();
+    assert_fails(
+        &s.run(&["list"]),
+        3,
+        "--password-file PATH (or MAMORI_PASSWORD_FILE)",
+    );
+    let output = s
+        .command(&["list", "--json"])
+        .env("MAMORI_PASSWORD_FILE", &s.password_file)
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&output), "[]\n");
+    let vault = s.vault.clone();
+    let output = mamori()
+        .env("MAMORI_VAULT", &vault)
+        .env("MAMORI_PASSWORD_FILE", &s.password_file)
+        .args(["list", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&output), "[]\n", "MAMORI_VAULT picks the vault");
+}
+
+#[test]
+fn messages_follow_the_locale() {
+    let s = Sandbox::encrypted();
+    let wrong = s.path("wrong.txt");
+    std::fs::write(&wrong, "nope").unwrap();
+    let w = wrong.to_str().unwrap();
+    for (env, lang_arg) in [(Some("ja_JP.UTF-8"), None), (None, Some("ja"))] {
+        let mut command = s.command(&["--password-file", w, "list"]);
+        if let Some(env) = env {
+            command.env("LANG", env);
+        }
+        if let Some(lang) = lang_arg {
+            command.args(["--lang", lang]);
+        }
+        assert_fails(&command.output().unwrap(), 3, "パスワードが違います");
+    }
+    let output = s
+        .command(&["--password-file", w, "list"])
+        .env("LC_ALL", "en_US.UTF-8")
+        .env("LANG", "ja_JP.UTF-8")
+        .output()
+        .unwrap();
+    assert_fails(&output, 3, "wrong password");
+    let help = s
+        .command(&["--lang", "ja", "add", "--help"])
+        .output()
+        .unwrap();
+    assert!(stdout(&help).contains("サービス名"), "{}", stdout(&help));
+}
+
+#[test]
+fn restore_lists_backups_and_brings_one_back() {
+    let s = Sandbox::encrypted();
+    s.ok_pw(&["add", "--uri", "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"]);
+    s.ok_pw(&[
+        "add",
+        "--uri",
+        "otpauth://totp/B:b?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+    ]);
+    let listing = s.ok(&["restore", "--list"]);
+    let lines: Vec<&str> = listing.lines().collect();
+    assert_eq!(lines.len(), 2, "{listing}");
+    assert!(
+        lines[0].contains("-g2.mamori") && lines[0].contains("opens (generation 2)"),
+        "{listing}"
+    );
+    // Damage the vault: the error names the newest backup that opens.
+    let mut bytes = std::fs::read(&s.vault).unwrap();
+    bytes[30] ^= 4;
+    std::fs::write(&s.vault, &bytes).unwrap();
+    let output = s.run_pw(&["list"]);
+    assert_fails(
+        &output,
+        1,
+        "is damaged: the header checksum does not match. It was not changed.",
+    );
+    assert!(
+        stderr(&output).contains("-g2.mamori"),
+        "{}",
+        stderr(&output)
+    );
+    let newest = lines[0].split_whitespace().next().unwrap();
+    s.ok_pw(&["restore", "--from", newest]);
+    let list = json(&s.ok_pw(&["list", "--json"]));
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["issuer"], "A");
+}
+
+#[test]
+fn password_removal_needs_confirmation() {
+    let s = Sandbox::encrypted();
+    s.ok_pw(&["add", "--uri", VENDOR_URI]);
+    assert_fails(&s.run_pw(&["passwd", "--remove"]), 2, "--yes");
+    let output = s.run_pw(&["passwd", "--remove", "--yes", "--purge-backups"]);
+    assert!(
+        stderr(&output).contains("WITHOUT encryption"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("Deleted 2 backup(s)"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        s.ok(&["code", "--at", T]),
+        "524686\n",
+        "no password needed any more"
+    );
+    let pw = s.password_file.to_str().unwrap();
+    let output = s.run(&["passwd", "--new-password-file", pw]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_fails(&s.run(&["list"]), 3, "--password-file");
+    assert_eq!(s.ok_pw(&["code", "--at", T]), "524686\n");
+    let _ = PASSWORD;
+}
+
+#[test]
+fn help_without_arguments_and_a_closed_pipe() {
+    let output = mamori().output().unwrap();
+    assert!(output.status.success());
+    assert!(
+        stdout(&output).contains("Usage: mamori"),
+        "{}",
+        stdout(&output)
+    );
+    let version = mamori().arg("--version").output().unwrap();
+    assert_eq!(
+        stdout(&version),
+        format!("mamori {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
