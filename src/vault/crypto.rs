@@ -330,7 +330,7 @@ mod tests {
             KdfParams::with_cost(32_768, 3, 1),
             Err(CryptoError::BelowFloor)
         );
-        assert!(cheap(&[0; 15]).within_safe_range() == false);
+        assert!(!cheap(&[0; 15]).within_safe_range());
     }
 
     #[test]

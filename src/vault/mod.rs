@@ -456,7 +456,7 @@ impl Vault {
         }
         let old = (
             std::mem::replace(&mut self.slot_json, slot_json),
-            std::mem::replace(&mut self.kek, Some((params, kek))),
+            self.kek.replace((params, kek)),
         );
         let accounts = self.accounts.clone();
         if let Err(e) = self.write(accounts, Some(&on_disk), true) {

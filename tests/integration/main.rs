@@ -1,6 +1,9 @@
 //! Integration tests: the real `mamori` binary on real files in temporary folders. One test
 //! binary, one module per area (the ripgrep layout).
 
+// Test helpers panic on any failure, which is what a test should do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 // Shared helpers: temporary vault folders, running the binary, a seeded random source.
 mod util;
 
