@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use mamori::account::Account;
-use mamori::vault::{LockedVault, ReadOnly, Vault, store};
+use mamori::vault::{LockedVault, ReadOnly, Vault, seen, store};
 
 use super::failure::{EXIT_ERROR, EXIT_NOT_FOUND, Failure};
 use super::{Cli, output, password};
@@ -22,6 +22,7 @@ pub fn vault_path(cli: &Cli) -> Result<PathBuf, Failure> {
 /// below the current KDF cost is upgraded while the password is at hand.
 pub fn open(cli: &Cli) -> Result<Vault, Failure> {
     let path = vault_path(cli)?;
+    store::clean_up_after_crash(&store::VaultPaths::new(&path));
     let locked = LockedVault::read(&path)?;
     let mut vault = if locked.needs_password() {
         let password = password::current(cli.password_file.as_deref())?;
@@ -45,7 +46,27 @@ pub fn open(cli: &Cli) -> Result<Vault, Failure> {
         }
     }
     vault.set_backups_kept(store::DEFAULT_BACKUPS_KEPT);
+    if let Some(state) = seen_file()
+        && let Some(newest) = vault.track_generations(state)
+    {
+        output::say(
+            "cli-older-copy",
+            &[
+                ("generation", &vault.header().generation),
+                ("newest", &newest),
+            ],
+        );
+    }
     Ok(vault)
+}
+
+/// Where the newest seen generation of each vault is kept: `MAMORI_CONFIG_DIR` if set (tests and
+/// portable setups), else the per-user config folder.
+fn seen_file() -> Option<PathBuf> {
+    match std::env::var_os("MAMORI_CONFIG_DIR") {
+        Some(dir) => Some(PathBuf::from(dir).join("seen-generations.json")),
+        None => seen::default_path(),
+    }
 }
 
 /// The one account `query` names (substring of issuer or name, or its id). None: exit 4.

@@ -21,6 +21,7 @@ pub mod container;
 pub mod content;
 pub mod crypto;
 mod error;
+pub mod seen;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -55,7 +56,6 @@ pub struct LockedVault {
     parsed: Parsed,
 }
 
-/// What opening a vault tells about it before unlocking.
 impl LockedVault {
     /// Reads and checks the vault at `path` (§3 steps 1-5). A damaged vault's error names the
     /// newest backup that still opens.
@@ -210,6 +210,7 @@ impl LockedVault {
             read_only,
             backups_kept: store::DEFAULT_BACKUPS_KEPT,
             storage: Box::new(DiskStorage),
+            seen_file: None,
         })
     }
 }
@@ -230,6 +231,8 @@ pub struct Vault {
     read_only: Option<ReadOnly>,
     backups_kept: usize,
     storage: Box<dyn Storage>,
+    /// Where the newest generation of each vault is remembered ([`seen`]), if anywhere.
+    seen_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -317,6 +320,7 @@ impl Vault {
             read_only: None,
             backups_kept: store::DEFAULT_BACKUPS_KEPT,
             storage: Box::new(DiskStorage),
+            seen_file: None,
         };
         let _lock = vault.lock()?;
         vault.write(Vec::new(), None, false)?;
@@ -363,6 +367,14 @@ impl Vault {
         self.backups_kept = keep.min(100);
     }
 
+    /// Remembers this vault's generation in `file` ([`seen`]) now and after every save, and
+    /// returns the newer generation seen before if this vault is an older copy.
+    pub fn track_generations(&mut self, file: PathBuf) -> Option<u64> {
+        let older = seen::check_and_record(&file, &self.header.vault_id, self.header.generation);
+        self.seen_file = Some(file);
+        older
+    }
+
     /// Replaces the disk layer (tests inject failures with it).
     pub fn set_storage(&mut self, storage: Box<dyn Storage>) {
         self.storage = storage;
@@ -374,13 +386,12 @@ impl Vault {
     }
 
     /// Changes the accounts under the write lock: reloads first if another process saved since
-    /// this vault was read, applies `change` to the fresh list, saves atomically and verified
-    /// (§5). If `change` fails, nothing is written. `change` may run more than once only in the
-    /// sense that it always runs on the newest accounts, never on stale ones.
+    /// this vault was read, applies `change` once to that newest list (never to a stale one),
+    /// then saves atomically and verified (§5). If `change` fails, nothing is written.
     pub fn update<T, E: From<VaultError>>(
         &mut self,
         kind: SaveKind,
-        mut change: impl FnMut(&mut Vec<Account>) -> Result<T, E>,
+        change: impl FnOnce(&mut Vec<Account>) -> Result<T, E>,
     ) -> Result<T, E> {
         self.check_writable()?;
         let _lock = self.lock()?;
@@ -679,6 +690,9 @@ impl Vault {
         self.file_hash = sha256(&file);
         self.header = header;
         self.accounts = accounts;
+        if let Some(seen_file) = &self.seen_file {
+            seen::check_and_record(seen_file, &self.header.vault_id, self.header.generation);
+        }
         Ok(())
     }
 }

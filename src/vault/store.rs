@@ -17,6 +17,8 @@ use tempfile::NamedTempFile;
 pub const DEFAULT_FILE_NAME: &str = "vault.mamori";
 /// How many backups are kept by default.
 pub const DEFAULT_BACKUPS_KEPT: usize = 10;
+/// Largest small state file read (the seen-generations list).
+pub const MAX_SEEN_FILE: u64 = 1024 * 1024;
 /// How long a writer waits for another one to finish.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
@@ -311,6 +313,17 @@ pub fn remove_stale_temps(paths: &VaultPaths) {
             // Best effort: a leftover that cannot be removed now is tried again next save.
             let _ = fs::remove_file(entry.path());
         }
+    }
+}
+
+/// At start-up: if no other Mamori is saving this vault right now, removes the temporary files
+/// a crashed save left beside it. Does nothing when the vault does not exist.
+pub fn clean_up_after_crash(paths: &VaultPaths) {
+    if !paths.vault.is_file() {
+        return;
+    }
+    if let Ok(_lock) = WriteLock::acquire(paths, Duration::ZERO) {
+        remove_stale_temps(paths);
     }
 }
 

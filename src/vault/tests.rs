@@ -828,6 +828,37 @@ fn every_truncation_of_the_golden_vault_is_refused_as_damage() {
     }
 }
 
+/// 1,000 random truncations of a large vault (2,000 accounts, about 400 KB) are refused.
+#[test]
+fn random_truncations_of_a_large_vault_are_refused() {
+    let dir = TempDir::new().unwrap();
+    let (path, mut vault) = new_plain_vault(&dir);
+    vault
+        .update(SaveKind::Structural, |accounts| {
+            for i in 0..2000 {
+                accounts.push(account(
+                    "Large Issuer",
+                    &format!("user{i}@example.com"),
+                    "JBSWY3DPEHPK3PXP",
+                ));
+            }
+            Ok::<_, VaultError>(())
+        })
+        .unwrap();
+    let bytes = fs::read(&path).unwrap();
+    assert!(bytes.len() > 300_000, "{}", bytes.len());
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..1000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let len = (state % bytes.len() as u64) as usize;
+        let result =
+            LockedVault::from_bytes(&path, bytes[..len].to_vec()).and_then(|l| l.unlock(None));
+        assert!(result.is_err(), "length {len} opened");
+    }
+}
+
 /// Writes the golden files. Run by hand when a new format version is released:
 /// `MAMORI_WRITE_GOLDEN=1 cargo test --lib write_golden_files -- --ignored`.
 #[test]

@@ -62,79 +62,27 @@ fn a_new_user_from_init_to_backup_codes() {
     let codes = s.path("codes.txt");
     std::fs::write(&codes, "\u{feff}1111 2222\r\n3333-4444\r\n\r\n55556666\r\n").unwrap();
     let cf = codes.to_str().unwrap();
-    let output = s
-        .command(&[
-            "--password-file",
-            np,
-            "backup-codes",
-            "vendor",
-            "--add-file",
-            cf,
-        ])
-        .output()
-        .unwrap();
+    // `mamori --password-file <new> backup-codes vendor ARGS`
+    let backup_codes = |args: &[&str]| {
+        let all = [&["--password-file", np, "backup-codes", "vendor"], args].concat();
+        s.command(&all).output().unwrap()
+    };
+    let added = backup_codes(&["--add-file", cf]);
     assert!(
-        stderr(&output).contains("Added 3 backup code(s)"),
+        stderr(&added).contains("Added 3 backup code(s)"),
         "{}",
-        stderr(&output)
+        stderr(&added)
     );
-    let output = s
-        .command(&[
-            "--password-file",
-            np,
-            "backup-codes",
-            "vendor",
-            "--use",
-            "33334444",
-        ])
-        .output()
-        .unwrap();
+    let used = backup_codes(&["--use", "33334444"]);
     assert!(
-        stderr(&output).contains("2 unused code(s) left"),
+        stderr(&used).contains("2 unused code(s) left"),
         "{}",
-        stderr(&output)
+        stderr(&used)
     );
-    let again = s
-        .command(&[
-            "--password-file",
-            np,
-            "backup-codes",
-            "vendor",
-            "--use",
-            "3333 4444",
-        ])
-        .output()
-        .unwrap();
-    assert_fails(&again, 1, "already used on");
-    let unknown = s
-        .command(&[
-            "--password-file",
-            np,
-            "backup-codes",
-            "vendor",
-            "--use",
-            "9999",
-        ])
-        .output()
-        .unwrap();
-    assert_fails(&unknown, 4, "no such backup code");
-    let unused = s
-        .command(&["--password-file", np, "backup-codes", "vendor"])
-        .output()
-        .unwrap();
-    assert_eq!(stdout(&unused), "1111 2222\n55556666\n");
-    let all = s
-        .command(&[
-            "--password-file",
-            np,
-            "backup-codes",
-            "vendor",
-            "--list",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    let all = json(&stdout(&all));
+    assert_fails(&backup_codes(&["--use", "3333 4444"]), 1, "already used on");
+    assert_fails(&backup_codes(&["--use", "9999"]), 4, "no such backup code");
+    assert_eq!(stdout(&backup_codes(&[])), "1111 2222\n55556666\n");
+    let all = json(&stdout(&backup_codes(&["--list", "--json"])));
     assert_eq!(all.as_array().unwrap().len(), 3);
     assert_eq!(all[1]["code"], "3333-4444");
     assert_eq!(all[1]["used"], true);
@@ -520,7 +468,7 @@ fn password_removal_needs_confirmation() {
 }
 
 #[test]
-fn help_without_arguments_and_a_closed_pipe() {
+fn help_without_arguments_and_the_version() {
     let output = mamori().output().unwrap();
     assert!(output.status.success());
     assert!(
@@ -532,5 +480,21 @@ fn help_without_arguments_and_a_closed_pipe() {
     assert_eq!(
         stdout(&version),
         format!("mamori {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn an_older_copy_of_the_vault_gets_a_warning() {
+    let s = Sandbox::plain();
+    s.ok(&["add", "--uri", VENDOR_URI]);
+    let old = std::fs::read(&s.vault).unwrap();
+    s.ok(&["rename", "vendor", "--name", "root"]);
+    std::fs::write(&s.vault, &old).unwrap();
+    let output = s.run(&["list"]);
+    assert!(output.status.success());
+    assert!(
+        stderr(&output).contains("older copy (generation 2); you have used generation 3"),
+        "{}",
+        stderr(&output)
     );
 }

@@ -52,9 +52,11 @@ impl Sandbox {
         self.dir.path().join(name)
     }
 
-    /// `mamori --vault <vault> ARGS` with a clean environment (English, no terminal).
+    /// `mamori --vault <vault> ARGS` with a clean environment (English, no terminal, state
+    /// kept in the sandbox).
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = mamori();
+        command.env("MAMORI_CONFIG_DIR", self.path("config"));
         command.arg("--vault").arg(&self.vault).args(args);
         command
     }

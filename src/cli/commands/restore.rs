@@ -1,6 +1,6 @@
 //! `mamori restore --list | --from FILE`: see the vault's backups, or make one the vault.
 
-use mamori::vault::{LockedVault, VaultError, store};
+use mamori::vault::{LockedVault, store};
 
 use crate::cli::args::RestoreArgs;
 use crate::cli::{Cli, Failure, output, password, session};
@@ -39,10 +39,7 @@ pub fn run(cli: &Cli, args: &RestoreArgs) -> Result<(), Failure> {
         locked.unlock(None)?
     };
     let count = vault.accounts().len();
-    let restored = vault.restore_to(&path).map_err(|e| match e {
-        VaultError::NotFound(_) => Failure::from(e),
-        other => Failure::from(other),
-    })?;
+    let restored = vault.restore_to(&path)?;
     output::say(
         "cli-restored",
         &[
