@@ -9,6 +9,11 @@
 //! - [`uri`]: reading and writing `otpauth://` URIs as `docs/formats.md` §3 describes.
 //! - [`account`]: an account (labels, key parameters, note, backup codes).
 //! - [`vault`]: the vault file (`docs/vault.md`): encryption, atomic saves, backups, locking.
+//! - [`qr`]: every QR code in a grey image (rxing, with rqrr as a fallback for small images).
+//! - [`scan`]: what the codes in an image or on each screen hold (key URIs, Google
+//!   Authenticator transfer codes); [`image_file`] reads PNG/JPEG/WebP/BMP/GIF files and
+//!   `capture` (feature `capture`) the screens and the clipboard.
+//! - [`formats`]: other apps' export formats.
 //! - [`i18n`]: English and Japanese message catalogues.
 //!
 //! ```
@@ -21,8 +26,14 @@
 //! ```
 
 pub mod account;
+#[cfg(feature = "capture")]
+pub mod capture;
+pub mod formats;
 pub mod i18n;
+pub mod image_file;
 pub mod otp;
+pub mod qr;
+pub mod scan;
 pub mod secret;
 pub mod time;
 pub mod uri;

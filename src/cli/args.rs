@@ -55,6 +55,8 @@ pub enum Command {
     BackupCodes(BackupCodesArgs),
     /// List the vault's backups or make one of them the vault again.
     Restore(RestoreArgs),
+    /// Find the QR codes in image files, on every screen, or in the clipboard.
+    Scan(ScanArgs),
 }
 
 /// `mamori init`.
@@ -216,6 +218,24 @@ pub struct RestoreArgs {
     /// Make this backup the vault (the current file is kept as …-replaced.mamori).
     #[arg(long, value_name = "FILE")]
     pub from: Option<PathBuf>,
+}
+
+/// `mamori scan`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("from").required(true).args(["images", "screen", "clipboard"])))]
+pub struct ScanArgs {
+    /// Image files to scan (PNG, JPEG, WebP, BMP, GIF).
+    #[arg(value_name = "IMAGE")]
+    pub images: Vec<PathBuf>,
+    /// Scan every screen.
+    #[arg(long, conflicts_with_all = ["images", "clipboard"])]
+    pub screen: bool,
+    /// Scan the image (or the otpauth:// text) in the clipboard.
+    #[arg(long, conflicts_with = "images")]
+    pub clipboard: bool,
+    /// Add the accounts found to the vault (skipping exact duplicates).
+    #[arg(long)]
+    pub add: bool,
 }
 
 /// The clap command with every help text from the catalogue of `lang`.

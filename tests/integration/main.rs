@@ -18,3 +18,5 @@ mod cross_check;
 mod damaged_vaults;
 // kill -9 during saves, and two processes writing at once.
 mod crash_and_concurrency;
+// QR decoding on the real samples in ../shared/testdata/qr-samples.
+mod qr_samples;

@@ -9,6 +9,7 @@ mod passwd;
 mod remove;
 mod rename;
 mod restore;
+mod scan;
 
 use super::{Cli, Command, Failure};
 
@@ -29,5 +30,6 @@ pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
         Some(Command::Passwd(args)) => passwd::run(cli, args),
         Some(Command::BackupCodes(args)) => backup_codes::run(cli, args),
         Some(Command::Restore(args)) => restore::run(cli, args),
+        Some(Command::Scan(args)) => scan::run(cli, args),
     }
 }

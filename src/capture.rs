@@ -1,0 +1,83 @@
+//! Screens (xcap) and the clipboard (arboard): the only code that touches the display.
+//!
+//! Each monitor is captured as its own image; on X11 every monitor xcap lists is used
+//! (`is_primary()` is not consulted: Xvfb and some drivers mark none as primary). On Wayland,
+//! xcap asks the desktop (the GNOME Shell screenshot service or xdg-desktop-portal) and the
+//! user may be asked to allow it; a refusal comes back as [`CaptureError::Refused`], whose
+//! message points to the image-file and clipboard alternatives.
+
+use crate::qr::rgba_to_gray;
+use crate::scan::{CaptureError, Screen, ScreenSource};
+
+/// The real monitors, through xcap.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemScreens;
+
+fn on_wayland() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some()
+        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t.eq_ignore_ascii_case("wayland"))
+}
+
+fn capture_error(error: xcap::XCapError) -> CaptureError {
+    let detail = error.to_string();
+    let no_display =
+        std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none();
+    if no_display {
+        CaptureError::NoDisplay(detail)
+    } else if on_wayland() {
+        CaptureError::Refused(detail)
+    } else {
+        CaptureError::NoDisplay(detail)
+    }
+}
+
+impl ScreenSource for SystemScreens {
+    fn capture(&self) -> Result<Vec<Screen>, CaptureError> {
+        let monitors = xcap::Monitor::all().map_err(capture_error)?;
+        if monitors.is_empty() {
+            return Err(CaptureError::NoScreens);
+        }
+        let mut screens = Vec::with_capacity(monitors.len());
+        for monitor in monitors {
+            let image = monitor.capture_image().map_err(capture_error)?;
+            screens.push(Screen {
+                name: monitor.name().unwrap_or_default(),
+                image: rgba_to_gray(image.width(), image.height(), image.as_raw()),
+            });
+        }
+        Ok(screens)
+    }
+}
+
+/// What the clipboard holds, for scanning.
+#[derive(Clone, Debug)]
+pub enum ClipboardContent {
+    /// An image (a screenshot or a copied picture), in grey.
+    Image(image::GrayImage),
+    /// Text (perhaps a pasted `otpauth://` URI).
+    Text(String),
+}
+
+/// Reads the clipboard: its image if it has one, else its text.
+pub fn read_clipboard() -> Result<ClipboardContent, CaptureError> {
+    let mut clipboard = arboard::Clipboard::new().map_err(|e| {
+        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+            CaptureError::NoDisplay(e.to_string())
+        } else {
+            CaptureError::Clipboard(e.to_string())
+        }
+    })?;
+    match clipboard.get_image() {
+        Ok(image) => {
+            let (w, h) = (image.width as u32, image.height as u32);
+            return Ok(ClipboardContent::Image(rgba_to_gray(w, h, &image.bytes)));
+        }
+        Err(arboard::Error::ContentNotAvailable) => {}
+        Err(e) => return Err(CaptureError::Clipboard(e.to_string())),
+    }
+    match clipboard.get_text() {
+        Ok(text) if !text.trim().is_empty() => Ok(ClipboardContent::Text(text)),
+        Ok(_) | Err(arboard::Error::ContentNotAvailable) => Err(CaptureError::ClipboardEmpty),
+        Err(e) => Err(CaptureError::Clipboard(e.to_string())),
+    }
+}

@@ -1,0 +1,3 @@
+//! Other apps' export formats (`docs/formats.md`). One module per format.
+
+pub mod google_migration;

@@ -1,0 +1,365 @@
+//! Finding every QR code in an 8-bit grey image.
+//!
+//! Strategy (`docs/qr-decoding.md`), each step only when the ones before found nothing:
+//!
+//! 1. rxing's zxing-cpp-port reader in multi-symbol mode (TryHarder, QR only) at full
+//!    resolution, never downscaled: every symbol on the screen, not just the first;
+//! 2. the same on the inverted image (light modules on a dark page);
+//! 3. rxing's single-symbol helper, which also tries its Java port (reads a few camera photos
+//!    the multi reader misses);
+//! 4. on small images only (under 2 MP: photos and cropped files, not screenshots), rqrr as it
+//!    is, on the inverted image, with a white border and ×2 upscale, then with a local adaptive
+//!    threshold. Every rqrr call runs inside `catch_unwind`: rqrr 0.11 panics on some inputs.
+//!
+//! What each step earns, measured on `shared/testdata/qr-samples` at 0° (141 images) with
+//! `cargo test --release --test integration qr_samples -- --nocapture`:
+//!
+//! | steps | real samples | synthetic screenshots (196) |
+//! |---|---|---|
+//! | 1-2 | 125 | 193 |
+//! | 1-3 | 126 | 193 |
+//! | 1-4 | 130 | 193 |
+//!
+//! Without rqrr's plain and inverted passes step 4 reads 129, so they stay. Screenshots (2 MP
+//! and more) never reach rqrr: there it is slow (about 0.5 s at 4K when nothing is found) and
+//! reads nothing rxing misses on the synthetic set.
+//!
+//! The API takes an image and returns results, with no global state, so callers can run it on
+//! any thread.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use image::GrayImage;
+use rxing::common::HybridBinarizer;
+use rxing::multi::MultipleBarcodeReader as _;
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, LuminanceSource as _};
+
+/// Images under this many pixels also go through the rqrr passes.
+const SMALL_IMAGE_PIXELS: u64 = 2_000_000;
+
+/// One decoded QR code.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Symbol {
+    /// The text it holds, exactly as encoded.
+    pub text: String,
+    /// Where it is: left, top, width, height in pixels (approximate, from the finder patterns).
+    pub bounds: Option<[u32; 4]>,
+}
+
+/// Converts RGBA pixels to grey (ITU-R BT.601 weights) with an integer loop; about half the
+/// time of `DynamicImage::to_luma8` on a 4K screenshot.
+pub fn rgba_to_gray(width: u32, height: u32, rgba: &[u8]) -> GrayImage {
+    let mut grey = Vec::with_capacity(rgba.len() / 4);
+    for px in rgba.chunks_exact(4) {
+        let (r, g, b) = (u32::from(px[0]), u32::from(px[1]), u32::from(px[2]));
+        grey.push(((r * 77 + g * 150 + b * 29 + 128) >> 8) as u8);
+    }
+    GrayImage::from_raw(width, height, grey).unwrap_or_else(|| GrayImage::new(0, 0))
+}
+
+/// Which fallbacks [`decode_with`] runs after rxing's multi-symbol reader (normal and inverted).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fallbacks {
+    /// Step 3: rxing's single-symbol helper.
+    pub rxing_single: bool,
+    /// Step 4: rqrr's upscale and adaptive passes on small images.
+    pub rqrr: bool,
+}
+
+impl Fallbacks {
+    /// Every step: what [`decode`] runs.
+    pub const ALL: Fallbacks = Fallbacks {
+        rxing_single: true,
+        rqrr: true,
+    };
+    /// rxing's multi-symbol reader alone (normal, then inverted).
+    pub const NONE: Fallbacks = Fallbacks {
+        rxing_single: false,
+        rqrr: false,
+    };
+}
+
+/// Every QR code in `image`, each text once, in the order found.
+pub fn decode(image: &GrayImage) -> Vec<Symbol> {
+    decode_with(image, Fallbacks::ALL)
+}
+
+/// [`decode`] with chosen fallbacks; benchmarks and the sample tests use it to measure what
+/// each step earns.
+pub fn decode_with(image: &GrayImage, fallbacks: Fallbacks) -> Vec<Symbol> {
+    if image.width() == 0 || image.height() == 0 {
+        return Vec::new();
+    }
+    let mut found = rxing_multi(image, false);
+    if found.is_empty() {
+        found = rxing_multi(image, true);
+    }
+    if found.is_empty() && fallbacks.rxing_single {
+        found = rxing_single(image);
+    }
+    let small = u64::from(image.width()) * u64::from(image.height()) < SMALL_IMAGE_PIXELS;
+    if found.is_empty() && fallbacks.rqrr && small {
+        found = rqrr_rescue(image);
+    }
+    let mut unique: Vec<Symbol> = Vec::with_capacity(found.len());
+    for symbol in found {
+        if !unique.iter().any(|s| s.text == symbol.text) {
+            unique.push(symbol);
+        }
+    }
+    unique
+}
+
+/// True when something shaped like a QR code (finder patterns forming a grid) is in the image,
+/// even though it could not be read: worth telling the user to zoom in rather than "no code".
+/// Slower than a decode on big images; call it only after [`decode`] found nothing.
+pub fn looks_like_a_qr_code(image: &GrayImage) -> bool {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    if w == 0 || h == 0 {
+        return false;
+    }
+    let data = image.as_raw();
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut prepared =
+            rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
+        !prepared.detect_grids().is_empty()
+    }))
+    .unwrap_or(false)
+}
+
+fn hints() -> DecodeHints {
+    DecodeHints {
+        TryHarder: Some(true),
+        PossibleFormats: Some([BarcodeFormat::QR_CODE].into_iter().collect()),
+        ..Default::default()
+    }
+}
+
+fn bounds_of(points: &[rxing::Point]) -> Option<[u32; 4]> {
+    if points.is_empty() {
+        return None;
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for p in points {
+        x0 = x0.min(p.x);
+        y0 = y0.min(p.y);
+        x1 = x1.max(p.x);
+        y1 = y1.max(p.y);
+    }
+    let clamp = |v: f32| v.max(0.0) as u32;
+    Some([clamp(x0), clamp(y0), clamp(x1 - x0), clamp(y1 - y0)])
+}
+
+/// Step 1 (or 2 with `inverted`): all symbols, zxing-cpp port.
+fn rxing_multi(image: &GrayImage, inverted: bool) -> Vec<Symbol> {
+    let Ok(mut source) = Luma8Source::new_with_slice(image.as_raw(), image.width(), image.height())
+    else {
+        return Vec::new();
+    };
+    if inverted {
+        source.invert();
+    }
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        QrReader.decode_multiple_with_hints(&mut bitmap, &hints())
+    }));
+    match result {
+        Ok(Ok(results)) => results
+            .iter()
+            .map(|r| Symbol {
+                text: r.getText().to_string(),
+                bounds: bounds_of(r.getPoints()),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Step 3: rxing's one-symbol helper (zxing-cpp port, then Java port; also inverted).
+fn rxing_single(image: &GrayImage) -> Vec<Symbol> {
+    let mut hints = hints();
+    hints.AlsoInverted = Some(true);
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        rxing::helpers::detect_in_luma_slice_with_hints(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            Some(BarcodeFormat::QR_CODE),
+            &mut hints,
+        )
+    }));
+    match result {
+        Ok(Ok(r)) => vec![Symbol {
+            text: r.getText().to_string(),
+            bounds: bounds_of(r.getPoints()),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// Step 4: rqrr as it is, on the inverted image, on a padded ×2 copy, then with an adaptive
+/// threshold, stopping at the first that reads something.
+fn rqrr_rescue(image: &GrayImage) -> Vec<Symbol> {
+    let mut inverted = image.clone();
+    inverted.iter_mut().for_each(|p| *p = 255 - *p);
+    for candidate in [image, &inverted, &pad_and_upscale(image)] {
+        let found = rqrr_grey(candidate);
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    let radius = ((image.width().min(image.height()) / 60) as usize).max(12);
+    let black = adaptive_threshold(image, radius, 10);
+    rqrr_bitmap(image.width() as usize, image.height() as usize, &black)
+}
+
+fn rqrr_symbol(text: String, bounds: &[rqrr::Point; 4]) -> Symbol {
+    let xs = bounds.iter().map(|p| p.x);
+    let ys = bounds.iter().map(|p| p.y);
+    let (x0, x1) = (xs.clone().min().unwrap_or(0), xs.max().unwrap_or(0));
+    let (y0, y1) = (ys.clone().min().unwrap_or(0), ys.max().unwrap_or(0));
+    let clamp = |v: i32| v.max(0) as u32;
+    Symbol {
+        text,
+        bounds: Some([clamp(x0), clamp(y0), clamp(x1 - x0), clamp(y1 - y0)]),
+    }
+}
+
+fn rqrr_grey(image: &GrayImage) -> Vec<Symbol> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let data = image.as_raw();
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut prepared =
+            rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
+        let grids = prepared.detect_grids();
+        grids
+            .iter()
+            .filter_map(|g| {
+                g.decode()
+                    .ok()
+                    .map(|(_, text)| rqrr_symbol(text, &g.bounds))
+            })
+            .collect()
+    }))
+    .unwrap_or_default()
+}
+
+fn rqrr_bitmap(w: usize, h: usize, black: &[bool]) -> Vec<Symbol> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut prepared = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| black[y * w + x]);
+        let grids = prepared.detect_grids();
+        grids
+            .iter()
+            .filter_map(|g| {
+                g.decode()
+                    .ok()
+                    .map(|(_, text)| rqrr_symbol(text, &g.bounds))
+            })
+            .collect()
+    }))
+    .unwrap_or_default()
+}
+
+/// A white border (codes with tight quiet zones at the image edge hide their finder patterns
+/// from rqrr) and a ×2 bilinear upscale when the result is still small.
+fn pad_and_upscale(image: &GrayImage) -> GrayImage {
+    let margin = (image.width().min(image.height()) / 10).max(8);
+    let mut padded = GrayImage::from_pixel(
+        image.width() + 2 * margin,
+        image.height() + 2 * margin,
+        image::Luma([255]),
+    );
+    image::imageops::replace(&mut padded, image, i64::from(margin), i64::from(margin));
+    if padded.width().min(padded.height()) < 800 {
+        padded = image::imageops::resize(
+            &padded,
+            padded.width() * 2,
+            padded.height() * 2,
+            image::imageops::FilterType::Triangle,
+        );
+    }
+    padded
+}
+
+/// Local-mean threshold over a square window (integral image): black where a pixel is more than
+/// `offset` below its neighbourhood's mean.
+fn adaptive_threshold(image: &GrayImage, radius: usize, offset: i64) -> Vec<bool> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let src = image.as_raw();
+    let mut integral = vec![0u64; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row = 0u64;
+        for x in 0..w {
+            row += u64::from(src[y * w + x]);
+            integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
+        }
+    }
+    let mut black = vec![false; w * h];
+    for y in 0..h {
+        let (y0, y1) = (y.saturating_sub(radius), (y + radius + 1).min(h));
+        for x in 0..w {
+            let (x0, x1) = (x.saturating_sub(radius), (x + radius + 1).min(w));
+            let sum = (integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0])
+                - integral[y0 * (w + 1) + x1]
+                - integral[y1 * (w + 1) + x0];
+            let n = ((x1 - x0) * (y1 - y0)) as i64;
+            black[y * w + x] = i64::from(src[y * w + x]) * n < sum as i64 - offset * n;
+        }
+    }
+    black
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn qr_image(text: &str, module: u32, inverted: bool) -> GrayImage {
+        let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+        let img = code
+            .render::<image::Luma<u8>>()
+            .module_dimensions(module, module)
+            .build();
+        let mut canvas =
+            GrayImage::from_pixel(img.width() + 200, img.height() + 100, image::Luma([255]));
+        image::imageops::replace(&mut canvas, &img, 150, 40);
+        if inverted {
+            canvas.iter_mut().for_each(|p| *p = 255 - *p);
+        }
+        canvas
+    }
+
+    #[test]
+    fn reads_a_code_and_where_it_is() {
+        let text = "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example";
+        let found = decode(&qr_image(text, 4, false));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].text, text);
+        let [x, y, w, h] = found[0].bounds.unwrap();
+        assert!(
+            x > 150 && y > 40 && w > 50 && h > 50,
+            "{:?}",
+            found[0].bounds
+        );
+    }
+
+    #[test]
+    fn reads_inverted_codes() {
+        let text = "otpauth://totp/Dark:mode?secret=JBSWY3DPEHPK3PXP";
+        assert_eq!(decode(&qr_image(text, 3, true))[0].text, text);
+    }
+
+    #[test]
+    fn an_empty_or_blank_image_has_no_code() {
+        assert!(decode(&GrayImage::new(0, 0)).is_empty());
+        let blank = GrayImage::from_pixel(640, 480, image::Luma([255]));
+        assert!(decode(&blank).is_empty());
+        assert!(!looks_like_a_qr_code(&blank));
+    }
+
+    #[test]
+    fn grey_conversion_weights() {
+        let grey = rgba_to_gray(3, 1, &[255, 0, 0, 255, 0, 255, 0, 255, 255, 255, 255, 255]);
+        assert_eq!(grey.as_raw(), &[77, 149, 255]);
+    }
+}
