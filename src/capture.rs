@@ -67,17 +67,24 @@ pub fn read_clipboard() -> Result<ClipboardContent, CaptureError> {
             CaptureError::Clipboard(e.to_string())
         }
     })?;
-    match clipboard.get_image() {
+    // On X11 asking for an image when the clipboard holds only text is an error ("incorrect
+    // type received"), not `ContentNotAvailable`: try the text before reporting it.
+    let image_error = match clipboard.get_image() {
         Ok(image) => {
             let (w, h) = (image.width as u32, image.height as u32);
             return Ok(ClipboardContent::Image(rgba_to_gray(w, h, &image.bytes)));
         }
-        Err(arboard::Error::ContentNotAvailable) => {}
-        Err(e) => return Err(CaptureError::Clipboard(e.to_string())),
-    }
+        Err(arboard::Error::ContentNotAvailable) => None,
+        Err(e) => Some(e.to_string()),
+    };
     match clipboard.get_text() {
         Ok(text) if !text.trim().is_empty() => Ok(ClipboardContent::Text(text)),
-        Ok(_) | Err(arboard::Error::ContentNotAvailable) => Err(CaptureError::ClipboardEmpty),
-        Err(e) => Err(CaptureError::Clipboard(e.to_string())),
+        Ok(_) | Err(arboard::Error::ContentNotAvailable) => match image_error {
+            Some(detail) => Err(CaptureError::Clipboard(detail)),
+            None => Err(CaptureError::ClipboardEmpty),
+        },
+        Err(e) => Err(CaptureError::Clipboard(
+            image_error.unwrap_or_else(|| e.to_string()),
+        )),
     }
 }

@@ -299,11 +299,12 @@ mod tests {
         assert_eq!(parse(&raw).unwrap().accounts.len(), 2);
         let form_decoded = raw.replace('+', " ");
         assert_eq!(parse(&form_decoded).unwrap().accounts.len(), 2);
-        let url_safe = raw
-            .replace('+', "-")
-            .replace('/', "_")
-            .trim_end_matches('=')
-            .to_string();
+        let data = raw.split("data=").nth(1).unwrap();
+        let url_safe = data.replace('+', "-").replace('/', "_");
+        let url_safe = format!(
+            "otpauth-migration://offline?data={}",
+            url_safe.trim_end_matches('=')
+        );
         assert_eq!(parse(&url_safe).unwrap().accounts.len(), 2);
     }
 
