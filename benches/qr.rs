@@ -83,6 +83,10 @@ fn decoding(c: &mut Criterion) {
     group.bench_function("4k/no-code", |b| {
         b.iter(|| mamori::qr::decode(black_box(&empty_4k)))
     });
+    // What `mamori scan` adds when nothing was read: is there something QR-shaped to zoom into?
+    group.bench_function("4k/no-code-hint", |b| {
+        b.iter(|| mamori::qr::looks_like_a_qr_code(black_box(&empty_4k)))
+    });
     group.bench_function("1080p/with-code", |b| {
         b.iter(|| mamori::qr::decode(black_box(&code_1080)))
     });

@@ -24,6 +24,7 @@ fn main() {
         let entry: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
         let file = entry["file"].as_str().unwrap_or_default();
         let res = entry["res"].as_str().unwrap_or_default().to_string();
+        let category = entry["category"].as_str().unwrap_or_default().to_string();
         let image =
             mamori::image_file::load_gray(&dir.join(file)).unwrap_or_else(|e| panic!("{e}"));
         let mut runs: Vec<f64> = (0..3)
@@ -34,7 +35,13 @@ fn main() {
             })
             .collect();
         runs.sort_by(f64::total_cmp);
-        times.entry(res).or_default().push(runs[1]);
+        times.entry(res.clone()).or_default().push(runs[1]);
+        if res == "4k" {
+            times
+                .entry(format!("4k/{category}"))
+                .or_default()
+                .push(runs[1]);
+        }
     }
     for (res, mut list) in times {
         list.sort_by(f64::total_cmp);

@@ -88,6 +88,15 @@ pub fn to_gray(image: DynamicImage) -> GrayImage {
         DynamicImage::ImageRgba8(rgba) => {
             crate::qr::rgba_to_gray(rgba.width(), rgba.height(), rgba.as_raw())
         }
+        DynamicImage::ImageRgb8(rgb) => {
+            let grey = rgb
+                .as_raw()
+                .chunks_exact(3)
+                .map(|px| crate::qr::luma(px[0], px[1], px[2]))
+                .collect();
+            GrayImage::from_raw(rgb.width(), rgb.height(), grey)
+                .unwrap_or_else(|| GrayImage::new(0, 0))
+        }
         other => {
             let rgba = other.to_rgba8();
             crate::qr::rgba_to_gray(rgba.width(), rgba.height(), rgba.as_raw())

@@ -5,24 +5,29 @@
 //! 1. rxing's zxing-cpp-port reader in multi-symbol mode (TryHarder, QR only) at full
 //!    resolution, never downscaled: every symbol on the screen, not just the first;
 //! 2. the same on the inverted image (light modules on a dark page);
-//! 3. rxing's single-symbol helper, which also tries its Java port (reads a few camera photos
-//!    the multi reader misses);
-//! 4. on small images only (under 2 MP: photos and cropped files, not screenshots), rqrr as it
-//!    is, on the inverted image, with a white border and ×2 upscale, then with a local adaptive
+//! 3. on small images only (under 2 MP: photos and cropped files, not screenshots), rxing's
+//!    single-symbol helper, which also tries its Java port (reads a camera photo the multi
+//!    reader misses);
+//! 4. on small images only, rqrr as it is, on the inverted image, with a white border and ×2 upscale, then with a local adaptive
 //!    threshold. Every rqrr call runs inside `catch_unwind`: rqrr 0.11 panics on some inputs.
 //!
-//! What each step earns, measured on `shared/testdata/qr-samples` at 0° (141 images) with
-//! `cargo test --release --test integration qr_samples -- --nocapture`:
+//! What each step earns, measured on `shared/testdata/qr-samples` at 0° (141 images; the
+//! `qr_samples` integration test prints it):
 //!
-//! | steps | real samples | synthetic screenshots (196) |
-//! |---|---|---|
-//! | 1-2 | 125 | 193 |
-//! | 1-3 | 126 | 193 |
-//! | 1-4 | 130 | 193 |
+//! | steps | real samples read |
+//! |---|---|
+//! | 1-2 (rxing multi, normal and inverted) | 125 |
+//! | 1-3 (+ rxing single helper) | 126 |
+//! | 1-4 (+ rqrr on small images) | 130 (zxing-cpp: 127) |
+//!
+//! The whole pipeline reads 193 of the 196 synthetic screenshots (`qr_synthetic` test), with
+//! both codes on all 28 two-code screens; the 3 misses are 2-px modules under a Gaussian blur,
+//! which no decoder in `docs/qr-decoding.md` reads (rqrr's cascade included). Screenshots stop
+//! after step 2: on a cluttered 4K screen with no code, step 3 alone took longer than steps 1
+//! and 2 together, for nothing (see `benches/qr.rs`).
 //!
 //! Without rqrr's plain and inverted passes step 4 reads 129, so they stay. Screenshots (2 MP
-//! and more) never reach rqrr: there it is slow (about 0.5 s at 4K when nothing is found) and
-//! reads nothing rxing misses on the synthetic set.
+//! and more) never reach rqrr: its cascade costs about 0.5 s on a 4K screen with no code.
 //!
 //! The API takes an image and returns results, with no global state, so callers can run it on
 //! any thread.
@@ -50,12 +55,17 @@ pub struct Symbol {
 /// Converts RGBA pixels to grey (ITU-R BT.601 weights) with an integer loop; about half the
 /// time of `DynamicImage::to_luma8` on a 4K screenshot.
 pub fn rgba_to_gray(width: u32, height: u32, rgba: &[u8]) -> GrayImage {
-    let mut grey = Vec::with_capacity(rgba.len() / 4);
-    for px in rgba.chunks_exact(4) {
-        let (r, g, b) = (u32::from(px[0]), u32::from(px[1]), u32::from(px[2]));
-        grey.push(((r * 77 + g * 150 + b * 29 + 128) >> 8) as u8);
-    }
+    let grey = rgba
+        .chunks_exact(4)
+        .map(|px| luma(px[0], px[1], px[2]))
+        .collect();
     GrayImage::from_raw(width, height, grey).unwrap_or_else(|| GrayImage::new(0, 0))
+}
+
+/// BT.601 luma of one pixel in integer arithmetic.
+#[inline]
+pub fn luma(r: u8, g: u8, b: u8) -> u8 {
+    ((u32::from(r) * 77 + u32::from(g) * 150 + u32::from(b) * 29 + 128) >> 8) as u8
 }
 
 /// Which fallbacks [`decode_with`] runs after rxing's multi-symbol reader (normal and inverted).
@@ -95,10 +105,10 @@ pub fn decode_with(image: &GrayImage, fallbacks: Fallbacks) -> Vec<Symbol> {
     if found.is_empty() {
         found = rxing_multi(image, true);
     }
-    if found.is_empty() && fallbacks.rxing_single {
+    let small = u64::from(image.width()) * u64::from(image.height()) < SMALL_IMAGE_PIXELS;
+    if found.is_empty() && fallbacks.rxing_single && small {
         found = rxing_single(image);
     }
-    let small = u64::from(image.width()) * u64::from(image.height()) < SMALL_IMAGE_PIXELS;
     if found.is_empty() && fallbacks.rqrr && small {
         found = rqrr_rescue(image);
     }
@@ -111,19 +121,22 @@ pub fn decode_with(image: &GrayImage, fallbacks: Fallbacks) -> Vec<Symbol> {
     unique
 }
 
-/// True when something shaped like a QR code (finder patterns forming a grid) is in the image,
-/// even though it could not be read: worth telling the user to zoom in rather than "no code".
-/// Slower than a decode on big images; call it only after [`decode`] found nothing.
+/// True when something shaped like a QR code (three finder patterns that could frame a symbol)
+/// is in the image even though nothing could be read: worth telling the user to zoom in rather
+/// than "no code". Uses rxing's finder-pattern search, about one decoding pass; call it only
+/// after [`decode`] found nothing.
 pub fn looks_like_a_qr_code(image: &GrayImage) -> bool {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    if w == 0 || h == 0 {
+    let Ok(source) = Luma8Source::new(image.as_raw().clone(), image.width(), image.height()) else {
         return false;
-    }
-    let data = image.as_raw();
+    };
     catch_unwind(AssertUnwindSafe(|| {
-        let mut prepared =
-            rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
-        !prepared.detect_grids().is_empty()
+        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+        let mut patterns = rxing::qrcode::cpp_port::detector::FindFinderPatterns(
+            bitmap.get_black_matrix(),
+            true,
+            0,
+        );
+        !rxing::qrcode::cpp_port::detector::GenerateFinderPatternSets(&mut patterns).is_empty()
     }))
     .unwrap_or(false)
 }
@@ -153,7 +166,7 @@ fn bounds_of(points: &[rxing::Point]) -> Option<[u32; 4]> {
 
 /// Step 1 (or 2 with `inverted`): all symbols, zxing-cpp port.
 fn rxing_multi(image: &GrayImage, inverted: bool) -> Vec<Symbol> {
-    let Ok(mut source) = Luma8Source::new_with_slice(image.as_raw(), image.width(), image.height())
+    let Ok(mut source) = Luma8Source::new(image.as_raw().clone(), image.width(), image.height())
     else {
         return Vec::new();
     };
@@ -204,14 +217,18 @@ fn rqrr_rescue(image: &GrayImage) -> Vec<Symbol> {
     let mut inverted = image.clone();
     inverted.iter_mut().for_each(|p| *p = 255 - *p);
     for candidate in [image, &inverted, &pad_and_upscale(image)] {
-        let found = rqrr_grey(candidate);
+        let found = rqrr_decode(RqrrInput::Grey(candidate));
         if !found.is_empty() {
             return found;
         }
     }
     let radius = ((image.width().min(image.height()) / 60) as usize).max(12);
     let black = adaptive_threshold(image, radius, 10);
-    rqrr_bitmap(image.width() as usize, image.height() as usize, &black)
+    rqrr_decode(RqrrInput::Bitmap(
+        image.width() as usize,
+        image.height() as usize,
+        &black,
+    ))
 }
 
 fn rqrr_symbol(text: String, bounds: &[rqrr::Point; 4]) -> Symbol {
@@ -226,28 +243,25 @@ fn rqrr_symbol(text: String, bounds: &[rqrr::Point; 4]) -> Symbol {
     }
 }
 
-fn rqrr_grey(image: &GrayImage) -> Vec<Symbol> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let data = image.as_raw();
-    catch_unwind(AssertUnwindSafe(|| {
-        let mut prepared =
-            rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x]);
-        let grids = prepared.detect_grids();
-        grids
-            .iter()
-            .filter_map(|g| {
-                g.decode()
-                    .ok()
-                    .map(|(_, text)| rqrr_symbol(text, &g.bounds))
-            })
-            .collect()
-    }))
-    .unwrap_or_default()
+/// What rqrr reads: grey pixels (its own threshold) or pixels already made black or white.
+enum RqrrInput<'a> {
+    Grey(&'a GrayImage),
+    Bitmap(usize, usize, &'a [bool]),
 }
 
-fn rqrr_bitmap(w: usize, h: usize, black: &[bool]) -> Vec<Symbol> {
+/// Every grid rqrr finds and decodes; a panic inside rqrr counts as nothing found.
+fn rqrr_decode(input: RqrrInput<'_>) -> Vec<Symbol> {
     catch_unwind(AssertUnwindSafe(|| {
-        let mut prepared = rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| black[y * w + x]);
+        let mut prepared = match input {
+            RqrrInput::Grey(image) => {
+                let (w, h) = (image.width() as usize, image.height() as usize);
+                let data = image.as_raw();
+                rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| data[y * w + x])
+            }
+            RqrrInput::Bitmap(w, h, black) => {
+                rqrr::PreparedImage::prepare_from_bitmap(w, h, |x, y| black[y * w + x])
+            }
+        };
         let grids = prepared.detect_grids();
         grids
             .iter()
@@ -355,6 +369,21 @@ mod tests {
         let blank = GrayImage::from_pixel(640, 480, image::Luma([255]));
         assert!(decode(&blank).is_empty());
         assert!(!looks_like_a_qr_code(&blank));
+    }
+
+    #[test]
+    fn a_code_with_its_data_scribbled_over_still_looks_like_one() {
+        let mut image = qr_image("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP", 4, false);
+        // Cover the middle (data modules) and leave the three finder patterns.
+        let (x0, y0) = (150 + 4 * 12, 40 + 4 * 12);
+        for y in y0..y0 + 60 {
+            for x in x0..x0 + 60 {
+                let v = if (x * 7 + y * 13) % 5 < 2 { 0 } else { 255 };
+                image.put_pixel(x, y, image::Luma([v]));
+            }
+        }
+        assert!(decode(&image).is_empty());
+        assert!(looks_like_a_qr_code(&image));
     }
 
     #[test]
