@@ -59,6 +59,21 @@ pub trait Localize {
     fn localize(&self, lang: Lang) -> String;
 }
 
+/// Implements `Display` (the English text) and `std::error::Error` for error types that
+/// implement [`Localize`], so every error prints the same way.
+#[macro_export]
+macro_rules! localized_error {
+    ($($error:ty),+ $(,)?) => {$(
+        impl ::std::fmt::Display for $error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&$crate::i18n::Localize::localize(self, $crate::i18n::Lang::En))
+            }
+        }
+
+        impl ::std::error::Error for $error {}
+    )+};
+}
+
 fn parse_catalogue(text: &'static str) -> HashMap<String, String> {
     // The catalogues are compiled in and checked by tests; an unreadable one is a build defect,
     // shown as empty rather than a panic so a message still appears (as its key).

@@ -1,7 +1,6 @@
 //! Reading image files (PNG, JPEG, WebP, BMP, GIF) to scan, by content rather than by file
 //! name, with limits so a crafted file cannot exhaust memory.
 
-use std::fmt;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
@@ -125,10 +124,4 @@ impl Localize for ImageError {
     }
 }
 
-impl fmt::Display for ImageError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.localize(Lang::En))
-    }
-}
-
-impl std::error::Error for ImageError {}
+crate::localized_error!(ImageError);

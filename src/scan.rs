@@ -4,8 +4,6 @@
 //! the desktop window; it takes images and returns results, with no global state, so callers
 //! run it off their UI thread.
 
-use std::fmt;
-
 use image::GrayImage;
 
 use crate::formats::google_migration::{self, Migration, MigrationError};
@@ -196,13 +194,7 @@ impl Localize for CaptureError {
     }
 }
 
-impl fmt::Display for CaptureError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.localize(Lang::En))
-    }
-}
-
-impl std::error::Error for CaptureError {}
+crate::localized_error!(CaptureError);
 
 #[cfg(test)]
 mod tests {

@@ -181,13 +181,7 @@ impl Localize for SecretError {
     }
 }
 
-impl fmt::Display for SecretError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.localize(Lang::En))
-    }
-}
-
-impl std::error::Error for SecretError {}
+crate::localized_error!(SecretError);
 
 impl Localize for SecretWarning {
     fn localize(&self, lang: Lang) -> String {

@@ -5,7 +5,6 @@
 //! and non-ASCII text, which has caused bugs in several authenticators. The numbered rules in
 //! the comments are the rules of formats.md §3 "Parsing rules that survive real-world URIs".
 
-use std::fmt;
 use std::str::FromStr;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -357,13 +356,7 @@ impl Localize for UriError {
     }
 }
 
-impl fmt::Display for UriError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.localize(Lang::En))
-    }
-}
-
-impl std::error::Error for UriError {}
+crate::localized_error!(UriError);
 
 impl Localize for UriWarning {
     fn localize(&self, lang: Lang) -> String {

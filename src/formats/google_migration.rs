@@ -6,8 +6,6 @@
 //! conversion: nothing Mamori keeps (the format has no period field: every TOTP is 30 s). MD5
 //! entries and unknown types are reported per entry, never guessed.
 
-use std::fmt;
-
 use percent_encoding::percent_decode_str;
 use prost::Message;
 
@@ -235,13 +233,7 @@ impl Localize for MigrationError {
     }
 }
 
-impl fmt::Display for MigrationError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.localize(Lang::En))
-    }
-}
-
-impl std::error::Error for MigrationError {}
+crate::localized_error!(MigrationError);
 
 impl Localize for EntryProblem {
     fn localize(&self, lang: Lang) -> String {
