@@ -88,3 +88,62 @@ pub fn read_clipboard() -> Result<ClipboardContent, CaptureError> {
         )),
     }
 }
+
+/// The system clipboard, kept open for the life of the program: on X11 and Wayland the
+/// program that copied must stay alive to hand the text over, so one instance lives in the
+/// desktop window's state (`docs/platform-notes.md` §4).
+pub struct Clipboard {
+    inner: arboard::Clipboard,
+}
+
+impl std::fmt::Debug for Clipboard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clipboard")
+    }
+}
+
+impl Clipboard {
+    /// Opens the clipboard.
+    pub fn open() -> Result<Clipboard, CaptureError> {
+        arboard::Clipboard::new()
+            .map(|inner| Clipboard { inner })
+            .map_err(|e| CaptureError::Clipboard(e.to_string()))
+    }
+
+    /// Copies a code or key, asking clipboard history and sync tools to leave it alone
+    /// (`docs/vault.md` §8): the password-manager hint on Linux and macOS, no history and no
+    /// cloud upload on Windows.
+    pub fn copy_concealed(&mut self, text: &str) -> Result<(), CaptureError> {
+        let set = self.inner.set();
+        #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+        let set = {
+            use arboard::SetExtLinux as _;
+            set.exclude_from_history()
+        };
+        #[cfg(target_os = "macos")]
+        let set = {
+            use arboard::SetExtApple as _;
+            set.exclude_from_history()
+        };
+        #[cfg(windows)]
+        let set = {
+            use arboard::SetExtWindows as _;
+            set.exclude_from_history().exclude_from_cloud()
+        };
+        set.text(text.to_string())
+            .map_err(|e| CaptureError::Clipboard(e.to_string()))
+    }
+
+    /// True when the clipboard holds exactly `text` (so clearing it destroys nothing the user
+    /// copied since).
+    pub fn holds(&mut self, text: &str) -> bool {
+        self.inner.get_text().is_ok_and(|current| current == text)
+    }
+
+    /// Empties the clipboard.
+    pub fn clear(&mut self) -> Result<(), CaptureError> {
+        self.inner
+            .clear()
+            .map_err(|e| CaptureError::Clipboard(e.to_string()))
+    }
+}

@@ -28,6 +28,7 @@
 pub mod account;
 #[cfg(feature = "capture")]
 pub mod capture;
+pub mod config;
 pub mod formats;
 pub mod i18n;
 pub mod image_file;

@@ -57,6 +57,8 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Find the QR codes in image files, on every screen, or in the clipboard.
     Scan(ScanArgs),
+    /// Open the desktop window (also what `mamori` with no arguments does).
+    Gui,
 }
 
 /// `mamori init`.

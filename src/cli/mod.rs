@@ -5,7 +5,7 @@
 
 mod args;
 mod commands;
-mod failure;
+pub mod failure;
 mod output;
 mod password;
 mod session;

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use mamori::account::Account;
-use mamori::vault::{LockedVault, ReadOnly, Vault, seen, store};
+use mamori::vault::opening::{self, Notice};
+use mamori::vault::{ReadOnly, Vault, store};
 
 use super::failure::{EXIT_ERROR, EXIT_NOT_FOUND, Failure};
 use super::{Cli, output, password};
@@ -22,51 +23,34 @@ pub fn vault_path(cli: &Cli) -> Result<PathBuf, Failure> {
 /// below the current KDF cost is upgraded while the password is at hand.
 pub fn open(cli: &Cli) -> Result<Vault, Failure> {
     let path = vault_path(cli)?;
-    store::clean_up_after_crash(&store::VaultPaths::new(&path));
-    let locked = LockedVault::read(&path)?;
-    let mut vault = if locked.needs_password() {
-        let password = password::current(cli.password_file.as_deref())?;
-        let mut vault = locked.unlock(Some(&password))?;
-        match vault.upgrade_kdf_if_needed(&password) {
-            Ok(true) => output::say("cli-kdf-upgraded", &[]),
-            Ok(false) => {}
-            // The command can still run on what was read; the upgrade is retried next time.
-            Err(e) => output::warn(&e),
-        }
-        vault
-    } else {
-        locked.unlock(None)?
+    let locked = opening::read(&path)?;
+    let password = match locked.needs_password() {
+        true => Some(password::current(cli.password_file.as_deref())?),
+        false => None,
     };
-    if let Some(reason) = vault.read_only() {
-        match reason {
-            ReadOnly::NewerFormat(minor) => {
+    let opened = opening::unlock(
+        locked,
+        password.as_deref().map(|p| p.as_str()),
+        mamori::config::seen_generations_file(),
+    )?;
+    for notice in &opened.notices {
+        match notice {
+            Notice::KdfUpgraded => output::say("cli-kdf-upgraded", &[]),
+            // The command can still run on what was read; the upgrade is retried next time.
+            Notice::KdfUpgradeFailed(e) => output::warn(e),
+            Notice::ReadOnly(ReadOnly::NewerFormat(minor)) => {
                 output::say("cli-read-only-format", &[("minor", minor)])
             }
-            ReadOnly::NewerContent(v) => output::say("cli-read-only-content", &[("version", v)]),
+            Notice::ReadOnly(ReadOnly::NewerContent(v)) => {
+                output::say("cli-read-only-content", &[("version", v)])
+            }
+            Notice::OlderCopy { generation, newest } => output::say(
+                "cli-older-copy",
+                &[("generation", generation), ("newest", newest)],
+            ),
         }
     }
-    vault.set_backups_kept(store::DEFAULT_BACKUPS_KEPT);
-    if let Some(state) = seen_file()
-        && let Some(newest) = vault.track_generations(state)
-    {
-        output::say(
-            "cli-older-copy",
-            &[
-                ("generation", &vault.header().generation),
-                ("newest", &newest),
-            ],
-        );
-    }
-    Ok(vault)
-}
-
-/// Where the newest seen generation of each vault is kept: `MAMORI_CONFIG_DIR` if set (tests and
-/// portable setups), else the per-user config folder.
-fn seen_file() -> Option<PathBuf> {
-    match std::env::var_os("MAMORI_CONFIG_DIR") {
-        Some(dir) => Some(PathBuf::from(dir).join("seen-generations.json")),
-        None => seen::default_path(),
-    }
+    Ok(opened.vault)
 }
 
 /// The one account `query` names (substring of issuer or name, or its id). None: exit 4.

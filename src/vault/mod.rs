@@ -21,6 +21,7 @@ pub mod container;
 pub mod content;
 pub mod crypto;
 mod error;
+pub mod opening;
 pub mod seen;
 pub mod store;
 

@@ -9,14 +9,15 @@ use crate::scan_cli::{MIGRATION, VENDOR, qr_png};
 use crate::util::{Sandbox, assert_fails, stderr, stdout};
 
 /// A private X server, stopped on drop.
-struct Xvfb {
-    display: String,
+pub struct Xvfb {
+    /// `:N`.
+    pub display: String,
     server: Child,
     helpers: Vec<Child>,
 }
 
 impl Xvfb {
-    fn start(width: u32, height: u32) -> Xvfb {
+    pub fn start(width: u32, height: u32) -> Xvfb {
         let probe = Command::new("Xvfb")
             .arg("-help")
             .stderr(Stdio::null())
@@ -57,7 +58,7 @@ impl Xvfb {
     }
 
     /// A command connected to this display only (X11, no Wayland).
-    fn command(&self, program: &str) -> Command {
+    pub fn command(&self, program: &str) -> Command {
         let mut command = Command::new(program);
         command
             .env("DISPLAY", &self.display)
@@ -67,7 +68,7 @@ impl Xvfb {
     }
 
     /// Runs mamori in the sandbox against this display.
-    fn mamori(&self, sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
+    pub fn mamori(&self, sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
         sandbox
             .command(args)
             .env("DISPLAY", &self.display)
@@ -77,7 +78,7 @@ impl Xvfb {
             .unwrap()
     }
 
-    fn keep(&mut self, child: Child) {
+    pub fn keep(&mut self, child: Child) {
         self.helpers.push(child);
     }
 }
@@ -93,7 +94,7 @@ impl Drop for Xvfb {
     }
 }
 
-fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
         assert!(

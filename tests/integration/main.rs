@@ -26,3 +26,6 @@ mod qr_synthetic;
 mod scan_cli;
 // Screen and clipboard scanning under a private Xvfb.
 mod display;
+// The desktop window itself under Xvfb: it starts, shows the codes, and the keyboard copies one
+// to the real clipboard.
+mod gui_window;

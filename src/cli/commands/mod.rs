@@ -13,14 +13,11 @@ mod scan;
 
 use super::{Cli, Command, Failure};
 
-/// Runs the subcommand `cli` names. With none, prints help (the desktop window will open here
-/// once it exists).
+/// Runs the subcommand `cli` names. With none (or `gui`), opens the desktop window; a build
+/// without the window prints help instead.
 pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
     match &cli.command {
-        None => {
-            let _ = command.print_help();
-            Ok(())
-        }
+        None | Some(Command::Gui) => gui(cli, command),
         Some(Command::Init(args)) => init::run(cli, args),
         Some(Command::Code(args)) => code::run(cli, args),
         Some(Command::List) => list::run(cli),
@@ -32,4 +29,17 @@ pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
         Some(Command::Restore(args)) => restore::run(cli, args),
         Some(Command::Scan(args)) => scan::run(cli, args),
     }
+}
+
+#[cfg(feature = "gui")]
+fn gui(cli: &Cli, _command: &mut clap::Command) -> Result<(), Failure> {
+    let path = super::session::vault_path(cli)?;
+    let lang = cli.lang.as_deref().and_then(mamori::i18n::Lang::from_code);
+    crate::gui::run(path, lang)
+}
+
+#[cfg(not(feature = "gui"))]
+fn gui(_cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
+    let _ = command.print_help();
+    Ok(())
 }

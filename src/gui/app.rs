@@ -1,0 +1,1060 @@
+//! The window's state and the one place where things happen.
+//!
+//! Views draw from the state and push [`Command`]s; [`MamoriApp::apply`] carries them out after
+//! the frame (the pattern of egui's demo app). Work that takes time — the KDF, screen capture,
+//! QR decoding, reading image files — runs on the [`Worker`] and comes back as a [`Done`].
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use image::GrayImage;
+use zeroize::Zeroizing;
+
+use mamori::account::{Account, AccountId, BackupCode, OtpKind};
+use mamori::i18n::{Lang, Localize, tr};
+use mamori::scan::{self, CaptureError, ImageScan, Screen};
+use mamori::vault::opening::{self, Notice, Opened};
+use mamori::vault::{LockedVault, ReadOnly, SaveKind, Vault, VaultError};
+
+use super::env::Env;
+use super::settings::Settings;
+use super::toasts::Toasts;
+use super::views::add::{AddDialog, AddTab, Draft};
+use super::views::manage::ManageDialog;
+use super::views::settings::SettingsDialog;
+use super::worker::Worker;
+use super::{style, views};
+
+/// What a view asks for. Applied once, after the frame that produced it.
+pub enum Command {
+    /// Create the vault, with this password or none.
+    CreateVault(Option<Zeroizing<String>>),
+    /// Unlock with this password.
+    Unlock(Zeroizing<String>),
+    /// Forget the key and show the unlock screen.
+    Lock,
+    /// Copy an account's current code.
+    CopyCode(AccountId),
+    /// Copy a text (a key, a URI) the user asked for.
+    CopyText(Zeroizing<String>),
+    /// HOTP: use up the next code and show it.
+    NextHotpCode(AccountId),
+    /// Open the add dialog on a tab.
+    OpenAdd(AddTab),
+    /// Capture every screen (hiding the window) and scan it.
+    ScanScreens,
+    /// Scan what the clipboard holds.
+    Paste,
+    /// Ask for an image file and scan it.
+    ChooseImage,
+    /// Scan an image file (dropped on the window or chosen).
+    ScanFile(PathBuf),
+    /// Scan a region of a capture, enlarged.
+    ScanRegion(GrayImage),
+    /// Add accounts.
+    AddAccounts(Vec<Draft>),
+    /// Open the account's details.
+    Manage(AccountId),
+    /// Change labels and note.
+    EditLabels {
+        /// Which account.
+        id: AccountId,
+        /// New issuer.
+        issuer: String,
+        /// New account name.
+        name: String,
+        /// New note.
+        note: String,
+    },
+    /// Remove an account (undo possible for a while).
+    Delete(AccountId),
+    /// Put the last removed account back.
+    UndoDelete,
+    /// Move an account in the manual order.
+    Move {
+        /// Position now.
+        from: usize,
+        /// Position wanted.
+        to: usize,
+    },
+    /// Show the account's key and QR code (after the password, if the vault has one).
+    RevealKey(AccountId, Option<Zeroizing<String>>),
+    /// Add the backup codes in this text (one a line).
+    AddBackupCodes(AccountId, String),
+    /// Mark a backup code used or unused.
+    ToggleBackupCode(AccountId, usize),
+    /// Open the settings.
+    OpenSettings,
+    /// Save new settings.
+    ApplySettings(Settings),
+    /// Set, change or remove the password.
+    ChangePassword {
+        /// The current password (checked again before changing anything).
+        current: Option<Zeroizing<String>>,
+        /// The new password; `None` removes it.
+        new: Option<Zeroizing<String>>,
+    },
+    /// Leave region selection.
+    CloseRegion,
+    /// Close whatever dialog is open.
+    CloseDialogs,
+}
+
+/// What a finished job brings back.
+pub enum Done {
+    /// The vault was created.
+    Created(Result<Vault, VaultError>),
+    /// The vault was unlocked (or not).
+    Unlocked(Result<Opened, VaultError>),
+    /// Screens were captured and scanned.
+    Screens(Result<(Vec<Screen>, Vec<ImageScan>), CaptureError>),
+    /// An image (file, clipboard or region) was scanned.
+    Image(Result<ImageScan, String>),
+    /// The password was checked for revealing a key.
+    KeyRevealed(AccountId, bool),
+    /// The password was changed; the vault comes back either way.
+    PasswordChanged(Box<Vault>, Result<(), VaultError>),
+}
+
+/// Where the window is.
+pub enum Phase {
+    /// No vault yet: create one.
+    Welcome(views::welcome::WelcomeForm),
+    /// A password vault waits for its password.
+    Unlock(views::unlock::UnlockForm),
+    /// The vault is open.
+    Open(Box<Session>),
+    /// The vault cannot be read at all; the message says why and what to do.
+    Broken(String),
+    /// A job holds the vault (a password change).
+    Busy,
+}
+
+/// An open vault and the state of the screens over it.
+pub struct Session {
+    /// The vault.
+    pub vault: Vault,
+    /// The search field's text.
+    pub search: String,
+    /// Ask the search field to take focus next frame.
+    pub focus_search: bool,
+    /// The row Enter copies.
+    pub selected: Option<AccountId>,
+    /// The add dialog, when open.
+    pub add: Option<AddDialog>,
+    /// The details dialog, when open.
+    pub manage: Option<ManageDialog>,
+    /// The settings dialog, when open.
+    pub settings: Option<SettingsDialog>,
+    /// With "hide codes": rows the user revealed.
+    pub revealed: HashSet<AccountId>,
+    /// HOTP codes shown after "next code".
+    pub hotp_codes: Vec<(AccountId, String)>,
+    /// The last removed account and its position, for undo.
+    pub removed: Option<(usize, Account)>,
+    /// Messages shown above the list until dismissed (read-only vault, older copy).
+    pub banners: Vec<String>,
+}
+
+impl Session {
+    fn new(vault: Vault) -> Session {
+        Session {
+            vault,
+            search: String::new(),
+            focus_search: false,
+            selected: None,
+            add: None,
+            manage: None,
+            settings: None,
+            revealed: HashSet::new(),
+            hotp_codes: Vec::new(),
+            removed: None,
+            banners: Vec::new(),
+        }
+    }
+
+    /// True when a dialog is open over the list.
+    pub fn dialog_open(&self) -> bool {
+        self.add.is_some() || self.manage.is_some() || self.settings.is_some()
+    }
+}
+
+/// A code copied to the clipboard, to clear later if it is still there.
+struct Copied {
+    text: Zeroizing<String>,
+    clear_at: Option<f64>,
+}
+
+/// The desktop app.
+pub struct MamoriApp {
+    pub(crate) env: Env,
+    pub(crate) settings: Settings,
+    pub(crate) phase: Phase,
+    pub(crate) toasts: Toasts,
+    worker: Worker<Done>,
+    commands: Vec<Command>,
+    copied: Option<Copied>,
+    last_input: f64,
+    /// The window was hidden for a screen capture and must come back.
+    hidden_for_capture: bool,
+    applied_theme: Option<super::settings::Theme>,
+}
+
+impl MamoriApp {
+    /// A window over `env`, with the saved settings, on the first screen the vault calls for.
+    pub fn new(ctx: &egui::Context, env: Env) -> MamoriApp {
+        let settings = env
+            .settings_path
+            .as_deref()
+            .map(Settings::load)
+            .unwrap_or_default();
+        style::install(ctx);
+        let now = env.clock.now();
+        let mut app = MamoriApp {
+            env,
+            settings,
+            phase: Phase::Busy,
+            toasts: Toasts::default(),
+            worker: Worker::default(),
+            commands: Vec::new(),
+            copied: None,
+            last_input: now,
+            hidden_for_capture: false,
+            applied_theme: None,
+        };
+        app.phase = app.first_phase();
+        app
+    }
+
+    /// Shows the window in `lang` (from `--lang`) until the user picks a language.
+    pub fn override_lang(&mut self, lang: Lang) {
+        self.settings.language = Some(match lang {
+            Lang::En => "en".into(),
+            Lang::Ja => "ja".into(),
+        });
+    }
+
+    /// The language of the window.
+    pub fn lang(&self) -> Lang {
+        self.settings.lang()
+    }
+
+    fn first_phase(&self) -> Phase {
+        let path = &self.env.vault_path;
+        if !path.exists() {
+            return Phase::Welcome(Default::default());
+        }
+        match opening::read(path) {
+            Ok(locked) if locked.needs_password() => Phase::Unlock(Default::default()),
+            Ok(locked) => match opening::unlock(locked, None, self.env.seen_file.clone()) {
+                Ok(opened) => self.open_session(opened),
+                Err(e) => Phase::Broken(e.localize(self.lang())),
+            },
+            Err(e) => Phase::Broken(e.localize(self.lang())),
+        }
+    }
+
+    fn open_session(&self, opened: Opened) -> Phase {
+        let lang = self.lang();
+        let mut session = Session::new(opened.vault);
+        for notice in opened.notices {
+            let text = match notice {
+                Notice::KdfUpgraded => tr(lang, "cli-kdf-upgraded", &[]),
+                Notice::KdfUpgradeFailed(e) => e.localize(lang),
+                Notice::ReadOnly(ReadOnly::NewerFormat(minor)) => {
+                    tr(lang, "cli-read-only-format", &[("minor", &minor)])
+                }
+                Notice::ReadOnly(ReadOnly::NewerContent(v)) => {
+                    tr(lang, "cli-read-only-content", &[("version", &v)])
+                }
+                Notice::OlderCopy { generation, newest } => tr(
+                    lang,
+                    "cli-older-copy",
+                    &[("generation", &generation), ("newest", &newest)],
+                ),
+            };
+            session.banners.push(text);
+        }
+        Phase::Open(Box::new(session))
+    }
+
+    /// The time now, from the injected clock.
+    pub fn now(&self) -> f64 {
+        self.env.clock.now()
+    }
+
+    /// The open session, if the vault is open.
+    pub fn session(&self) -> Option<&Session> {
+        match &self.phase {
+            Phase::Open(session) => Some(session),
+            _ => None,
+        }
+    }
+
+    /// Queues a command (tests and keyboard shortcuts use this too).
+    pub fn push(&mut self, command: Command) {
+        self.commands.push(command);
+    }
+
+    fn save_settings(&mut self) {
+        if let Some(path) = &self.env.settings_path
+            && let Err(e) = self.settings.save(path)
+        {
+            let lang = self.lang();
+            self.toasts.error(tr(
+                lang,
+                "gui-settings-not-saved",
+                &[("path", &path.display()), ("detail", &e)],
+            ));
+        }
+    }
+
+    /// Runs one vault change and reports a failure as a toast. True when it was saved.
+    fn change_vault(
+        &mut self,
+        kind: SaveKind,
+        change: impl FnOnce(&mut Vec<Account>) -> Result<(), VaultError>,
+    ) -> bool {
+        let lang = self.lang();
+        let Phase::Open(session) = &mut self.phase else {
+            return false;
+        };
+        match session.vault.update(kind, change) {
+            Ok(()) => true,
+            Err(e) => {
+                self.toasts.error(e.localize(lang));
+                false
+            }
+        }
+    }
+
+    fn copy(&mut self, text: Zeroizing<String>, toast_key: &str) {
+        let lang = self.lang();
+        let now = self.now();
+        match self.env.clipboard.copy(&text) {
+            Ok(()) => {
+                let seconds = self.settings.clipboard_clear_seconds;
+                let clear_at = (seconds > 0).then(|| now + f64::from(seconds));
+                self.copied = Some(Copied { text, clear_at });
+                let message = if seconds > 0 {
+                    tr(lang, "gui-copied-clears", &[("seconds", &seconds)])
+                } else {
+                    tr(lang, "gui-copied", &[])
+                };
+                self.toasts
+                    .info(format!("{} {message}", tr(lang, toast_key, &[])));
+            }
+            Err(e) => self.toasts.error(e.localize(lang)),
+        }
+    }
+
+    /// Clears our text from the clipboard if it is still there (after the delay, on lock, on
+    /// quit). Returns false when the clipboard could not be cleared.
+    fn clear_clipboard(&mut self, reason_due: bool) -> bool {
+        let Some(copied) = self.copied.take() else {
+            return true;
+        };
+        if !reason_due {
+            self.copied = Some(copied);
+            return true;
+        }
+        if self.env.clipboard.holds(&copied.text) {
+            if self.env.clipboard.clear().is_err() {
+                let lang = self.lang();
+                self.toasts
+                    .error(tr(lang, "gui-clipboard-not-cleared", &[]));
+                return false;
+            }
+        }
+        true
+    }
+
+    fn lock(&mut self) {
+        self.clear_clipboard(true);
+        let encrypted = matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted());
+        if encrypted {
+            // Dropping the session zeroizes the master key, the secrets and every field.
+            self.phase = Phase::Unlock(Default::default());
+        }
+    }
+
+    /// Applies the commands views pushed this frame.
+    fn apply_all(&mut self, ctx: &egui::Context) {
+        for command in std::mem::take(&mut self.commands) {
+            self.apply(ctx, command);
+        }
+    }
+
+    fn apply(&mut self, ctx: &egui::Context, command: Command) {
+        let lang = self.lang();
+        match command {
+            Command::CreateVault(password) => {
+                let path = self.env.vault_path.clone();
+                self.worker.spawn(ctx, move || {
+                    Done::Created(Vault::create(
+                        &path,
+                        password.as_deref().map(String::as_str),
+                    ))
+                });
+            }
+            Command::Unlock(password) => {
+                let path = self.env.vault_path.clone();
+                let seen = self.env.seen_file.clone();
+                self.worker.spawn(ctx, move || {
+                    Done::Unlocked(
+                        opening::read(&path)
+                            .and_then(|locked| opening::unlock(locked, Some(&password), seen)),
+                    )
+                });
+            }
+            Command::Lock => self.lock(),
+            Command::CopyCode(id) => {
+                let now = self.now() as u64;
+                let Some(code) = self.session().and_then(|s| {
+                    s.vault
+                        .accounts()
+                        .iter()
+                        .find(|a| a.id == id)
+                        .map(|a| match a.otp.kind {
+                            OtpKind::Totp { .. } => mamori::otp::generate(&a.otp, now).code,
+                            OtpKind::Hotp { .. } => s
+                                .hotp_codes
+                                .iter()
+                                .find(|(i, _)| *i == id)
+                                .map(|(_, c)| c.clone())
+                                .unwrap_or_default(),
+                        })
+                }) else {
+                    return;
+                };
+                if let Phase::Open(session) = &mut self.phase {
+                    session.selected = Some(id.clone());
+                    session.revealed.insert(id);
+                }
+                if !code.is_empty() {
+                    self.copy(Zeroizing::new(code), "gui-code-copied");
+                }
+            }
+            Command::CopyText(text) => self.copy(text, "gui-key-copied"),
+            Command::NextHotpCode(id) => {
+                let mut shown = None;
+                let saved = self.change_vault(SaveKind::Routine, |accounts| {
+                    if let Some(account) = accounts.iter_mut().find(|a| a.id == id)
+                        && matches!(account.otp.kind, OtpKind::Hotp { .. })
+                    {
+                        shown = Some(mamori::otp::generate(&account.otp, 0).code);
+                        if let OtpKind::Hotp { counter } = &mut account.otp.kind {
+                            *counter = counter.saturating_add(1);
+                        }
+                    }
+                    Ok(())
+                });
+                if saved
+                    && let Some(code) = shown
+                    && let Phase::Open(session) = &mut self.phase
+                {
+                    session.hotp_codes.retain(|(i, _)| *i != id);
+                    session.hotp_codes.push((id.clone(), code.clone()));
+                    session.revealed.insert(id);
+                    self.copy(Zeroizing::new(code), "gui-code-copied");
+                }
+            }
+            Command::OpenAdd(tab) => {
+                if let Phase::Open(session) = &mut self.phase {
+                    session.manage = None;
+                    session.settings = None;
+                    session.add.get_or_insert_with(AddDialog::default).tab = tab;
+                }
+            }
+            Command::ScanScreens => {
+                self.open_add_busy(AddTab::Scan);
+                // Hide the window so that its own pixels do not cover what is behind it.
+                ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+                self.hidden_for_capture = true;
+                let screens = self.env.screens.clone();
+                let delay = self.env.capture_delay;
+                self.worker.spawn(ctx, move || {
+                    std::thread::sleep(delay);
+                    Done::Screens(screens.capture().map(|captures| {
+                        let scans = captures
+                            .iter()
+                            .enumerate()
+                            .map(|(i, s)| {
+                                scan::scan_image(&scan::screen_label(i, &s.name), &s.image)
+                            })
+                            .collect();
+                        (captures, scans)
+                    }))
+                });
+            }
+            Command::Paste => {
+                self.open_add_busy(AddTab::Paste);
+                match self.env.clipboard.read() {
+                    Ok(mamori::capture::ClipboardContent::Text(text)) => {
+                        let source = tr(lang, "gui-source-clipboard", &[]);
+                        let scan = super::views::add::scan_text(&source, &text);
+                        self.finish_image_scan(Ok(scan));
+                    }
+                    Ok(mamori::capture::ClipboardContent::Image(image)) => {
+                        let source = tr(lang, "gui-source-clipboard", &[]);
+                        self.worker.spawn(ctx, move || {
+                            Done::Image(Ok(scan::scan_image(&source, &image)))
+                        });
+                    }
+                    Err(e) => self.finish_image_scan(Err(e.localize(lang))),
+                }
+            }
+            Command::ChooseImage => {
+                let title = tr(lang, "gui-open-image-title", &[]);
+                let picked = rfd::FileDialog::new()
+                    .set_title(title)
+                    .add_filter(
+                        tr(lang, "gui-image-files", &[]),
+                        &["png", "jpg", "jpeg", "webp", "bmp", "gif"],
+                    )
+                    .pick_file();
+                if let Some(path) = picked {
+                    self.apply(ctx, Command::ScanFile(path));
+                }
+            }
+            Command::ScanFile(path) => {
+                self.open_add_busy(AddTab::File);
+                self.worker.spawn(ctx, move || {
+                    let source = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    Done::Image(
+                        mamori::image_file::load_gray(&path)
+                            .map(|image| scan::scan_image(&source, &image))
+                            .map_err(|e| e.localize(lang)),
+                    )
+                });
+            }
+            Command::ScanRegion(region) => {
+                self.open_add_busy(AddTab::Scan);
+                let source = tr(lang, "gui-source-region", &[]);
+                self.worker.spawn(ctx, move || {
+                    Done::Image(Ok(scan::scan_image(&source, &region)))
+                });
+            }
+            Command::AddAccounts(drafts) => self.add_accounts(drafts),
+            Command::Manage(id) => {
+                if let Phase::Open(session) = &mut self.phase
+                    && let Some(account) = session.vault.accounts().iter().find(|a| a.id == id)
+                {
+                    session.manage = Some(ManageDialog::new(account));
+                    session.add = None;
+                    session.settings = None;
+                }
+            }
+            Command::EditLabels {
+                id,
+                issuer,
+                name,
+                note,
+            } => {
+                let now = self.now() as u64;
+                if self.change_vault(SaveKind::Structural, |accounts| {
+                    if let Some(a) = accounts.iter_mut().find(|a| a.id == id) {
+                        a.issuer = issuer.trim().to_string();
+                        a.name = name.trim().to_string();
+                        a.note = note;
+                        a.updated = now;
+                    }
+                    Ok(())
+                }) {
+                    self.toasts.info(tr(lang, "gui-saved", &[]));
+                    if let Phase::Open(session) = &mut self.phase {
+                        session.manage = None;
+                    }
+                }
+            }
+            Command::Delete(id) => {
+                let mut removed = None;
+                if self.change_vault(SaveKind::Structural, |accounts| {
+                    if let Some(i) = accounts.iter().position(|a| a.id == id) {
+                        removed = Some((i, accounts.remove(i)));
+                    }
+                    Ok(())
+                }) && let Phase::Open(session) = &mut self.phase
+                {
+                    session.manage = None;
+                    if let Some((_, account)) = &removed {
+                        self.toasts.undo(tr(
+                            lang,
+                            "gui-deleted",
+                            &[("label", &super::views::accounts::title(account))],
+                        ));
+                    }
+                    session.removed = removed;
+                }
+            }
+            Command::UndoDelete => {
+                let Some((index, account)) = (match &mut self.phase {
+                    Phase::Open(session) => session.removed.take(),
+                    _ => None,
+                }) else {
+                    return;
+                };
+                if self.change_vault(SaveKind::Structural, |accounts| {
+                    if !accounts.iter().any(|a| a.id == account.id) {
+                        accounts.insert(index.min(accounts.len()), account);
+                    }
+                    Ok(())
+                }) {
+                    self.toasts.info(tr(lang, "gui-restored", &[]));
+                }
+            }
+            Command::Move { from, to } => {
+                self.change_vault(SaveKind::Routine, |accounts| {
+                    if from < accounts.len() && to < accounts.len() && from != to {
+                        let account = accounts.remove(from);
+                        accounts.insert(to, account);
+                    }
+                    Ok(())
+                });
+            }
+            Command::RevealKey(id, password) => match password {
+                None => {
+                    if let Phase::Open(session) = &mut self.phase
+                        && let Some(manage) = &mut session.manage
+                    {
+                        manage.key_shown = true;
+                    }
+                }
+                Some(password) => {
+                    let path = self.env.vault_path.clone();
+                    self.worker.spawn(ctx, move || {
+                        let ok = LockedVault::read(&path)
+                            .and_then(|locked| locked.unlock(Some(&password)))
+                            .is_ok();
+                        Done::KeyRevealed(id, ok)
+                    });
+                }
+            },
+            Command::AddBackupCodes(id, text) => {
+                let codes: Vec<String> = text
+                    .lines()
+                    .map(BackupCode::normalized)
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                if codes.is_empty() {
+                    self.toasts.error(tr(lang, "gui-backup-none-found", &[]));
+                    return;
+                }
+                let count = codes.len();
+                if self.change_vault(SaveKind::Structural, |accounts| {
+                    if let Some(a) = accounts.iter_mut().find(|a| a.id == id) {
+                        for code in codes {
+                            if !a
+                                .backup_codes
+                                .iter()
+                                .any(|c| BackupCode::normalized(&c.code) == code)
+                            {
+                                a.backup_codes.push(BackupCode {
+                                    code,
+                                    used_at: None,
+                                });
+                            }
+                        }
+                    }
+                    Ok(())
+                }) {
+                    self.toasts
+                        .info(tr(lang, "gui-backup-added", &[("count", &count)]));
+                    if let Phase::Open(session) = &mut self.phase
+                        && let Some(manage) = &mut session.manage
+                    {
+                        manage.backup_input.clear();
+                    }
+                }
+            }
+            Command::ToggleBackupCode(id, index) => {
+                let now = self.now() as u64;
+                self.change_vault(SaveKind::Structural, |accounts| {
+                    if let Some(code) = accounts
+                        .iter_mut()
+                        .find(|a| a.id == id)
+                        .and_then(|a| a.backup_codes.get_mut(index))
+                    {
+                        code.used_at = match code.used_at {
+                            Some(_) => None,
+                            None => Some(now),
+                        };
+                    }
+                    Ok(())
+                });
+            }
+            Command::OpenSettings => {
+                let encrypted = matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted());
+                if let Phase::Open(session) = &mut self.phase {
+                    session.add = None;
+                    session.manage = None;
+                    session.settings = Some(SettingsDialog::new(&self.settings, encrypted));
+                }
+            }
+            Command::ApplySettings(settings) => {
+                self.settings = settings;
+                self.save_settings();
+            }
+            Command::ChangePassword { current, new } => {
+                let phase = std::mem::replace(&mut self.phase, Phase::Busy);
+                let Phase::Open(session) = phase else {
+                    self.phase = phase;
+                    return;
+                };
+                let mut vault = session.vault;
+                let path = self.env.vault_path.clone();
+                self.worker.spawn(ctx, move || {
+                    if let Some(current) = &current {
+                        let check = LockedVault::read(&path)
+                            .and_then(|locked| locked.unlock(Some(current)));
+                        if let Err(e) = check {
+                            return Done::PasswordChanged(Box::new(vault), Err(e));
+                        }
+                    }
+                    let result = vault
+                        .change_password(new.as_deref().map(String::as_str))
+                        .map(|_| ());
+                    Done::PasswordChanged(Box::new(vault), result)
+                });
+            }
+            Command::CloseRegion => {
+                if let Phase::Open(session) = &mut self.phase
+                    && let Some(dialog) = &mut session.add
+                {
+                    dialog.region = None;
+                }
+            }
+            Command::CloseDialogs => {
+                if let Phase::Open(session) = &mut self.phase {
+                    session.add = None;
+                    session.manage = None;
+                    session.settings = None;
+                }
+            }
+        }
+    }
+
+    fn open_add_busy(&mut self, tab: AddTab) {
+        if let Phase::Open(session) = &mut self.phase {
+            let dialog = session.add.get_or_insert_with(AddDialog::default);
+            dialog.tab = tab;
+            dialog.message = None;
+            dialog.waiting = true;
+        }
+    }
+
+    fn finish_image_scan(&mut self, result: Result<ImageScan, String>) {
+        let lang = self.lang();
+        if let Phase::Open(session) = &mut self.phase {
+            let dialog = session.add.get_or_insert_with(AddDialog::default);
+            dialog.waiting = false;
+            match result {
+                Ok(scan) => dialog.take_results(lang, &[scan], &[]),
+                Err(message) => dialog.message = Some(message),
+            }
+        }
+    }
+
+    fn add_accounts(&mut self, drafts: Vec<Draft>) {
+        let lang = self.lang();
+        let now = self.now() as u64;
+        let mut added = Vec::new();
+        let mut duplicates = 0usize;
+        let saved = self.change_vault(SaveKind::Structural, |accounts| {
+            for draft in drafts {
+                if accounts.iter().any(|a| a.otp.same_key(&draft.otp)) && !draft.allow_duplicate {
+                    duplicates += 1;
+                    continue;
+                }
+                let mut account = Account::new(
+                    draft.issuer.trim().to_string(),
+                    draft.name.trim().to_string(),
+                    draft.otp.clone(),
+                    now,
+                );
+                // The HOTP code shown in the dialog was the one the verify step used up.
+                if let OtpKind::Hotp { counter } = &mut account.otp.kind
+                    && draft.hotp_code_shown
+                {
+                    *counter = counter.saturating_add(1);
+                }
+                added.push(super::views::accounts::title(&account));
+                accounts.push(account);
+            }
+            Ok(())
+        });
+        if !saved {
+            return;
+        }
+        let message = match added.as_slice() {
+            [one] => tr(lang, "gui-added-one", &[("label", one)]),
+            many => tr(lang, "gui-added-many", &[("count", &many.len())]),
+        };
+        if duplicates > 0 {
+            self.toasts.info(format!(
+                "{message} {}",
+                tr(lang, "gui-skipped-duplicates", &[("count", &duplicates)])
+            ));
+        } else {
+            self.toasts.info(message);
+        }
+        if let Phase::Open(session) = &mut self.phase {
+            session.add = None;
+        }
+    }
+
+    /// Handles finished jobs; runs in `logic`, which eframe calls even while the window is
+    /// hidden for a capture.
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        let lang = self.lang();
+        for done in self.worker.finished() {
+            match done {
+                Done::Created(Ok(vault)) => {
+                    let message = if vault.is_encrypted() {
+                        tr(lang, "gui-created-encrypted", &[])
+                    } else {
+                        tr(lang, "gui-created-plain", &[])
+                    };
+                    self.toasts.info(message);
+                    self.phase = Phase::Open(Box::new(Session::new(vault)));
+                }
+                Done::Created(Err(e)) => {
+                    if let Phase::Welcome(form) = &mut self.phase {
+                        form.error = Some(e.localize(lang));
+                    }
+                }
+                Done::Unlocked(Ok(opened)) => {
+                    self.last_input = self.now();
+                    self.phase = self.open_session(opened);
+                }
+                Done::Unlocked(Err(e)) => {
+                    if let Phase::Unlock(form) = &mut self.phase {
+                        form.error = Some(e.localize(lang));
+                        form.focus = true;
+                    }
+                }
+                Done::Screens(result) => {
+                    if self.hidden_for_capture {
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+                        ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+                        self.hidden_for_capture = false;
+                    }
+                    if let Phase::Open(session) = &mut self.phase {
+                        let dialog = session.add.get_or_insert_with(AddDialog::default);
+                        dialog.waiting = false;
+                        match result {
+                            Ok((captures, scans)) => dialog.take_results(lang, &scans, &captures),
+                            Err(e) => dialog.message = Some(e.localize(lang)),
+                        }
+                    }
+                }
+                Done::Image(result) => self.finish_image_scan(result),
+                Done::KeyRevealed(id, ok) => {
+                    if let Phase::Open(session) = &mut self.phase
+                        && let Some(manage) = &mut session.manage
+                        && manage.id == id
+                    {
+                        manage.key_shown = ok;
+                        manage.password_error = (!ok).then(|| tr(lang, "gui-wrong-password", &[]));
+                    }
+                }
+                Done::PasswordChanged(vault, result) => {
+                    let mut session = Session::new(*vault);
+                    match result {
+                        Ok(()) => {
+                            let key = if session.vault.is_encrypted() {
+                                "gui-password-set"
+                            } else {
+                                "gui-password-removed"
+                            };
+                            self.toasts.info(tr(lang, key, &[]));
+                        }
+                        Err(e) => {
+                            let mut dialog =
+                                SettingsDialog::new(&self.settings, session.vault.is_encrypted());
+                            dialog.password_error = Some(e.localize(lang));
+                            session.settings = Some(dialog);
+                        }
+                    }
+                    self.phase = Phase::Open(Box::new(session));
+                }
+            }
+        }
+    }
+
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        let Phase::Open(session) = &self.phase else {
+            return;
+        };
+        let dialog_open = session.dialog_open();
+        let command = egui::Modifiers::COMMAND;
+        let (find, paste_key, new, lock, enter, up, down, paste_event) = ctx.input_mut(|i| {
+            (
+                i.consume_key(command, egui::Key::F),
+                i.consume_key(command, egui::Key::V),
+                i.consume_key(command, egui::Key::N),
+                i.consume_key(command, egui::Key::L),
+                i.key_pressed(egui::Key::Enter),
+                i.key_pressed(egui::Key::ArrowUp),
+                i.key_pressed(egui::Key::ArrowDown),
+                i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))),
+            )
+        });
+        let text_focused = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
+        if lock {
+            self.push(Command::Lock);
+        }
+        if new {
+            self.push(Command::OpenAdd(AddTab::Scan));
+        }
+        if find && let Phase::Open(session) = &mut self.phase {
+            session.focus_search = true;
+        }
+        // Ctrl+V in a text field pastes text there; elsewhere it scans the clipboard.
+        if (paste_key || paste_event) && !text_focused {
+            self.push(Command::Paste);
+        }
+        if dialog_open {
+            return;
+        }
+        let visible = self.visible_ids();
+        if let Phase::Open(session) = &mut self.phase {
+            if up || down {
+                let current = session
+                    .selected
+                    .as_ref()
+                    .and_then(|id| visible.iter().position(|v| v == id));
+                let next = match (current, down) {
+                    (None, _) => 0,
+                    (Some(i), true) => (i + 1).min(visible.len().saturating_sub(1)),
+                    (Some(i), false) => i.saturating_sub(1),
+                };
+                session.selected = visible.get(next).cloned();
+            }
+            if enter {
+                let target = session
+                    .selected
+                    .clone()
+                    .filter(|id| visible.contains(id))
+                    .or_else(|| visible.first().cloned());
+                if let Some(id) = target {
+                    self.push(Command::CopyCode(id));
+                }
+            }
+        }
+    }
+
+    /// The ids of the rows the list shows now (search applied, in display order).
+    pub fn visible_ids(&self) -> Vec<AccountId> {
+        self.session()
+            .map(|s| {
+                views::accounts::ordered(s.vault.accounts(), &s.search, self.settings.sort)
+                    .into_iter()
+                    .map(|a| a.id.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn idle_lock(&mut self, ctx: &egui::Context) {
+        let now = self.now();
+        let active =
+            ctx.input(|i| !i.events.is_empty() || i.pointer.is_moving() || i.pointer.any_down());
+        if active {
+            self.last_input = now;
+        }
+        let minutes = self.settings.auto_lock_minutes;
+        if minutes > 0
+            && now - self.last_input > f64::from(minutes) * 60.0
+            && matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted())
+        {
+            self.lock();
+            self.toasts.info(tr(self.lang(), "gui-auto-locked", &[]));
+        }
+    }
+
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.applied_theme != Some(self.settings.theme) {
+            ctx.set_theme(match self.settings.theme {
+                super::settings::Theme::System => egui::ThemePreference::System,
+                super::settings::Theme::Light => egui::ThemePreference::Light,
+                super::settings::Theme::Dark => egui::ThemePreference::Dark,
+            });
+            self.applied_theme = Some(self.settings.theme);
+        }
+    }
+
+    /// When the next repaint is needed without input: the next second boundary while codes
+    /// are on screen, the clipboard deadline, the auto-lock deadline, a toast's end.
+    fn schedule_repaint(&self, ctx: &egui::Context) {
+        let now = self.now();
+        let mut wait: f64 = 60.0;
+        if matches!(self.phase, Phase::Open(_)) {
+            wait = wait.min(1.0 - now.fract() + 0.01);
+        }
+        if let Some(Copied {
+            clear_at: Some(at), ..
+        }) = &self.copied
+        {
+            wait = wait.min((at - now).max(0.0));
+        }
+        if let Some(end) = self.toasts.next_change(now) {
+            wait = wait.min((end - now).max(0.0));
+        }
+        ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait.max(0.01)));
+    }
+}
+
+impl eframe::App for MamoriApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll_jobs(ctx);
+        let now = self.now();
+        let due = self
+            .copied
+            .as_ref()
+            .and_then(|c| c.clear_at)
+            .is_some_and(|at| now >= at);
+        if due {
+            self.clear_clipboard(true);
+        }
+        self.idle_lock(ctx);
+        self.apply_theme(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.keyboard(&ctx);
+        let lang = self.lang();
+        let now = self.now();
+        let busy = self.worker.busy();
+        let mut commands = Vec::new();
+        let view = views::View {
+            lang,
+            now,
+            busy,
+            settings: &self.settings,
+        };
+        match &mut self.phase {
+            Phase::Welcome(form) => views::welcome::ui(ui, &view, form, &mut commands),
+            Phase::Unlock(form) => views::unlock::ui(ui, &view, form, &mut commands),
+            Phase::Open(session) => views::main_ui(ui, &view, session, &mut commands),
+            Phase::Broken(message) => views::broken_ui(ui, &view, message, &self.env.vault_path),
+            Phase::Busy => views::busy_ui(ui, &view),
+        }
+        if let Some(undo) = self.toasts.ui(ui, lang, now) {
+            if undo {
+                commands.push(Command::UndoDelete);
+            }
+        }
+        self.commands.extend(commands);
+        self.apply_all(&ctx);
+        self.schedule_repaint(&ctx);
+    }
+
+    fn on_exit(&mut self) {
+        self.clear_clipboard(true);
+    }
+}

@@ -1,0 +1,67 @@
+//! The desktop window (eframe/egui): a shell over the library like the command line. `app`
+//! holds the state and applies commands; `views` draw; `worker` runs the KDF, captures and
+//! decoding off the UI thread; `env` is everything injected (clock, clipboard, screens, paths).
+
+pub mod app;
+pub mod env;
+pub mod settings;
+pub mod style;
+pub mod toasts;
+pub mod views;
+pub mod worker;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+use mamori::i18n::tr;
+
+use crate::cli::Failure;
+
+/// Opens the window on the vault at `vault_path` and returns when it closes. `lang` (from
+/// `--lang`) overrides the saved language for this run.
+pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), Failure> {
+    let env = env::Env::system(vault_path);
+    let settings = env
+        .settings_path
+        .as_deref()
+        .map(settings::Settings::load)
+        .unwrap_or_default();
+    let ui_lang = lang.unwrap_or_else(|| settings.lang());
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Mamori")
+        .with_app_id("mamori")
+        .with_inner_size([560.0, 640.0])
+        .with_min_inner_size([380.0, 360.0])
+        .with_drag_and_drop(true);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(style::ICON_PNG) {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions {
+        viewport,
+        persist_window: true,
+        persistence_path: mamori::config::dir(),
+        ..Default::default()
+    };
+    let start_minimized = settings.start_minimized;
+    eframe::run_native(
+        "Mamori",
+        options,
+        Box::new(move |cc| {
+            let mut app = app::MamoriApp::new(&cc.egui_ctx, env);
+            if let Some(lang) = lang {
+                app.override_lang(lang);
+            }
+            if start_minimized {
+                cc.egui_ctx
+                    .send_viewport_cmd(egui::ViewportCommand::Minimized(true));
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| Failure {
+        exit: crate::cli::failure::EXIT_ERROR,
+        message: tr(ui_lang, "gui-cannot-start", &[("detail", &e)]),
+    })
+}

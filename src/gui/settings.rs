@@ -1,0 +1,137 @@
+//! The window's preferences, kept as JSON in the config folder (`settings.json`), written
+//! atomically. A missing or unreadable file gives the defaults; unknown fields are ignored, so
+//! an older Mamori reads a newer file.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use mamori::i18n::Lang;
+
+/// Light, dark, or whatever the system uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the system.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// How the account list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// The user's own order (drag to reorder), as saved in the vault.
+    #[default]
+    Manual,
+    /// By issuer, then account name.
+    Issuer,
+    /// By account name, then issuer.
+    Name,
+}
+
+/// Every preference the window offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `en` or `ja`; absent: from the OS locale.
+    pub language: Option<String>,
+    /// Colour theme.
+    pub theme: Theme,
+    /// Lock a password vault after this many idle minutes (0: never).
+    pub auto_lock_minutes: u32,
+    /// Clear a copied code from the clipboard after this many seconds (0: never).
+    pub clipboard_clear_seconds: u32,
+    /// Show codes as `••• •••` until the row is clicked (for screen sharing).
+    pub hide_codes: bool,
+    /// Start with the window minimized.
+    pub start_minimized: bool,
+    /// Order of the account list.
+    pub sort: SortOrder,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            language: None,
+            theme: Theme::System,
+            auto_lock_minutes: 5,
+            clipboard_clear_seconds: 30,
+            hide_codes: false,
+            start_minimized: false,
+            sort: SortOrder::Manual,
+        }
+    }
+}
+
+/// Bounds the settings dialog enforces (`docs/vault.md` §8-9).
+pub const AUTO_LOCK_RANGE: std::ops::RangeInclusive<u32> = 1..=60;
+/// Clipboard clearing delay bounds, in seconds.
+pub const CLIPBOARD_CLEAR_RANGE: std::ops::RangeInclusive<u32> = 10..=300;
+
+impl Settings {
+    /// The language to show: the chosen one, else the OS locale's.
+    pub fn lang(&self) -> Lang {
+        self.language
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or_else(Lang::from_env)
+    }
+
+    /// Reads `path`; the defaults when it is missing or unreadable.
+    pub fn load(path: &Path) -> Settings {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes `path` atomically (temporary file, then rename).
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut temp, &json)?;
+        temp.as_file().sync_all()?;
+        temp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// `settings.json` in the config folder.
+pub fn default_path() -> Option<PathBuf> {
+    mamori::config::dir().map(|d| d.join("settings.json"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_survive_a_round_trip_and_bad_files_give_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/settings.json");
+        assert_eq!(Settings::load(&path), Settings::default());
+        let settings = Settings {
+            language: Some("ja".into()),
+            theme: Theme::Dark,
+            auto_lock_minutes: 12,
+            clipboard_clear_seconds: 0,
+            hide_codes: true,
+            start_minimized: true,
+            sort: SortOrder::Issuer,
+        };
+        settings.save(&path).unwrap();
+        assert_eq!(Settings::load(&path), settings);
+        assert_eq!(Settings::load(&path).lang(), Lang::Ja);
+        std::fs::write(&path, b"{not json").unwrap();
+        assert_eq!(Settings::load(&path), Settings::default());
+        std::fs::write(&path, br#"{"theme":"light","future_field":1}"#).unwrap();
+        assert_eq!(Settings::load(&path).theme, Theme::Light);
+    }
+}

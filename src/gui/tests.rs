@@ -1,0 +1,705 @@
+//! The window driven as a person would, through egui_kittest: widgets found by their
+//! accessible role and label, clicked and typed into; the real app state, a real vault file on
+//! disk, a pinned clock and an in-memory clipboard. Snapshot images (wgpu) are in `snapshots`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod snapshots;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+use mamori::capture::ClipboardContent;
+use mamori::scan::{CaptureError, FixedScreens, Screen};
+use mamori::vault::{LockedVault, Vault};
+
+use super::app::{MamoriApp, Phase};
+use super::env::{ClipboardPort, Clock, Env};
+
+/// 2023-11-14 22:13:20 UTC: formats.md §15 gives `324550` for `JBSWY3DPEHPK3PXP` here.
+pub const PINNED: f64 = 1_700_000_000.0;
+/// The key of formats.md §15.
+pub const KEY: &str = "JBSWY3DPEHPK3PXP";
+/// A test password.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A clock the test sets.
+#[derive(Clone)]
+pub struct TestClock(pub Arc<Mutex<f64>>);
+
+impl Clock for TestClock {
+    fn now(&self) -> f64 {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// The clipboard as a shared string.
+#[derive(Clone, Default)]
+pub struct TestClipboard(pub Arc<Mutex<Option<String>>>);
+
+impl ClipboardPort for TestClipboard {
+    fn copy(&mut self, text: &str) -> Result<(), CaptureError> {
+        *self.0.lock().unwrap() = Some(text.to_string());
+        Ok(())
+    }
+
+    fn holds(&mut self, text: &str) -> bool {
+        self.0.lock().unwrap().as_deref() == Some(text)
+    }
+
+    fn clear(&mut self) -> Result<(), CaptureError> {
+        *self.0.lock().unwrap() = None;
+        Ok(())
+    }
+
+    fn read(&mut self) -> Result<ClipboardContent, CaptureError> {
+        match self.0.lock().unwrap().clone() {
+            Some(text) => Ok(ClipboardContent::Text(text)),
+            None => Err(CaptureError::ClipboardEmpty),
+        }
+    }
+}
+
+/// A temporary folder with a vault path, settings, clock and clipboard.
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub clock: TestClock,
+    pub clipboard: TestClipboard,
+    pub screens: Vec<Screen>,
+}
+
+impl World {
+    pub fn new() -> World {
+        World {
+            dir: tempfile::tempdir().unwrap(),
+            clock: TestClock(Arc::new(Mutex::new(PINNED))),
+            clipboard: TestClipboard::default(),
+            screens: Vec::new(),
+        }
+    }
+
+    pub fn vault(&self) -> PathBuf {
+        self.dir.path().join("vault.mamori")
+    }
+
+    pub fn settings_file(&self) -> PathBuf {
+        self.dir.path().join("settings.json")
+    }
+
+    pub fn env(&self) -> Env {
+        Env {
+            vault_path: self.vault(),
+            settings_path: Some(self.settings_file()),
+            seen_file: Some(self.dir.path().join("seen.json")),
+            clock: Arc::new(self.clock.clone()),
+            clipboard: Box::new(self.clipboard.clone()),
+            screens: Arc::new(FixedScreens(self.screens.clone())),
+            capture_delay: Duration::ZERO,
+        }
+    }
+
+    /// Writes settings with this language before the window opens.
+    pub fn language(&self, code: &str) {
+        let settings = super::settings::Settings {
+            language: Some(code.into()),
+            ..Default::default()
+        };
+        settings.save(&self.settings_file()).unwrap();
+    }
+
+    pub fn harness(&self) -> Harness<'static, MamoriApp> {
+        let env = self.env();
+        Harness::builder()
+            .with_size([560.0, 640.0])
+            .build_eframe(move |cc| MamoriApp::new(&cc.egui_ctx, env))
+    }
+
+    pub fn set_time(&self, t: f64) {
+        *self.clock.0.lock().unwrap() = t;
+    }
+}
+
+/// A plain vault with `accounts` (issuer, name, key) at `path`.
+pub fn plain_vault(path: &Path, accounts: &[(&str, &str, &str)]) {
+    let mut vault = Vault::create(path, None).unwrap();
+    add_accounts(&mut vault, accounts);
+}
+
+pub fn add_accounts(vault: &mut Vault, accounts: &[(&str, &str, &str)]) {
+    vault
+        .update(mamori::vault::SaveKind::Structural, |list| {
+            for (issuer, name, key) in accounts {
+                let (secret, _) = mamori::secret::Secret::from_base32(key).unwrap();
+                list.push(mamori::account::Account::new(
+                    issuer.to_string(),
+                    name.to_string(),
+                    mamori::account::OtpParams::totp(secret),
+                    0,
+                ));
+            }
+            Ok::<_, mamori::vault::VaultError>(())
+        })
+        .unwrap();
+}
+
+/// Steps the harness (real time passes, so worker threads finish) until `done` holds.
+pub fn wait_until(
+    harness: &mut Harness<'_, MamoriApp>,
+    what: &str,
+    done: impl Fn(&MamoriApp) -> bool,
+) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run();
+}
+
+fn is_open(app: &MamoriApp) -> bool {
+    matches!(app.phase, Phase::Open(_))
+}
+
+fn accounts_on_disk(path: &Path, password: Option<&str>) -> Vec<mamori::account::Account> {
+    LockedVault::read(path)
+        .unwrap()
+        .unlock(password)
+        .unwrap()
+        .accounts()
+        .to_vec()
+}
+
+fn type_into(harness: &Harness<'_, MamoriApp>, label: &str, text: &str) {
+    let field = harness.get_by_role_and_label(Role::TextInput, label);
+    field.focus();
+    field.type_text(text);
+}
+
+#[test]
+fn first_run_creates_an_encrypted_vault_with_the_password_typed_twice() {
+    let world = World::new();
+    let mut harness = world.harness();
+    harness.run();
+    harness.get_by_label("Welcome to Mamori");
+    let create = harness.get_by_role_and_label(Role::Button, "Create vault");
+    assert!(create.is_disabled(), "no password yet");
+    type_into(&harness, "Password", PASSWORD);
+    type_into(&harness, "Password again", "something else");
+    harness.run();
+    harness.get_by_label("The passwords do not match.");
+    // Fix the repeat field: select all, retype.
+    let repeat = harness.get_by_role_and_label(Role::TextInput, "Password again");
+    repeat.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Password again")
+        .type_text(PASSWORD);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("The passwords do not match.")
+            .is_none()
+    );
+    harness.get_by_label("Strong password");
+    harness
+        .get_by_role_and_label(Role::Button, "Create vault")
+        .click();
+    wait_until(&mut harness, "the vault", is_open);
+    harness.get_by_label("No accounts yet");
+    let locked = LockedVault::read(&world.vault()).unwrap();
+    assert!(locked.needs_password());
+    assert!(locked.clone().unlock(Some("wrong")).is_err());
+    assert!(locked.unlock(Some(PASSWORD)).is_ok());
+}
+
+#[test]
+fn first_run_without_a_password_needs_an_explicit_yes() {
+    let world = World::new();
+    let mut harness = world.harness();
+    harness.run();
+    harness.get_by_label("No password").click();
+    harness.run();
+    assert!(
+        harness
+            .get_by_role_and_label(Role::Button, "Create vault")
+            .is_disabled()
+    );
+    harness
+        .get_by_label("I understand that the keys are stored unencrypted")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Create vault")
+        .click();
+    wait_until(&mut harness, "the vault", is_open);
+    assert!(!LockedVault::read(&world.vault()).unwrap().needs_password());
+}
+
+#[test]
+fn a_wrong_password_says_so_and_the_right_one_unlocks() {
+    let world = World::new();
+    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
+    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
+    drop(vault);
+    let mut harness = world.harness();
+    harness.run();
+    harness.get_by_label("Unlock Mamori");
+    type_into(&harness, "Password", "not it");
+    harness
+        .get_by_role_and_label(Role::Button, "Unlock")
+        .click();
+    wait_until(
+        &mut harness,
+        "the refusal",
+        |app| matches!(&app.phase, Phase::Unlock(f) if f.error.is_some()),
+    );
+    harness.get_by_label_contains("password");
+    let field = harness.get_by_role_and_label(Role::TextInput, "Password");
+    assert_eq!(
+        field.value().as_deref().map(str::len),
+        Some(6),
+        "the field keeps what was typed"
+    );
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Password")
+        .type_text(PASSWORD);
+    harness.key_press(egui::Key::Enter);
+    wait_until(&mut harness, "the vault", is_open);
+    harness.get_by_label("324 550");
+}
+
+#[test]
+fn a_key_typed_by_hand_shows_the_right_code_before_and_after_saving() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[]);
+    let mut harness = world.harness();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Add account")
+        .click();
+    harness.run();
+    harness.get_by_label("Enter key").click();
+    harness.run();
+    type_into(&harness, "Service", "Example");
+    type_into(&harness, "Account", "alice@example.com");
+    // Lower case with spaces, as people copy it.
+    type_into(&harness, "Key", "jbsw y3dp ehpk 3pxp");
+    harness.run();
+    // formats.md §15: 324550 at T = 1700000000; 20 s left in the period.
+    harness.get_by_label("324 550");
+    harness.get_by_label("20 s");
+    harness
+        .get_by_role_and_label(Role::Button, "Save account")
+        .click();
+    harness.run();
+    let accounts = accounts_on_disk(&world.vault(), None);
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].issuer, "Example");
+    assert_eq!(accounts[0].name, "alice@example.com");
+    harness.get_by_label("324 550");
+    harness.get_by_label("alice@example.com");
+    // Seconds later the list shows the next code beside the urgent countdown.
+    world.set_time(PINNED + 16.0);
+    harness.run();
+    harness.get_by_label("4 s");
+    let next = mamori::otp::generate(&accounts[0].otp, PINNED as u64 + 30).grouped();
+    harness.get_by_label(&format!("next {next}"));
+}
+
+#[test]
+fn a_pasted_uri_is_confirmed_with_its_live_code_and_duplicates_are_flagged() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    *world.clipboard.0.lock().unwrap() = Some(format!(
+        "otpauth://totp/Example:alice?secret={KEY}&issuer=Example"
+    ));
+    let mut harness = world.harness();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::V);
+    harness.run();
+    harness.get_by_label("Enter this code on the service's verify page, then save.");
+    harness.get_by_label("This key is already in the vault as Example (alice).");
+    let save = harness.get_by_role_and_label(Role::Button, "Save account");
+    assert!(save.is_disabled());
+    harness.get_by_label("Add it anyway").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Save account")
+        .click();
+    harness.run();
+    assert_eq!(accounts_on_disk(&world.vault(), None).len(), 2);
+}
+
+#[test]
+fn a_screen_scan_with_two_codes_lets_the_user_pick() {
+    let mut world = World::new();
+    plain_vault(&world.vault(), &[]);
+    let first = qr_screen(&[
+        (
+            "otpauth://totp/Slack:admin?secret=GEZDGNBVGY3TQOJQ&issuer=Slack",
+            100,
+        ),
+        (
+            "otpauth://totp/Kintone:admin?secret=JBSWY3DPEHPK3PXP&issuer=Kintone",
+            700,
+        ),
+    ]);
+    world.screens = vec![Screen {
+        name: "HDMI-1".into(),
+        image: first,
+    }];
+    let mut harness = world.harness();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Add account")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Scan screens")
+        .click();
+    wait_until(&mut harness, "the scan", |app| {
+        app.session()
+            .and_then(|s| s.add.as_ref())
+            .is_some_and(|d| !d.waiting && !d.candidates.is_empty())
+    });
+    harness.get_by_label("Found 2 accounts. Pick the one you are setting up:");
+    harness.get_by_label("Kintone (admin)");
+    let buttons = harness.get_all_by_role_and_label(Role::Button, "Use this one");
+    let kintone = buttons
+        .into_iter()
+        .last()
+        .expect("one button per candidate");
+    kintone.click();
+    harness.run();
+    harness.get_by_label("324 550");
+    harness
+        .get_by_role_and_label(Role::Button, "Save account")
+        .click();
+    harness.run();
+    let accounts = accounts_on_disk(&world.vault(), None);
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].issuer, "Kintone");
+}
+
+#[test]
+fn a_screen_with_no_code_offers_region_selection() {
+    let mut world = World::new();
+    plain_vault(&world.vault(), &[]);
+    world.screens = vec![Screen {
+        name: String::new(),
+        image: image::GrayImage::from_pixel(800, 600, image::Luma([240])),
+    }];
+    let mut harness = world.harness();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Add account")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Scan screens")
+        .click();
+    wait_until(&mut harness, "the scan", |app| {
+        app.session()
+            .and_then(|s| s.add.as_ref())
+            .is_some_and(|d| !d.waiting && d.message.is_some())
+    });
+    harness.get_by_label_contains("No QR code found on any screen");
+    harness
+        .get_by_role_and_label(Role::Button, "Select the region by hand…")
+        .click();
+    harness.run();
+    harness.get_by_label("Drag a box around the QR code (Esc to cancel)");
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("Drag a box around the QR code (Esc to cancel)")
+            .is_none()
+    );
+}
+
+#[test]
+fn search_filters_by_issuer_and_name_ignoring_case_and_width() {
+    let world = World::new();
+    plain_vault(
+        &world.vault(),
+        &[
+            ("kintone", "admin", KEY),
+            ("Slack", "ops@example.com", "GEZDGNBVGY3TQOJQ"),
+            ("Microsoft", "Admin", "GAYTEMZUGU3DOOBZ"),
+        ],
+    );
+    let mut harness = world.harness();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Search (Ctrl+F)")
+        .type_text("ｋｉｎｔｏｎｅ");
+    harness.run();
+    assert_eq!(harness.state().visible_ids().len(), 1);
+    harness.get_by_label("kintone");
+    assert!(harness.query_by_label("Slack").is_none());
+    let field = harness.get_by_role_and_label(Role::TextInput, "Search (Ctrl+F)");
+    field.focus();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Search (Ctrl+F)")
+        .type_text("ADMIN");
+    harness.run();
+    assert_eq!(harness.state().visible_ids().len(), 2);
+    harness.get_by_label("Microsoft");
+    harness
+        .get_by_role_and_label(Role::TextInput, "Search (Ctrl+F)")
+        .type_text("zzz");
+    harness.run();
+    harness.get_by_label("No account matches “ADMINzzz”.");
+}
+
+#[test]
+fn copying_puts_the_code_on_the_clipboard_and_clears_it_later() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Copy").click();
+    harness.run();
+    assert_eq!(world.clipboard.0.lock().unwrap().as_deref(), Some("324550"));
+    harness.get_by_label_contains("Code copied.");
+    // 30 s later (the default) the code is cleared, because it is still ours.
+    world.set_time(PINNED + 31.0);
+    harness.run();
+    assert_eq!(world.clipboard.0.lock().unwrap().as_deref(), None);
+    // Something the user copied afterwards is left alone.
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert!(
+        world.clipboard.0.lock().unwrap().is_some(),
+        "Enter copies too"
+    );
+    *world.clipboard.0.lock().unwrap() = Some("the user's own text".into());
+    world.set_time(PINNED + 70.0);
+    harness.run();
+    assert_eq!(
+        world.clipboard.0.lock().unwrap().as_deref(),
+        Some("the user's own text")
+    );
+}
+
+#[test]
+fn delete_asks_first_and_undo_brings_the_account_back() {
+    let world = World::new();
+    plain_vault(
+        &world.vault(),
+        &[
+            ("Example", "alice", KEY),
+            ("Slack", "ops", "GEZDGNBVGY3TQOJQ"),
+        ],
+    );
+    let mut harness = world.harness();
+    harness.run();
+    harness
+        .get_all_by_role_and_label(Role::Button, "⋯")
+        .next()
+        .unwrap()
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Delete account…")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("Turn off two-factor login at the service first");
+    harness
+        .get_by_role_and_label(Role::Button, "Delete")
+        .click();
+    harness.run();
+    let on_disk = accounts_on_disk(&world.vault(), None);
+    assert_eq!(on_disk.len(), 1);
+    assert_eq!(on_disk[0].issuer, "Slack");
+    harness.get_by_label("Deleted Example (alice).");
+    harness.get_by_role_and_label(Role::Button, "Undo").click();
+    harness.run();
+    let on_disk = accounts_on_disk(&world.vault(), None);
+    assert_eq!(
+        on_disk
+            .iter()
+            .map(|a| a.issuer.as_str())
+            .collect::<Vec<_>>(),
+        ["Example", "Slack"],
+        "back in its place"
+    );
+}
+
+#[test]
+fn switching_to_japanese_changes_the_labels_and_is_remembered() {
+    let world = World::new();
+    world.language("en");
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Settings")
+        .click();
+    harness.run();
+    harness.get_by_label("日本語").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "閉じる")
+        .click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "アカウントを追加");
+    harness.get_by_role_and_label(Role::Button, "コピー");
+    assert!(harness.query_by_label("Add account").is_none());
+    let saved = super::settings::Settings::load(&world.settings_file());
+    assert_eq!(saved.language.as_deref(), Some("ja"));
+    // A new window starts in Japanese.
+    drop(harness);
+    let mut harness = world.harness();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "設定");
+}
+
+#[test]
+fn a_backup_code_marked_used_stays_used_after_reopening() {
+    let world = World::new();
+    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
+    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
+    drop(vault);
+    let open = |harness: &mut Harness<'static, MamoriApp>| {
+        harness.run();
+        type_into(harness, "Password", PASSWORD);
+        harness.key_press(egui::Key::Enter);
+        wait_until(harness, "the vault", is_open);
+    };
+    let mut harness = world.harness();
+    open(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "⋯").click();
+    harness.run();
+    type_into(
+        &harness,
+        "Paste the list of backup codes (one a line):",
+        "1111-2222\n3333-4444\n5555-6666\n",
+    );
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Add these codes")
+        .click();
+    harness.run();
+    harness.get_by_label("Backup codes: 3 of 3 unused");
+    harness.get_by_label("33334444").click();
+    harness.run();
+    harness.get_by_label("Backup codes: 2 of 3 unused");
+    harness.get_by_role_and_label(Role::Button, "Close").click();
+    harness.run();
+    harness.get_by_label("2 backup codes left");
+    // Lock (Ctrl+L), then a new window on the same file.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::L);
+    harness.run();
+    harness.get_by_label("Unlock Mamori");
+    drop(harness);
+    let mut harness = world.harness();
+    open(&mut harness);
+    harness.get_by_label("2 backup codes left");
+    let account = &accounts_on_disk(&world.vault(), Some(PASSWORD))[0];
+    let used: Vec<_> = account
+        .backup_codes
+        .iter()
+        .map(|c| c.used_at.is_some())
+        .collect();
+    assert_eq!(used, [false, true, false]);
+    assert_eq!(account.backup_codes[1].used_at, Some(PINNED as u64));
+}
+
+#[test]
+fn idle_vaults_lock_themselves_and_forget_the_clipboard() {
+    let world = World::new();
+    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
+    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
+    drop(vault);
+    let mut harness = world.harness();
+    harness.run();
+    type_into(&harness, "Password", PASSWORD);
+    harness.key_press(egui::Key::Enter);
+    wait_until(&mut harness, "the vault", is_open);
+    harness.get_by_role_and_label(Role::Button, "Copy").click();
+    harness.run();
+    assert!(world.clipboard.0.lock().unwrap().is_some());
+    world.set_time(PINNED + 5.0 * 60.0 + 1.0);
+    harness.run();
+    harness.get_by_label("Unlock Mamori");
+    assert_eq!(world.clipboard.0.lock().unwrap().as_deref(), None);
+}
+
+#[test]
+fn the_window_asks_for_one_repaint_a_second_not_continuous_ones() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    let steps = harness.run();
+    assert!(steps < 10, "the window settles ({steps} steps)");
+    let delay = harness.root_viewport_output().repaint_delay;
+    assert!(
+        delay > Duration::from_millis(500) && delay <= Duration::from_millis(1010),
+        "next repaint at the next second: {delay:?}"
+    );
+}
+
+#[test]
+fn hotp_rows_show_a_next_code_button_that_advances_the_counter() {
+    let world = World::new();
+    let mut vault = Vault::create(&world.vault(), None).unwrap();
+    vault
+        .update(mamori::vault::SaveKind::Structural, |list| {
+            let (secret, _) = mamori::secret::Secret::from_base32(KEY).unwrap();
+            let mut otp = mamori::account::OtpParams::totp(secret);
+            otp.kind = mamori::account::OtpKind::Hotp { counter: 1 };
+            list.push(mamori::account::Account::new(
+                "Bank".into(),
+                "me".into(),
+                otp,
+                0,
+            ));
+            Ok::<_, mamori::vault::VaultError>(())
+        })
+        .unwrap();
+    drop(vault);
+    let mut harness = world.harness();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Next code")
+        .click();
+    harness.run();
+    // formats.md §15: HOTP counter 1 gives 996554.
+    harness.get_by_label("996 554");
+    assert_eq!(world.clipboard.0.lock().unwrap().as_deref(), Some("996554"));
+    let account = &accounts_on_disk(&world.vault(), None)[0];
+    assert_eq!(
+        account.otp.kind,
+        mamori::account::OtpKind::Hotp { counter: 2 }
+    );
+}
+
+/// A light-grey "screen" with QR codes of `texts` at the given x offsets.
+pub fn qr_screen(codes: &[(&str, u32)]) -> image::GrayImage {
+    let mut screen = image::GrayImage::from_pixel(1200, 700, image::Luma([235]));
+    for (text, x) in codes {
+        let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+        let image = code
+            .render::<image::Luma<u8>>()
+            .module_dimensions(5, 5)
+            .build();
+        image::imageops::overlay(&mut screen, &image, i64::from(*x), 120);
+    }
+    screen
+}

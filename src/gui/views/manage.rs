@@ -1,0 +1,327 @@
+//! An account's details: edit issuer, name and note; move it in the list; delete it (with
+//! confirmation, and undo afterwards); show its key and QR code for moving it to another device
+//! (behind the password when the vault has one); keep its one-time backup codes.
+
+use egui::{RichText, TextureHandle};
+use zeroize::Zeroizing;
+
+use mamori::account::{Account, AccountId};
+use mamori::uri;
+
+use super::View;
+use crate::gui::app::Command;
+
+/// The details dialog's state.
+pub struct ManageDialog {
+    /// The account shown.
+    pub id: AccountId,
+    /// Issuer being edited.
+    pub issuer: String,
+    /// Account name being edited.
+    pub name: String,
+    /// Note being edited.
+    pub note: String,
+    /// Asking "really delete?".
+    pub confirm_delete: bool,
+    /// The key and QR code are showing (password checked).
+    pub key_shown: bool,
+    /// The password typed to show the key.
+    pub password: Zeroizing<String>,
+    /// Why the password was refused.
+    pub password_error: Option<String>,
+    /// Backup codes being pasted.
+    pub backup_input: String,
+    qr: Option<TextureHandle>,
+}
+
+impl ManageDialog {
+    /// The dialog for `account`.
+    pub fn new(account: &Account) -> ManageDialog {
+        ManageDialog {
+            id: account.id.clone(),
+            issuer: account.issuer.clone(),
+            name: account.name.clone(),
+            note: account.note.clone(),
+            confirm_delete: false,
+            key_shown: false,
+            password: Zeroizing::new(String::with_capacity(256)),
+            password_error: None,
+            backup_input: String::new(),
+            qr: None,
+        }
+    }
+}
+
+/// The QR code of a key URI as an image, 4 pixels a module with a quiet zone.
+pub fn qr_image(text: &str) -> Option<egui::ColorImage> {
+    let code = qrcode::QrCode::new(text.as_bytes()).ok()?;
+    let image = code
+        .render::<image::Luma<u8>>()
+        .module_dimensions(4, 4)
+        .quiet_zone(true)
+        .build();
+    Some(egui::ColorImage::from_gray(
+        [image.width() as usize, image.height() as usize],
+        image.as_raw(),
+    ))
+}
+
+/// A Base32 key in groups of four, for reading it out or typing it on a phone.
+pub fn grouped_key(key: &str) -> Zeroizing<String> {
+    let mut out = Zeroizing::new(String::with_capacity(key.len() + key.len() / 4));
+    for (i, c) in key.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Draws the dialog.
+#[allow(clippy::too_many_arguments)]
+pub fn ui(
+    ctx: &egui::Context,
+    view: &View,
+    dialog: &mut ManageDialog,
+    account: &Account,
+    index: usize,
+    count: usize,
+    encrypted: bool,
+    out: &mut Vec<Command>,
+) {
+    let modal = egui::Modal::new(egui::Id::unique("manage-dialog")).show(ctx, |ui| {
+        ui.set_width(480.0_f32.min(ctx.content_rect().width() - 40.0));
+        ui.heading(super::accounts::title(account));
+        egui::ScrollArea::vertical()
+            .max_height(ctx.content_rect().height() - 140.0)
+            .show(ui, |ui| {
+                labels_ui(ui, view, dialog, account, index, count, out);
+                ui.separator();
+                key_ui(ui, view, dialog, account, encrypted, out);
+                ui.separator();
+                backup_codes_ui(ui, view, dialog, account, out);
+                ui.separator();
+                delete_ui(ui, view, dialog, account, out);
+            });
+        ui.separator();
+        if ui.button(view.t("gui-close")).clicked() {
+            out.push(Command::CloseDialogs);
+        }
+    });
+    if modal.should_close() {
+        out.push(Command::CloseDialogs);
+    }
+}
+
+fn labels_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    dialog: &mut ManageDialog,
+    account: &Account,
+    index: usize,
+    count: usize,
+    out: &mut Vec<Command>,
+) {
+    egui::Grid::new("labels-grid")
+        .num_columns(2)
+        .show(ui, |ui| {
+            let l = ui.label(view.t("gui-issuer"));
+            ui.text_edit_singleline(&mut dialog.issuer)
+                .labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label(view.t("gui-account-name"));
+            ui.text_edit_singleline(&mut dialog.name).labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label(view.t("gui-note"));
+            ui.add(egui::TextEdit::multiline(&mut dialog.note).desired_rows(2))
+                .labelled_by(l.id);
+            ui.end_row();
+        });
+    let changed = dialog.issuer != account.issuer
+        || dialog.name != account.name
+        || dialog.note != account.note;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(changed, egui::Button::new(view.t("gui-save")))
+            .clicked()
+        {
+            out.push(Command::EditLabels {
+                id: account.id.clone(),
+                issuer: dialog.issuer.clone(),
+                name: dialog.name.clone(),
+                note: dialog.note.clone(),
+            });
+        }
+        if ui
+            .add_enabled(index > 0, egui::Button::new(view.t("gui-move-up")))
+            .clicked()
+        {
+            out.push(Command::Move {
+                from: index,
+                to: index - 1,
+            });
+        }
+        if ui
+            .add_enabled(
+                index + 1 < count,
+                egui::Button::new(view.t("gui-move-down")),
+            )
+            .clicked()
+        {
+            out.push(Command::Move {
+                from: index,
+                to: index + 1,
+            });
+        }
+    });
+}
+
+fn key_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    dialog: &mut ManageDialog,
+    account: &Account,
+    encrypted: bool,
+    out: &mut Vec<Command>,
+) {
+    ui.label(RichText::new(view.t("gui-transfer-title")).strong());
+    if !dialog.key_shown {
+        ui.label(view.t("gui-transfer-explain"));
+        if encrypted {
+            let l = ui.label(view.t("gui-password"));
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut *dialog.password).password(true))
+                .labelled_by(l.id);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if let Some(error) = &dialog.password_error {
+                ui.label(RichText::new(error).color(super::accounts::URGENT));
+            }
+            if (ui
+                .add_enabled(!view.busy, egui::Button::new(view.t("gui-show-key")))
+                .clicked()
+                || entered)
+                && !dialog.password.is_empty()
+            {
+                out.push(Command::RevealKey(
+                    account.id.clone(),
+                    Some(dialog.password.clone()),
+                ));
+                dialog.password.clear();
+            }
+        } else if ui.button(view.t("gui-show-key")).clicked() {
+            out.push(Command::RevealKey(account.id.clone(), None));
+        }
+        return;
+    }
+    let key_uri = uri::to_uri(&account.issuer, &account.name, &account.otp);
+    if dialog.qr.is_none()
+        && let Some(image) = qr_image(&key_uri)
+    {
+        dialog.qr = Some(
+            ui.ctx()
+                .load_texture("account-qr", image, egui::TextureOptions::NEAREST),
+        );
+    }
+    if let Some(texture) = &dialog.qr {
+        ui.add(egui::Image::new(texture).max_width(240.0))
+            .on_hover_text(view.t("gui-qr-hint"));
+    }
+    let key = account.otp.secret.to_base32();
+    ui.horizontal_wrapped(|ui| {
+        ui.label(view.t("gui-key"));
+        ui.label(RichText::new(&*grouped_key(&key)).monospace());
+    });
+    ui.horizontal(|ui| {
+        if ui.button(view.t("gui-copy-key")).clicked() {
+            out.push(Command::CopyText(key.clone()));
+        }
+        if ui.button(view.t("gui-copy-uri")).clicked() {
+            out.push(Command::CopyText(key_uri.clone()));
+        }
+        if ui.button(view.t("gui-hide-key")).clicked() {
+            dialog.key_shown = false;
+            dialog.qr = None;
+        }
+    });
+}
+
+fn backup_codes_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    dialog: &mut ManageDialog,
+    account: &Account,
+    out: &mut Vec<Command>,
+) {
+    let unused = account.unused_backup_codes().count();
+    ui.label(
+        RichText::new(view.tf(
+            "gui-backup-title",
+            &[("unused", &unused), ("total", &account.backup_codes.len())],
+        ))
+        .strong(),
+    );
+    ui.label(RichText::new(view.t("gui-backup-explain")).small());
+    egui::Grid::new("backup-codes")
+        .num_columns(2)
+        .show(ui, |ui| {
+            for (i, code) in account.backup_codes.iter().enumerate() {
+                let mut used = code.used_at.is_some();
+                let text = RichText::new(&code.code).monospace();
+                let text = if used {
+                    text.strikethrough().weak()
+                } else {
+                    text
+                };
+                if ui.checkbox(&mut used, text).changed() {
+                    out.push(Command::ToggleBackupCode(account.id.clone(), i));
+                }
+                if i % 2 == 1 {
+                    ui.end_row();
+                }
+            }
+        });
+    let l = ui.label(view.t("gui-backup-paste"));
+    ui.add(
+        egui::TextEdit::multiline(&mut dialog.backup_input)
+            .desired_rows(3)
+            .hint_text("1234-5678\n9012-3456"),
+    )
+    .labelled_by(l.id);
+    if ui
+        .add_enabled(
+            !dialog.backup_input.trim().is_empty(),
+            egui::Button::new(view.t("gui-backup-add")),
+        )
+        .clicked()
+    {
+        out.push(Command::AddBackupCodes(
+            account.id.clone(),
+            dialog.backup_input.clone(),
+        ));
+    }
+}
+
+fn delete_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    dialog: &mut ManageDialog,
+    account: &Account,
+    out: &mut Vec<Command>,
+) {
+    if !dialog.confirm_delete {
+        if ui.button(view.t("gui-delete")).clicked() {
+            dialog.confirm_delete = true;
+        }
+        return;
+    }
+    ui.label(RichText::new(view.t("gui-delete-confirm")).color(super::accounts::URGENT));
+    ui.horizontal(|ui| {
+        if ui.button(view.t("gui-delete-yes")).clicked() {
+            out.push(Command::Delete(account.id.clone()));
+        }
+        if ui.button(view.t("gui-cancel")).clicked() {
+            dialog.confirm_delete = false;
+        }
+    });
+}

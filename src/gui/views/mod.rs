@@ -1,0 +1,160 @@
+//! What the window draws. Each view reads the state and pushes [`Command`]s; none of them
+//! changes the vault itself.
+
+pub mod accounts;
+pub mod add;
+pub mod manage;
+pub mod region;
+pub mod settings;
+pub mod unlock;
+pub mod welcome;
+
+use std::path::Path;
+
+use egui::RichText;
+
+use mamori::i18n::{Lang, tr};
+
+use super::app::{Command, Session};
+use super::settings::Settings;
+
+/// What every view needs to know about this frame.
+pub struct View<'a> {
+    /// The language.
+    pub lang: Lang,
+    /// Unix time now (injected).
+    pub now: f64,
+    /// A background job runs.
+    pub busy: bool,
+    /// The preferences.
+    pub settings: &'a Settings,
+}
+
+impl View<'_> {
+    /// The message `key` in the window's language.
+    pub fn t(&self, key: &str) -> String {
+        tr(self.lang, key, &[])
+    }
+
+    /// The message `key` with arguments.
+    pub fn tf(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+        tr(self.lang, key, args)
+    }
+}
+
+/// A centred column for the welcome and unlock screens.
+pub fn centered_column(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space((ui.available_height() * 0.12).min(80.0));
+            ui.set_max_width(420.0);
+            add(ui);
+        });
+    });
+}
+
+/// The open vault: toolbar, banners, account list, and any dialog.
+pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<Command>) {
+    toolbar(ui, view, session, out);
+    egui::CentralPanel::default().show(ui, |ui| {
+        session.banners.retain(|banner| {
+            let mut keep = true;
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(banner).strong());
+                    if ui.small_button(view.t("gui-dismiss")).clicked() {
+                        keep = false;
+                    }
+                });
+            });
+            keep
+        });
+        accounts::list_ui(ui, view, session, out);
+    });
+    if let Some(dialog) = &mut session.add {
+        if let Some(region) = &mut dialog.region {
+            region::ui(ui.ctx(), view, region, out);
+        } else {
+            add::ui(ui.ctx(), view, dialog, session.vault.accounts(), out);
+        }
+    }
+    if let Some(dialog) = &mut session.manage {
+        let encrypted = session.vault.is_encrypted();
+        let accounts = session.vault.accounts();
+        match accounts.iter().position(|a| a.id == dialog.id) {
+            Some(index) => manage::ui(
+                ui.ctx(),
+                view,
+                dialog,
+                &accounts[index],
+                index,
+                accounts.len(),
+                encrypted,
+                out,
+            ),
+            None => out.push(Command::CloseDialogs),
+        }
+    }
+    if let Some(dialog) = &mut session.settings {
+        settings::ui(ui.ctx(), view, dialog, out);
+    }
+}
+
+fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<Command>) {
+    egui::Panel::top("toolbar").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button(RichText::new(view.t("gui-add")).strong())
+                .on_hover_text(view.t("gui-add-hint"))
+                .clicked()
+            {
+                out.push(Command::OpenAdd(add::AddTab::Scan));
+            }
+            let search = egui::TextEdit::singleline(&mut session.search)
+                .hint_text(view.t("gui-search-hint"))
+                .desired_width(ui.available_width() - 190.0);
+            let response = ui.add(search.id_salt("search"));
+            let response = response.on_hover_text(view.t("gui-search-tooltip"));
+            if session.focus_search {
+                response.request_focus();
+                session.focus_search = false;
+            }
+            if response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                session.search.clear();
+            }
+            if session.vault.is_encrypted()
+                && ui
+                    .button(view.t("gui-lock"))
+                    .on_hover_text(view.t("gui-lock-hint"))
+                    .clicked()
+            {
+                out.push(Command::Lock);
+            }
+            if ui.button(view.t("gui-settings")).clicked() {
+                out.push(Command::OpenSettings);
+            }
+        });
+        ui.add_space(4.0);
+    });
+}
+
+/// The vault cannot be opened.
+pub fn broken_ui(ui: &mut egui::Ui, view: &View, message: &str, path: &Path) {
+    centered_column(ui, |ui| {
+        ui.heading(view.t("gui-broken-title"));
+        ui.add_space(8.0);
+        ui.label(message);
+        ui.add_space(8.0);
+        ui.label(view.tf("gui-broken-path", &[("path", &path.display())]));
+        ui.label(view.t("gui-broken-hint"));
+    });
+}
+
+/// Waiting for a job that holds the vault.
+pub fn busy_ui(ui: &mut egui::Ui, view: &View) {
+    centered_column(ui, |ui| {
+        ui.spinner();
+        ui.label(view.t("gui-working"));
+    });
+}

@@ -1,0 +1,221 @@
+//! The settings dialog: language, theme, password (set, change, remove), auto-lock, clipboard
+//! clearing, hiding codes for screen sharing, starting minimized.
+
+use egui::RichText;
+use zeroize::Zeroizing;
+
+use super::View;
+use super::welcome::{labelled_password, strength_ui};
+use crate::gui::app::Command;
+use crate::gui::settings::{AUTO_LOCK_RANGE, CLIPBOARD_CLEAR_RANGE, Settings, Theme};
+
+/// The settings dialog's state: a copy of the settings being edited, and the password fields.
+pub struct SettingsDialog {
+    /// The settings as edited (applied as they change).
+    pub draft: Settings,
+    /// The vault has a password now.
+    pub encrypted: bool,
+    /// Current password (to change or remove it).
+    pub current: Zeroizing<String>,
+    /// New password.
+    pub new: Zeroizing<String>,
+    /// New password again.
+    pub repeat: Zeroizing<String>,
+    /// Why the last password change failed.
+    pub password_error: Option<String>,
+}
+
+impl SettingsDialog {
+    /// A dialog starting from `settings`.
+    pub fn new(settings: &Settings, encrypted: bool) -> SettingsDialog {
+        SettingsDialog {
+            draft: settings.clone(),
+            encrypted,
+            current: Zeroizing::new(String::with_capacity(256)),
+            new: Zeroizing::new(String::with_capacity(256)),
+            repeat: Zeroizing::new(String::with_capacity(256)),
+            password_error: None,
+        }
+    }
+}
+
+/// Draws the dialog.
+pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &mut Vec<Command>) {
+    let before = dialog.draft.clone();
+    let modal = egui::Modal::new(egui::Id::unique("settings-dialog")).show(ctx, |ui| {
+        ui.set_width(480.0_f32.min(ctx.content_rect().width() - 40.0));
+        ui.heading(view.t("gui-settings"));
+        egui::ScrollArea::vertical()
+            .max_height(ctx.content_rect().height() - 140.0)
+            .show(ui, |ui| {
+                preferences_ui(ui, view, &mut dialog.draft);
+                ui.separator();
+                password_ui(ui, view, dialog, out);
+            });
+        ui.separator();
+        if ui.button(view.t("gui-close")).clicked() {
+            out.push(Command::CloseDialogs);
+        }
+    });
+    if dialog.draft != before {
+        out.push(Command::ApplySettings(dialog.draft.clone()));
+    }
+    if modal.should_close() {
+        out.push(Command::CloseDialogs);
+    }
+}
+
+fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
+    egui::Grid::new("settings-grid")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label(view.t("gui-language"));
+            ui.horizontal(|ui| {
+                let current = draft.lang();
+                if ui
+                    .selectable_label(current == mamori::i18n::Lang::Ja, "日本語")
+                    .clicked()
+                {
+                    draft.language = Some("ja".into());
+                }
+                if ui
+                    .selectable_label(current == mamori::i18n::Lang::En, "English")
+                    .clicked()
+                {
+                    draft.language = Some("en".into());
+                }
+            });
+            ui.end_row();
+            ui.label(view.t("gui-theme"));
+            ui.horizontal(|ui| {
+                ui.radio_value(&mut draft.theme, Theme::System, view.t("gui-theme-system"));
+                ui.radio_value(&mut draft.theme, Theme::Light, view.t("gui-theme-light"));
+                ui.radio_value(&mut draft.theme, Theme::Dark, view.t("gui-theme-dark"));
+            });
+            ui.end_row();
+            ui.label(view.t("gui-sort"));
+            ui.horizontal(|ui| {
+                use crate::gui::settings::SortOrder;
+                ui.radio_value(
+                    &mut draft.sort,
+                    SortOrder::Manual,
+                    view.t("gui-sort-manual"),
+                );
+                ui.radio_value(
+                    &mut draft.sort,
+                    SortOrder::Issuer,
+                    view.t("gui-sort-issuer"),
+                );
+                ui.radio_value(&mut draft.sort, SortOrder::Name, view.t("gui-sort-name"));
+            });
+            ui.end_row();
+            ui.label(view.t("gui-auto-lock"));
+            optional_number(
+                ui,
+                view,
+                &mut draft.auto_lock_minutes,
+                AUTO_LOCK_RANGE,
+                5,
+                "gui-minutes",
+            );
+            ui.end_row();
+            ui.label(view.t("gui-clipboard-clear"));
+            optional_number(
+                ui,
+                view,
+                &mut draft.clipboard_clear_seconds,
+                CLIPBOARD_CLEAR_RANGE,
+                30,
+                "gui-seconds",
+            );
+            ui.end_row();
+        });
+    ui.checkbox(&mut draft.hide_codes, view.t("gui-hide-codes"));
+    ui.checkbox(&mut draft.start_minimized, view.t("gui-start-minimized"));
+    ui.label(RichText::new(view.t("gui-clipboard-note")).small().weak());
+}
+
+/// A "never" checkbox and a number in `range` (0 stands for never).
+fn optional_number(
+    ui: &mut egui::Ui,
+    view: &View,
+    value: &mut u32,
+    range: std::ops::RangeInclusive<u32>,
+    default: u32,
+    unit: &str,
+) {
+    ui.horizontal(|ui| {
+        let mut never = *value == 0;
+        if ui.checkbox(&mut never, view.t("gui-never")).changed() {
+            *value = if never { 0 } else { default };
+        }
+        if *value > 0 {
+            ui.add(egui::DragValue::new(value).range(range));
+            ui.label(view.t(unit));
+        }
+    });
+}
+
+fn password_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    dialog: &mut SettingsDialog,
+    out: &mut Vec<Command>,
+) {
+    ui.label(RichText::new(view.t("gui-password-section")).strong());
+    ui.label(view.t(if dialog.encrypted {
+        "gui-password-is-set"
+    } else {
+        "gui-password-not-set"
+    }));
+    if dialog.encrypted {
+        labelled_password(ui, &view.t("gui-password-current"), &mut dialog.current);
+    }
+    labelled_password(ui, &view.t("gui-password-new"), &mut dialog.new);
+    strength_ui(ui, view, &dialog.new);
+    labelled_password(ui, &view.t("gui-password-repeat"), &mut dialog.repeat);
+    let matching = *dialog.new == *dialog.repeat;
+    if !dialog.repeat.is_empty() && !matching {
+        ui.label(RichText::new(view.t("gui-password-mismatch")).color(super::accounts::URGENT));
+    }
+    if let Some(error) = &dialog.password_error {
+        ui.label(RichText::new(error).color(super::accounts::URGENT));
+    }
+    let current_ok = !dialog.encrypted || !dialog.current.is_empty();
+    ui.horizontal(|ui| {
+        let label = if dialog.encrypted {
+            "gui-password-change"
+        } else {
+            "gui-password-set-button"
+        };
+        if ui
+            .add_enabled(
+                !view.busy && current_ok && !dialog.new.is_empty() && matching,
+                egui::Button::new(view.t(label)),
+            )
+            .clicked()
+        {
+            out.push(Command::ChangePassword {
+                current: dialog.encrypted.then(|| dialog.current.clone()),
+                new: Some(dialog.new.clone()),
+            });
+        }
+        if dialog.encrypted
+            && ui
+                .add_enabled(
+                    !view.busy && current_ok,
+                    egui::Button::new(view.t("gui-password-remove")),
+                )
+                .on_hover_text(view.t("gui-password-remove-hint"))
+                .clicked()
+        {
+            out.push(Command::ChangePassword {
+                current: Some(dialog.current.clone()),
+                new: None,
+            });
+        }
+        if view.busy {
+            ui.spinner();
+        }
+    });
+}

@@ -1,0 +1,69 @@
+//! The unlock screen of a password vault. A wrong password says so and keeps the field; the
+//! KDF runs on the worker while a spinner turns.
+
+use egui::RichText;
+use zeroize::Zeroizing;
+
+use super::{View, centered_column};
+use crate::gui::app::Command;
+
+/// The unlock screen's fields.
+pub struct UnlockForm {
+    /// The password typed so far.
+    pub password: Zeroizing<String>,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+    /// Give the field keyboard focus next frame.
+    pub focus: bool,
+}
+
+impl Default for UnlockForm {
+    fn default() -> Self {
+        UnlockForm {
+            // Room up front so typing never reallocates (and leaves copies) (`docs/vault.md` §11).
+            password: Zeroizing::new(String::with_capacity(256)),
+            error: None,
+            focus: true,
+        }
+    }
+}
+
+/// Draws the unlock screen.
+pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut UnlockForm, out: &mut Vec<Command>) {
+    centered_column(ui, |ui| {
+        ui.heading(view.t("gui-unlock-title"));
+        ui.add_space(8.0);
+        let label = ui.label(view.t("gui-password"));
+        let field = ui
+            .add_enabled(
+                !view.busy,
+                egui::TextEdit::singleline(&mut *form.password)
+                    .password(true)
+                    .desired_width(280.0),
+            )
+            .labelled_by(label.id);
+        if form.focus && !view.busy {
+            field.request_focus();
+            form.focus = false;
+        }
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if let Some(error) = &form.error {
+            ui.label(RichText::new(error).color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)));
+        }
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let button = ui.add_enabled(
+                !view.busy && !form.password.is_empty(),
+                egui::Button::new(RichText::new(view.t("gui-unlock")).strong()),
+            );
+            if view.busy {
+                ui.spinner();
+                ui.label(view.t("gui-unlocking"));
+            }
+            if (button.clicked() || entered) && !view.busy && !form.password.is_empty() {
+                form.error = None;
+                out.push(Command::Unlock(form.password.clone()));
+            }
+        });
+    });
+}

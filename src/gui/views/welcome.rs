@@ -1,0 +1,166 @@
+//! First run: create the vault, with a password (typed twice, with a strength hint) or
+//! explicitly without one.
+
+use egui::RichText;
+use zeroize::Zeroizing;
+
+use super::{View, centered_column};
+use crate::gui::app::Command;
+
+/// The welcome screen's fields.
+#[derive(Default)]
+pub struct WelcomeForm {
+    /// True: protect with a password (the default); false: no password.
+    pub without_password: bool,
+    /// The password.
+    pub password: Zeroizing<String>,
+    /// The password again.
+    pub repeat: Zeroizing<String>,
+    /// "I understand" for a vault without a password.
+    pub accept_plain: bool,
+    /// Why creating failed.
+    pub error: Option<String>,
+}
+
+/// A rough strength estimate: 0 (weak) to 3 (strong), from length and character classes.
+/// Enough for a hint; the KDF does the real work.
+pub fn strength(password: &str) -> u8 {
+    let len = password.chars().count();
+    let classes = [
+        password.chars().any(|c| c.is_ascii_lowercase()),
+        password.chars().any(|c| c.is_ascii_uppercase()),
+        password.chars().any(|c| c.is_ascii_digit()),
+        password.chars().any(|c| !c.is_ascii_alphanumeric()),
+    ]
+    .iter()
+    .filter(|b| **b)
+    .count();
+    match (len, classes) {
+        (0..=7, _) => 0,
+        (8..=11, 0..=2) => 1,
+        (8..=11, _) | (12..=15, 0..=1) => 2,
+        (12..=15, _) => 3,
+        _ => 3,
+    }
+}
+
+/// The strength hint under a new-password field.
+pub fn strength_ui(ui: &mut egui::Ui, view: &View, password: &str) {
+    if password.is_empty() {
+        return;
+    }
+    let (key, color) = match strength(password) {
+        0 => (
+            "gui-strength-weak",
+            egui::Color32::from_rgb(0xd0, 0x30, 0x30),
+        ),
+        1 => (
+            "gui-strength-fair",
+            egui::Color32::from_rgb(0xd0, 0x80, 0x20),
+        ),
+        2 => (
+            "gui-strength-good",
+            egui::Color32::from_rgb(0x30, 0x90, 0x40),
+        ),
+        _ => (
+            "gui-strength-strong",
+            egui::Color32::from_rgb(0x20, 0x80, 0x30),
+        ),
+    };
+    ui.label(RichText::new(view.t(key)).color(color));
+}
+
+/// Draws the welcome screen.
+pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<Command>) {
+    centered_column(ui, |ui| {
+        ui.heading(view.t("gui-welcome-title"));
+        ui.add_space(6.0);
+        ui.label(view.t("gui-welcome-intro"));
+        ui.add_space(12.0);
+        ui.radio_value(
+            &mut form.without_password,
+            false,
+            view.t("gui-welcome-with-password"),
+        );
+        ui.radio_value(
+            &mut form.without_password,
+            true,
+            view.t("gui-welcome-without-password"),
+        );
+        ui.add_space(8.0);
+        let ready = if form.without_password {
+            ui.label(view.t("gui-welcome-plain-warning"));
+            ui.checkbox(&mut form.accept_plain, view.t("gui-welcome-plain-accept"));
+            form.accept_plain
+        } else {
+            let (_, first) = labelled_password(ui, &view.t("gui-password"), &mut form.password);
+            strength_ui(ui, view, &form.password);
+            let (_, second) =
+                labelled_password(ui, &view.t("gui-password-repeat"), &mut form.repeat);
+            let matching = *form.password == *form.repeat;
+            if !form.repeat.is_empty() && !matching {
+                ui.label(
+                    RichText::new(view.t("gui-password-mismatch"))
+                        .color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
+                );
+            }
+            ui.label(RichText::new(view.t("gui-welcome-no-recovery")).small());
+            let entered = (first.lost_focus() || second.lost_focus())
+                && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let ok = !form.password.is_empty() && matching;
+            if ok && entered && !view.busy {
+                out.push(Command::CreateVault(Some(form.password.clone())));
+            }
+            ok
+        };
+        ui.add_space(8.0);
+        if let Some(error) = &form.error {
+            ui.label(RichText::new(error).color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)));
+        }
+        ui.horizontal(|ui| {
+            let button = ui.add_enabled(
+                ready && !view.busy,
+                egui::Button::new(RichText::new(view.t("gui-create-vault")).strong()),
+            );
+            if view.busy {
+                ui.spinner();
+            }
+            if button.clicked() {
+                form.error = None;
+                let password = (!form.without_password).then(|| form.password.clone());
+                out.push(Command::CreateVault(password));
+            }
+        });
+    });
+}
+
+/// A label and a password field under it; returns the label's and the field's responses.
+pub fn labelled_password(
+    ui: &mut egui::Ui,
+    label: &str,
+    text: &mut Zeroizing<String>,
+) -> (egui::Response, egui::Response) {
+    let label = ui.label(label);
+    let field = ui
+        .add(
+            egui::TextEdit::singleline(&mut **text)
+                .password(true)
+                .desired_width(280.0),
+        )
+        .labelled_by(label.id);
+    (label, field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strength;
+
+    #[test]
+    fn strength_grows_with_length_and_variety() {
+        assert_eq!(strength("abc"), 0);
+        assert_eq!(strength("abcdefgh"), 1);
+        assert_eq!(strength("abcdEFG1"), 2);
+        assert_eq!(strength("abcdEFGH1234"), 3);
+        assert_eq!(strength("correct horse battery staple"), 3);
+    }
+}

@@ -1,0 +1,176 @@
+//! The real window: `mamori gui` on a vault with a few accounts under a private Xvfb. The test
+//! takes a screenshot (kept in `target/tmp/gui-window.png` for a person to look at), checks the
+//! window is there and not blank, that the code column holds text, and that Enter — typed with
+//! xdotool — puts the first account's current code on the real X clipboard.
+
+use std::process::Stdio;
+
+use crate::display::{Xvfb, wait_until};
+use crate::util::{Sandbox, stdout};
+
+const ACCOUNTS: [&str; 3] = [
+    "otpauth://totp/Example:alice@example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example",
+    "otpauth://totp/Slack:ops@example.com?secret=GEZDGNBVGY3TQOJQ&issuer=Slack",
+    "otpauth://totp/%E3%82%B5%E3%82%A4%E3%83%9C%E3%82%A6%E3%82%BA:admin?secret=GAYTEMZUGU3DOOBZ&issuer=%E3%82%B5%E3%82%A4%E3%83%9C%E3%82%A6%E3%82%BA",
+];
+
+/// The geometry of the window whose title is `Mamori`, from xdotool.
+fn window_geometry(x: &Xvfb) -> Option<(String, [u32; 4])> {
+    let search = x
+        .command("xdotool")
+        .args(["search", "--name", "^Mamori$"])
+        .output()
+        .ok()?;
+    let id = String::from_utf8_lossy(&search.stdout)
+        .lines()
+        .next()?
+        .trim()
+        .to_string();
+    let geometry = x
+        .command("xdotool")
+        .args(["getwindowgeometry", "--shell", &id])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&geometry.stdout).to_string();
+    let value = |key: &str| -> Option<u32> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .and_then(|v| v.trim().parse().ok())
+    };
+    Some((
+        id,
+        [value("X")?, value("Y")?, value("WIDTH")?, value("HEIGHT")?],
+    ))
+}
+
+/// The whole X screen of `x`, in colour. xcap reads `DISPLAY` from its process's environment,
+/// so the capture runs in a child: this test binary again, running only
+/// [`capture_screen_helper`] with `DISPLAY` and the output path set.
+fn screenshot(x: &Xvfb, path: &std::path::Path) -> image::RgbaImage {
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "gui_window::capture_screen_helper",
+            "--ignored",
+            "--quiet",
+        ])
+        .env("DISPLAY", &x.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("MAMORI_CAPTURE_TO", path)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "screen capture failed");
+    image::open(path).unwrap().to_rgba8()
+}
+
+/// Not a test: the child process of [`screenshot`]. Does nothing unless asked.
+#[test]
+#[ignore = "helper run by gui_window tests in a child process"]
+fn capture_screen_helper() {
+    let Some(path) = std::env::var_os("MAMORI_CAPTURE_TO") else {
+        return;
+    };
+    let monitor = xcap::Monitor::all().unwrap().into_iter().next().unwrap();
+    monitor.capture_image().unwrap().save(path).unwrap();
+}
+
+/// How many distinct grey levels a region has, and what share of it differs from its most
+/// common colour: a blank or single-colour region has 1 and 0.
+fn variety(image: &image::RgbaImage, [x0, y0, w, h]: [u32; 4]) -> (usize, f64) {
+    let mut counts = std::collections::HashMap::new();
+    for y in y0..(y0 + h).min(image.height()) {
+        for x in x0..(x0 + w).min(image.width()) {
+            let p = image.get_pixel(x, y).0;
+            *counts.entry([p[0], p[1], p[2]]).or_insert(0usize) += 1;
+        }
+    }
+    let total: usize = counts.values().sum();
+    let common = counts.values().copied().max().unwrap_or(0);
+    (counts.len(), 1.0 - common as f64 / total.max(1) as f64)
+}
+
+#[test]
+fn the_window_shows_the_codes_and_enter_copies_the_first_one() {
+    let mut x = Xvfb::start(1280, 800);
+    let s = Sandbox::plain();
+    for uri in ACCOUNTS {
+        s.ok(&["add", "--uri", uri]);
+    }
+    let runtime = s.path("runtime");
+    std::fs::create_dir_all(&runtime).unwrap();
+    #[cfg(unix)]
+    std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
+    let window = s
+        .command(&["gui", "--lang", "en"])
+        .env("DISPLAY", &x.display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("XDG_SESSION_TYPE", "x11")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    x.keep(window);
+    let mut found = None;
+    wait_until("the Mamori window", || {
+        found = window_geometry(&x);
+        found.is_some()
+    });
+    let (id, [left, top, width, height]) = found.unwrap();
+    assert!(
+        width >= 380 && height >= 360,
+        "window size {width}x{height}"
+    );
+    // The first frames take a moment on a software renderer.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let shot_path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("gui-window.png");
+    let shot = screenshot(&x, &shot_path);
+    let (colours, busy) = variety(&shot, [left, top, width, height]);
+    assert!(
+        colours > 20 && busy > 0.03,
+        "the window is not blank ({colours} colours, {busy:.3} non-background)"
+    );
+    // The code column (right half, below the toolbar) has text in it.
+    let codes = [
+        left + width / 2,
+        top + 60,
+        width / 2,
+        height.saturating_sub(60).min(300),
+    ];
+    let (colours, busy) = variety(&shot, codes);
+    assert!(
+        colours > 8 && busy > 0.02,
+        "the code column holds text ({colours} colours, {busy:.3})"
+    );
+    // Enter copies the first account's code to the real clipboard.
+    let code_now = stdout(&s.run(&["code", "Example"])).trim().to_string();
+    x.command("xdotool")
+        .args(["windowfocus", "--sync", &id])
+        .status()
+        .unwrap();
+    x.command("xdotool")
+        .args(["key", "--window", &id, "Return"])
+        .status()
+        .unwrap();
+    let mut copied = String::new();
+    wait_until("the code on the clipboard", || {
+        let out = x
+            .command("xclip")
+            .args(["-selection", "clipboard", "-o"])
+            .output()
+            .unwrap();
+        copied = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        !copied.is_empty()
+    });
+    // The code may have rolled over between the two reads; both are acceptable.
+    let code_after = stdout(&s.run(&["code", "Example"])).trim().to_string();
+    assert!(
+        copied == code_now || copied == code_after,
+        "clipboard {copied:?}, codes {code_now} / {code_after}"
+    );
+}
