@@ -14,6 +14,7 @@ fn harness(world: &World, theme: egui::Theme) -> Harness<'static, MamoriApp> {
         .with_size([480.0, 400.0])
         .with_theme(theme)
         .with_render_cursor(false)
+        .with_max_steps(64)
         .wgpu()
         .build_eframe(move |cc| MamoriApp::new(&cc.egui_ctx, env));
     harness.run();

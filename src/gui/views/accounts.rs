@@ -159,8 +159,10 @@ fn row_ui(
     if selected {
         frame = frame.stroke(ui.visuals().selection.stroke);
     }
-    let frame_response = frame
-        .show(ui, |ui| {
+    // The row senses clicks behind its children: a click on a button goes to the button, a
+    // click anywhere else on the row copies.
+    let row = ui.scope_builder(egui::UiBuilder::new().sense(Sense::click()), |ui| {
+        frame.show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 if draggable {
@@ -258,8 +260,8 @@ fn row_ui(
                 });
             });
         })
-        .response;
-    let response = frame_response.interact(Sense::click());
+    });
+    let response = row.response;
     if response.clicked() {
         match code.remaining {
             Some(_) => out.push(Command::CopyCode(account.id.clone())),

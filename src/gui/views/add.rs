@@ -332,7 +332,7 @@ pub fn ui(
             AddTab::Scan => {
                 ui.label(view.t("gui-scan-explain"));
                 if ui
-                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-scan-now")))
+                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-scan-start")))
                     .clicked()
                 {
                     out.push(Command::ScanScreens);

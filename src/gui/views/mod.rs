@@ -111,10 +111,11 @@ fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<
             {
                 out.push(Command::OpenAdd(add::AddTab::Scan));
             }
+            let label = ui.label(view.t("gui-search"));
             let search = egui::TextEdit::singleline(&mut session.search)
                 .hint_text(view.t("gui-search-hint"))
-                .desired_width(ui.available_width() - 190.0);
-            let response = ui.add(search.id_salt("search"));
+                .desired_width(ui.available_width() - 150.0);
+            let response = ui.add(search.id_salt("search")).labelled_by(label.id);
             let response = response.on_hover_text(view.t("gui-search-tooltip"));
             if session.focus_search {
                 response.request_focus();

@@ -109,20 +109,22 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
                 ui.radio_value(&mut draft.sort, SortOrder::Name, view.t("gui-sort-name"));
             });
             ui.end_row();
-            ui.label(view.t("gui-auto-lock"));
+            let label = ui.label(view.t("gui-auto-lock"));
             optional_number(
                 ui,
                 view,
+                label.id,
                 &mut draft.auto_lock_minutes,
                 AUTO_LOCK_RANGE,
                 5,
                 "gui-minutes",
             );
             ui.end_row();
-            ui.label(view.t("gui-clipboard-clear"));
+            let label = ui.label(view.t("gui-clipboard-clear"));
             optional_number(
                 ui,
                 view,
+                label.id,
                 &mut draft.clipboard_clear_seconds,
                 CLIPBOARD_CLEAR_RANGE,
                 30,
@@ -139,6 +141,7 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
 fn optional_number(
     ui: &mut egui::Ui,
     view: &View,
+    label: egui::Id,
     value: &mut u32,
     range: std::ops::RangeInclusive<u32>,
     default: u32,
@@ -150,7 +153,8 @@ fn optional_number(
             *value = if never { 0 } else { default };
         }
         if *value > 0 {
-            ui.add(egui::DragValue::new(value).range(range));
+            ui.add(egui::DragValue::new(value).range(range))
+                .labelled_by(label);
             ui.label(view.t(unit));
         }
     });
