@@ -358,13 +358,10 @@ impl MamoriApp {
             self.copied = Some(copied);
             return true;
         }
-        if self.env.clipboard.holds(&copied.text) {
-            if self.env.clipboard.clear().is_err() {
-                let lang = self.lang();
-                self.toasts
-                    .error(tr(lang, "gui-clipboard-not-cleared", &[]));
-                return false;
-            }
+        if self.env.clipboard.holds(&copied.text) && self.env.clipboard.clear().is_err() {
+            let lang = self.lang();
+            self.toasts.error(tr(lang, "gui-clipboard-not-cleared", &[]));
+            return false;
         }
         true
     }
@@ -1044,10 +1041,8 @@ impl eframe::App for MamoriApp {
             Phase::Broken(message) => views::broken_ui(ui, &view, message, &self.env.vault_path),
             Phase::Busy => views::busy_ui(ui, &view),
         }
-        if let Some(undo) = self.toasts.ui(ui, lang, now) {
-            if undo {
-                commands.push(Command::UndoDelete);
-            }
+        if self.toasts.ui(ui, lang, now) == Some(true) {
+            commands.push(Command::UndoDelete);
         }
         self.commands.extend(commands);
         self.apply_all(&ctx);

@@ -148,7 +148,7 @@ fn the_window_shows_the_codes_and_enter_copies_the_first_one() {
         "the code column holds text ({colours} colours, {busy:.3})"
     );
     // Enter copies the first account's code to the real clipboard.
-    let code_now = stdout(&s.run(&["code", "Example"])).trim().to_string();
+    let code_now = stdout(&s.run(&["code", "alice"])).trim().to_string();
     x.command("xdotool")
         .args(["windowfocus", "--sync", &id])
         .status()
@@ -168,7 +168,7 @@ fn the_window_shows_the_codes_and_enter_copies_the_first_one() {
         !copied.is_empty()
     });
     // The code may have rolled over between the two reads; both are acceptable.
-    let code_after = stdout(&s.run(&["code", "Example"])).trim().to_string();
+    let code_after = stdout(&s.run(&["code", "alice"])).trim().to_string();
     assert!(
         copied == code_now || copied == code_after,
         "clipboard {copied:?}, codes {code_now} / {code_after}"
