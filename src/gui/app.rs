@@ -360,7 +360,8 @@ impl MamoriApp {
         }
         if self.env.clipboard.holds(&copied.text) && self.env.clipboard.clear().is_err() {
             let lang = self.lang();
-            self.toasts.error(tr(lang, "gui-clipboard-not-cleared", &[]));
+            self.toasts
+                .error(tr(lang, "gui-clipboard-not-cleared", &[]));
             return false;
         }
         true
