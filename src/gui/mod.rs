@@ -41,7 +41,8 @@ pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), 
     let options = eframe::NativeOptions {
         viewport,
         persist_window: true,
-        persistence_path: mamori::config::dir(),
+        // A file, despite the field's name: eframe keeps the window's size and position here.
+        persistence_path: mamori::config::dir().map(|d| d.join("window.ron")),
         ..Default::default()
     };
     let start_minimized = settings.start_minimized;

@@ -51,19 +51,17 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut UnlockForm, out: &mut Vec<C
             ui.label(RichText::new(error).color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)));
         }
         ui.add_space(6.0);
-        ui.horizontal(|ui| {
-            let button = ui.add_enabled(
-                !view.busy && !form.password.is_empty(),
-                egui::Button::new(RichText::new(view.t("gui-unlock")).strong()),
-            );
-            if view.busy {
-                ui.spinner();
-                ui.label(view.t("gui-unlocking"));
-            }
-            if (button.clicked() || entered) && !view.busy && !form.password.is_empty() {
-                form.error = None;
-                out.push(Command::Unlock(form.password.clone()));
-            }
-        });
+        let button = ui.add_enabled(
+            !view.busy && !form.password.is_empty(),
+            egui::Button::new(RichText::new(view.t("gui-unlock")).strong()),
+        );
+        if view.busy {
+            ui.spinner();
+            ui.label(view.t("gui-unlocking"));
+        }
+        if (button.clicked() || entered) && !view.busy && !form.password.is_empty() {
+            form.error = None;
+            out.push(Command::Unlock(form.password.clone()));
+        }
     });
 }

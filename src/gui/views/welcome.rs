@@ -117,20 +117,18 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
         if let Some(error) = &form.error {
             ui.label(RichText::new(error).color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)));
         }
-        ui.horizontal(|ui| {
-            let button = ui.add_enabled(
-                ready && !view.busy,
-                egui::Button::new(RichText::new(view.t("gui-create-vault")).strong()),
-            );
-            if view.busy {
-                ui.spinner();
-            }
-            if button.clicked() {
-                form.error = None;
-                let password = (!form.without_password).then(|| form.password.clone());
-                out.push(Command::CreateVault(password));
-            }
-        });
+        let button = ui.add_enabled(
+            ready && !view.busy,
+            egui::Button::new(RichText::new(view.t("gui-create-vault")).strong()),
+        );
+        if view.busy {
+            ui.spinner();
+        }
+        if button.clicked() {
+            form.error = None;
+            let password = (!form.without_password).then(|| form.password.clone());
+            out.push(Command::CreateVault(password));
+        }
     });
 }
 
