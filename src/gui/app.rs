@@ -883,6 +883,42 @@ impl MamoriApp {
         }
     }
 
+    /// An image file dropped on the window is scanned like one chosen in the dialog.
+    fn dropped_files(&mut self, ctx: &egui::Context) {
+        if !matches!(self.phase, Phase::Open(_)) {
+            return;
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        // One scan at a time: the first file dropped.
+        if let Some(path) = dropped.into_iter().next() {
+            self.push(Command::ScanFile(path));
+        }
+        let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+        if hovering {
+            let text = tr(self.lang(), "gui-drop-here", &[]);
+            let painter = ctx.layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("drop-overlay"),
+            ));
+            let rect = ctx.content_rect();
+            painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(180));
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                text,
+                egui::FontId::proportional(22.0),
+                egui::Color32::WHITE,
+            );
+        }
+    }
+
     fn keyboard(&mut self, ctx: &egui::Context) {
         let Phase::Open(session) = &self.phase else {
             return;
@@ -1025,6 +1061,7 @@ impl eframe::App for MamoriApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.keyboard(&ctx);
+        self.dropped_files(&ctx);
         let lang = self.lang();
         let now = self.now();
         let busy = self.worker.busy();

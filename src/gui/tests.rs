@@ -38,9 +38,12 @@ impl Clock for TestClock {
     }
 }
 
-/// The clipboard as a shared string.
+/// The clipboard as a shared string (and, for pasting a screenshot, an image).
 #[derive(Clone, Default)]
-pub struct TestClipboard(pub Arc<Mutex<Option<String>>>);
+pub struct TestClipboard(
+    pub Arc<Mutex<Option<String>>>,
+    pub Arc<Mutex<Option<image::GrayImage>>>,
+);
 
 impl ClipboardPort for TestClipboard {
     fn copy(&mut self, text: &str) -> Result<(), CaptureError> {
@@ -58,10 +61,27 @@ impl ClipboardPort for TestClipboard {
     }
 
     fn read(&mut self) -> Result<ClipboardContent, CaptureError> {
+        if let Some(image) = self.1.lock().unwrap().clone() {
+            return Ok(ClipboardContent::Image(image));
+        }
         match self.0.lock().unwrap().clone() {
             Some(text) => Ok(ClipboardContent::Text(text)),
             None => Err(CaptureError::ClipboardEmpty),
         }
+    }
+}
+
+/// A file dropped on the window.
+#[derive(Debug)]
+struct DroppedPath(PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
     }
 }
 
@@ -354,6 +374,67 @@ fn a_pasted_uri_is_confirmed_with_its_live_code_and_duplicates_are_flagged() {
         .get_by_role_and_label(Role::Button, "Save account")
         .click();
     harness.run();
+    assert_eq!(accounts_on_disk(&world.vault(), None).len(), 2);
+}
+
+#[test]
+fn a_pasted_screenshot_and_a_dropped_file_are_scanned() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[]);
+    *world.clipboard.1.lock().unwrap() = Some(qr_screen(&[(
+        "otpauth://totp/Kintone:admin?secret=ABCDEFGHijkl2345&issuer=Kintone",
+        300,
+    )]));
+    let mut harness = world.harness();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::V);
+    wait_until(&mut harness, "the pasted image", |app| {
+        app.session()
+            .and_then(|s| s.add.as_ref())
+            .is_some_and(|d| d.chosen.is_some())
+    });
+    harness
+        .get_by_role_and_label(Role::Button, "Save account")
+        .click();
+    harness.run();
+    // A file dropped on the window: a picture of a different code.
+    let file = world.dir.path().join("dropped.png");
+    qr_screen(&[(
+        "otpauth://totp/Slack:ops?secret=GEZDGNBVGY3TQOJQ&issuer=Slack",
+        500,
+    )])
+    .save(&file)
+    .unwrap();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(file)));
+    wait_until(&mut harness, "the dropped file", |app| {
+        app.session()
+            .and_then(|s| s.add.as_ref())
+            .is_some_and(|d| d.chosen.is_some())
+    });
+    harness
+        .get_by_role_and_label(Role::Button, "Save account")
+        .click();
+    harness.run();
+    let issuers: Vec<String> = accounts_on_disk(&world.vault(), None)
+        .into_iter()
+        .map(|a| a.issuer)
+        .collect();
+    assert_eq!(issuers, ["Kintone", "Slack"]);
+    // A file that is not an image says so and changes nothing.
+    let junk = world.dir.path().join("notes.png");
+    std::fs::write(&junk, b"not a picture").unwrap();
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(junk)));
+    wait_until(&mut harness, "the refusal", |app| {
+        app.session()
+            .and_then(|s| s.add.as_ref())
+            .is_some_and(|d| !d.waiting && d.message.is_some())
+    });
     assert_eq!(accounts_on_disk(&world.vault(), None).len(), 2);
 }
 
