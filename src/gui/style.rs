@@ -35,6 +35,8 @@ pub fn install(ctx: &egui::Context) {
             };
         }
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        // Text is not selectable: a click anywhere on an account row copies its code.
+        style.interaction.selectable_labels = false;
         style.spacing.button_padding = egui::vec2(8.0, 4.0);
     });
 }

@@ -801,3 +801,62 @@ pub fn qr_screen(codes: &[(&str, u32)]) -> image::GrayImage {
     }
     screen
 }
+
+#[test]
+fn hidden_codes_show_dots_until_the_row_is_clicked() {
+    let world = World::new();
+    let settings = super::settings::Settings {
+        hide_codes: true,
+        ..Default::default()
+    };
+    settings.save(&world.settings_file()).unwrap();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    harness.get_by_label("••• •••");
+    assert!(harness.query_by_label("324 550").is_none());
+    harness.get_by_label("alice").click();
+    harness.run();
+    harness.get_by_label("324 550");
+    assert_eq!(world.clipboard.0.lock().unwrap().as_deref(), Some("324550"));
+}
+
+#[test]
+fn a_password_set_in_settings_encrypts_the_vault_on_disk() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Settings")
+        .click();
+    harness.run();
+    harness
+        .get_by_label("The vault has no password: anyone who copies the file can read your keys.");
+    type_password(&mut harness, "New password", PASSWORD);
+    type_password(&mut harness, "Password again", PASSWORD);
+    harness
+        .get_by_role_and_label(Role::Button, "Set password")
+        .click();
+    wait_until(&mut harness, "the new password", |app| {
+        app.session().is_some_and(|s| s.vault.is_encrypted())
+    });
+    let locked = LockedVault::read(&world.vault()).unwrap();
+    assert!(locked.needs_password());
+    assert_eq!(locked.unlock(Some(PASSWORD)).unwrap().accounts().len(), 1);
+    // Removing it needs the current password; a wrong one changes nothing.
+    harness
+        .get_by_role_and_label(Role::Button, "Settings")
+        .click();
+    harness.run();
+    type_password(&mut harness, "Current password", "wrong");
+    harness
+        .get_by_role_and_label(Role::Button, "Remove password")
+        .click();
+    wait_until(&mut harness, "the refusal", |app| {
+        app.session()
+            .and_then(|s| s.settings.as_ref())
+            .is_some_and(|d| d.password_error.is_some())
+    });
+    assert!(LockedVault::read(&world.vault()).unwrap().needs_password());
+}
