@@ -26,3 +26,6 @@ mod qr_synthetic;
 mod scan_cli;
 // Screen and clipboard scanning under a private Xvfb.
 mod display;
+// `mamori import` / `mamori export`: every fixture of tests/data/formats, Google transfer QR
+// codes through `scan --add` and `import`, wrong passwords, damaged files, export round trips.
+mod import_export;
