@@ -160,7 +160,7 @@ fn file_stem(text: &str) -> String {
 }
 
 /// One PNG per account: (file name, PNG bytes). File names are `NN-issuer-name.png`.
-pub fn account_qr_codes(accounts: &[Account]) -> Result<Vec<(String, Vec<u8>)>, ExportError> {
+pub fn account_qr_codes(accounts: &[Account]) -> Result<Files, ExportError> {
     let mut files = Vec::new();
     for (i, account) in accounts.iter().enumerate() {
         let uri = to_uri(&account.issuer, &account.name, &account.otp);
@@ -171,11 +171,15 @@ pub fn account_qr_codes(accounts: &[Account]) -> Result<Vec<(String, Vec<u8>)>, 
     Ok(files)
 }
 
+/// Files to write: (file name, bytes).
+pub type Files = Vec<(String, Vec<u8>)>;
+
+/// Accounts left out of an export: (label, reason).
+pub type Skipped = Vec<(String, NotExportable)>;
+
 /// Google Authenticator transfer codes: (file name, PNG bytes) per code, and the accounts that
 /// do not fit the format with the reason.
-pub fn migration_qr_codes(
-    accounts: &[Account],
-) -> Result<(Vec<(String, Vec<u8>)>, Vec<(String, NotExportable)>), ExportError> {
+pub fn migration_qr_codes(accounts: &[Account]) -> Result<(Files, Skipped), ExportError> {
     let (uris, skipped) = google_migration::encode_batches(
         accounts
             .iter()

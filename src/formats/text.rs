@@ -24,7 +24,7 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
 }
 
 fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Option<String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| read([c[0], c[1]])).collect();

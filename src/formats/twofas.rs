@@ -74,8 +74,11 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
     ))
 }
 
+/// The three parts of an encrypted field.
+type Blob = (Vec<u8>, Vec<u8>, Vec<u8>);
+
 /// `DATA:SALT:IV`, each standard base64.
-fn split_blob(blob: &str) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>), ImportError> {
+fn split_blob(blob: &str) -> Result<Blob, ImportError> {
     let parts: Vec<&str> = blob.split(':').collect();
     let [data, salt, iv] = parts.as_slice() else {
         return Err(ImportError::damaged(
