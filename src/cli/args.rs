@@ -59,6 +59,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Open the desktop window (also what `mamori` with no arguments does).
     Gui,
+    /// Import another authenticator's export or backup.
+    Import(ImportArgs),
+    /// Export the accounts (encrypted backup, Aegis, key URIs, QR codes).
+    Export(ExportArgs),
 }
 
 /// `mamori init`.
@@ -238,6 +242,55 @@ pub struct ScanArgs {
     /// Add the accounts found to the vault (skipping exact duplicates).
     #[arg(long)]
     pub add: bool,
+}
+
+/// `mamori import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export or backup file (or a QR code picture); - reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The file's format; auto detects it from the content.
+    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    pub format: String,
+    /// Read the file's password from the first line of this file.
+    #[arg(long, value_name = "PATH")]
+    pub source_password_file: Option<PathBuf>,
+    /// Show what would be imported without changing the vault.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Formats `mamori export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    /// A Mamori vault file under a password you choose.
+    Mamori,
+    /// otpauth:// key URIs, one a line (plain).
+    Otpauth,
+    /// Aegis JSON, encrypted (or plain with --plain).
+    Aegis,
+    /// One PNG QR code per account, into a folder (plain).
+    Qr,
+    /// Google Authenticator transfer QR codes (PNG), into a folder (plain).
+    MigrationQr,
+}
+
+/// `mamori export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to write.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: ExportFormatArg,
+    /// The file to write (a folder for qr and migration-qr; - for standard output).
+    #[arg(long, short = 'o', value_name = "PATH|-")]
+    pub output: PathBuf,
+    /// Allow writing keys without encryption (otpauth, qr, migration-qr, aegis without password).
+    #[arg(long)]
+    pub plain: bool,
+    /// Read the export's new password from the first line of this file.
+    #[arg(long, value_name = "PATH")]
+    pub target_password_file: Option<PathBuf>,
 }
 
 /// The clap command with every help text from the catalogue of `lang`.

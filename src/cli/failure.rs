@@ -82,3 +82,33 @@ impl From<SecretError> for Failure {
         }
     }
 }
+
+impl From<mamori::formats::ImportError> for Failure {
+    fn from(error: mamori::formats::ImportError) -> Failure {
+        let exit = if error.is_password_problem() {
+            EXIT_PASSWORD
+        } else {
+            EXIT_ERROR
+        };
+        Failure {
+            exit,
+            message: error.localize(lang()),
+        }
+    }
+}
+
+impl From<mamori::formats::export::ExportError> for Failure {
+    fn from(error: mamori::formats::export::ExportError) -> Failure {
+        let exit = match &error {
+            mamori::formats::export::ExportError::Vault(e) if e.is_password_problem() => {
+                EXIT_PASSWORD
+            }
+            mamori::formats::export::ExportError::NoAccounts => EXIT_NOT_FOUND,
+            _ => EXIT_ERROR,
+        };
+        Failure {
+            exit,
+            message: error.localize(lang()),
+        }
+    }
+}

@@ -60,17 +60,29 @@ pub fn current(file: Option<&Path>) -> Result<Zeroizing<String>, Failure> {
     prompt("cli-prompt-password")
 }
 
+/// The password of a file being imported: from the file if given, else asked once.
+pub fn source(file: Option<&Path>) -> Result<Zeroizing<String>, Failure> {
+    if let Some(path) = file {
+        return from_file(path);
+    }
+    if !interactive() {
+        return Err(mamori::formats::ImportError::PasswordRequired.into());
+    }
+    prompt("cli-prompt-source-password")
+}
+
 /// A new password: from the file if given, else typed twice. Empty is refused.
 pub fn new(file: Option<&Path>) -> Result<Zeroizing<String>, Failure> {
+    new_or(file, "cli-no-terminal-new-password")
+}
+
+/// Like [`new`], with the message to show when there is no terminal to type it.
+pub fn new_or(file: Option<&Path>, no_terminal: &str) -> Result<Zeroizing<String>, Failure> {
     let password = match file {
         Some(path) => from_file(path)?,
         None => {
             if !interactive() {
-                return Err(Failure::new(
-                    EXIT_PASSWORD,
-                    "cli-no-terminal-new-password",
-                    &[],
-                ));
+                return Err(Failure::new(EXIT_PASSWORD, no_terminal, &[]));
             }
             let first = prompt("cli-prompt-new-password")?;
             let second = prompt("cli-prompt-repeat-password")?;

@@ -1,3 +1,832 @@
-//! Other apps' export formats (`docs/formats.md`). One module per format.
+//! Other apps' export formats (`docs/formats.md`): one module per format, a registry that says
+//! what each can do, content-based detection, and the per-entry import report.
+//!
+//! Import is detect → (password, if the file is encrypted) → decrypt → convert:
+//!
+//! ```
+//! use mamori::formats::{self, Format};
+//! let file = b"otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example\r\n";
+//! let format = formats::detect(file).unwrap();
+//! assert_eq!(format, Format::UriList);
+//! let parsed = formats::import(file, format, None).unwrap();
+//! let mut accounts = Vec::new();
+//! let report = formats::apply(&parsed, &mut accounts, 0);
+//! assert_eq!(report.imported(), 1);
+//! assert_eq!(accounts[0].issuer, "Example");
+//! ```
+//!
+//! Every importer turns its file into [`Item`]s: an [`Entry`] (the common model of formats.md
+//! §1) or a [`Rejected`] entry with its reason, so one bad entry never sinks a file.
+//! [`apply`] then adds the entries to an account list, skipping exact duplicates, and returns
+//! a [`Report`] naming every entry. Errors that concern the whole file ([`ImportError`]: wrong
+//! password, damaged file, unknown version) leave the account list untouched.
 
+pub mod aegis;
+pub mod andotp;
+pub mod authenticator_ext;
+pub mod auto_backup;
+pub mod bitwarden;
+mod crypto;
+pub mod ente;
+pub mod export;
+pub mod freeotp;
 pub mod google_migration;
+pub mod keepass;
+pub mod otpauth_list;
+pub mod qr_image;
+mod text;
+pub mod twofas;
+
+use serde_json::Value;
+
+use crate::account::{Account, OtpParams, label};
+use crate::i18n::{Lang, Localize, tr};
+use crate::secret::SecretError;
+use crate::uri::UriError;
+
+pub use crypto::Ceilings;
+
+/// Largest file any importer reads (a thousand accounts with icons is far below this).
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The formats Mamori reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `otpauth://` lines: generic text, WinAuth, Ente Auth plain, FreeOTP+ key URIs (§3, §9,
+    /// §11).
+    UriList,
+    /// Google Authenticator `otpauth-migration://` lines (§4).
+    GoogleMigration,
+    /// A picture of QR codes (key URIs or Google Authenticator transfer codes).
+    QrImage,
+    /// Aegis vault, plain or encrypted (§5).
+    Aegis,
+    /// 2FAS `.2fas`, plain or encrypted (§6).
+    TwoFas,
+    /// andOTP JSON, or its encrypted backups (§7).
+    AndOtp,
+    /// Bitwarden JSON (§8).
+    Bitwarden,
+    /// Bitwarden CSV (§8).
+    BitwardenCsv,
+    /// FreeOTP+ JSON (§10).
+    FreeOtpPlus,
+    /// The Authenticator browser extension's backup (§13).
+    AuthenticatorExt,
+    /// A CSV export of KeePassXC/KeePass with OTP columns (§12).
+    KeePassCsv,
+    /// Ente Auth's encrypted export (§9): recognised, not readable yet.
+    EnteEncrypted,
+}
+
+/// What the registry knows about one format: the capabilities the shells need without knowing
+/// the format (the GNOME Authenticator pattern, `docs/style-models.md` §1).
+pub struct FormatInfo {
+    /// The format.
+    pub format: Format,
+    /// Name on the command line (`--format`).
+    pub id: &'static str,
+    /// Other accepted names.
+    pub aliases: &'static [&'static str],
+    /// Name shown to people.
+    pub name: &'static str,
+    /// File names the app usually writes (for file dialogs; detection never relies on them).
+    pub patterns: &'static [&'static str],
+    /// True when the format has an encrypted variant (a password may be asked).
+    pub encryptable: bool,
+    /// True when the content looks like this format.
+    pub detect: fn(&Sniff) -> bool,
+    /// Reads the file; `password` is used for encrypted variants.
+    pub import: fn(&[u8], Option<&str>) -> Result<Parsed, ImportError>,
+}
+
+impl std::fmt::Debug for FormatInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FormatInfo").field("id", &self.id).finish()
+    }
+}
+
+/// Every importable format, in detection order (most specific first).
+pub static REGISTRY: &[FormatInfo] = &[
+    FormatInfo {
+        format: Format::Aegis,
+        id: "aegis",
+        aliases: &[],
+        name: "Aegis",
+        patterns: &["aegis-export-*.json", "aegis-backup-*.json", "*.json"],
+        encryptable: true,
+        detect: aegis::detect,
+        import: aegis::import,
+    },
+    FormatInfo {
+        format: Format::TwoFas,
+        id: "2fas",
+        aliases: &["twofas"],
+        name: "2FAS",
+        patterns: &["*.2fas"],
+        encryptable: true,
+        detect: twofas::detect,
+        import: twofas::import,
+    },
+    FormatInfo {
+        format: Format::FreeOtpPlus,
+        id: "freeotp-plus",
+        aliases: &["freeotp+", "freeotp"],
+        name: "FreeOTP+",
+        patterns: &["freeotp-backup.json", "*.json"],
+        encryptable: false,
+        detect: freeotp::detect,
+        import: freeotp::import,
+    },
+    FormatInfo {
+        format: Format::Bitwarden,
+        id: "bitwarden",
+        aliases: &[],
+        name: "Bitwarden (JSON)",
+        patterns: &["bitwarden_export_*.json"],
+        encryptable: true,
+        detect: bitwarden::detect_json,
+        import: bitwarden::import_json,
+    },
+    FormatInfo {
+        format: Format::EnteEncrypted,
+        id: "ente-encrypted",
+        aliases: &[],
+        name: "Ente Auth (encrypted)",
+        patterns: &["ente-auth-codes-*.txt"],
+        encryptable: true,
+        detect: ente::detect_encrypted,
+        import: ente::import_encrypted,
+    },
+    FormatInfo {
+        format: Format::AndOtp,
+        id: "andotp",
+        aliases: &[],
+        name: "andOTP",
+        patterns: &["otp_accounts*.json", "otp_accounts*.json.aes"],
+        encryptable: true,
+        detect: andotp::detect,
+        import: andotp::import,
+    },
+    FormatInfo {
+        format: Format::AuthenticatorExt,
+        id: "authenticator-ext",
+        aliases: &["authenticator.cc", "authenticator"],
+        name: "Authenticator (browser extension)",
+        patterns: &["authenticator.txt", "*.json"],
+        encryptable: true,
+        detect: authenticator_ext::detect,
+        import: authenticator_ext::import,
+    },
+    FormatInfo {
+        format: Format::BitwardenCsv,
+        id: "bitwarden-csv",
+        aliases: &[],
+        name: "Bitwarden (CSV)",
+        patterns: &["bitwarden_export_*.csv"],
+        encryptable: false,
+        detect: bitwarden::detect_csv,
+        import: bitwarden::import_csv,
+    },
+    FormatInfo {
+        format: Format::KeePassCsv,
+        id: "keepass-csv",
+        aliases: &["keepassxc-csv", "keepass", "keepassxc"],
+        name: "KeePassXC / KeePass (CSV)",
+        patterns: &["*.csv"],
+        encryptable: false,
+        detect: keepass::detect,
+        import: keepass::import,
+    },
+    FormatInfo {
+        format: Format::GoogleMigration,
+        id: "migration",
+        aliases: &["google", "google-authenticator", "otpauth-migration"],
+        name: "Google Authenticator (otpauth-migration)",
+        patterns: &["*.txt"],
+        encryptable: false,
+        detect: google_migration::detect,
+        import: google_migration::import,
+    },
+    FormatInfo {
+        format: Format::UriList,
+        id: "otpauth",
+        aliases: &["uri", "text", "winauth", "ente", "freeotp-uri"],
+        name: "otpauth:// list (WinAuth, Ente Auth, FreeOTP+, text)",
+        patterns: &["*.txt", "ente-auth-codes-*.txt"],
+        encryptable: false,
+        detect: otpauth_list::detect,
+        import: otpauth_list::import,
+    },
+    FormatInfo {
+        format: Format::QrImage,
+        id: "qr-image",
+        aliases: &["image", "qr"],
+        name: "QR code image",
+        patterns: &["*.png", "*.jpg", "*.jpeg", "*.webp", "*.bmp", "*.gif"],
+        encryptable: false,
+        detect: qr_image::detect,
+        import: qr_image::import,
+    },
+];
+
+/// The registry entry of `format`.
+pub fn info(format: Format) -> &'static FormatInfo {
+    REGISTRY
+        .iter()
+        .find(|i| i.format == format)
+        .unwrap_or(&REGISTRY[0])
+}
+
+impl Format {
+    /// The format named `name` (its id or an alias, any case).
+    pub fn from_name(name: &str) -> Option<Format> {
+        let name = name.trim().to_ascii_lowercase();
+        REGISTRY
+            .iter()
+            .find(|i| i.id == name || i.aliases.contains(&name.as_str()))
+            .map(|i| i.format)
+    }
+
+    /// The command-line name.
+    pub fn id(self) -> &'static str {
+        info(self).id
+    }
+
+    /// The name shown to people.
+    pub fn name(self) -> &'static str {
+        info(self).name
+    }
+}
+
+/// A file's content, looked at once for every detector: text without BOM, parsed JSON.
+#[derive(Debug)]
+pub struct Sniff<'a> {
+    /// The raw bytes.
+    pub bytes: &'a [u8],
+    /// The bytes as text (UTF-8 or UTF-16 with BOM), without BOM; `None` for binary.
+    pub text: Option<String>,
+    /// The text as JSON, if it is JSON.
+    pub json: Option<Value>,
+}
+
+impl<'a> Sniff<'a> {
+    /// Looks at `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Sniff<'a> {
+        let text = text::decode(bytes);
+        let json = text.as_deref().and_then(|t| {
+            let t = t.trim_start();
+            if t.starts_with('{') || t.starts_with('[') {
+                serde_json::from_str(t).ok()
+            } else {
+                None
+            }
+        });
+        Sniff { bytes, text, json }
+    }
+
+    /// The first line that is neither blank nor a `#` comment, trimmed.
+    pub fn first_line(&self) -> Option<&str> {
+        self.text.as_deref().and_then(|t| {
+            t.lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty() && !l.starts_with('#'))
+        })
+    }
+}
+
+/// The format of `bytes`, judged by content (never by file name). `None`: not recognised.
+pub fn detect(bytes: &[u8]) -> Option<Format> {
+    let sniff = Sniff::new(bytes);
+    if let Some(found) = REGISTRY.iter().find(|i| (i.detect)(&sniff)) {
+        return Some(found.format);
+    }
+    // formats.md §2: anything else binary that is not JSON may be an encrypted andOTP backup.
+    andotp::maybe_encrypted(&sniff).then_some(Format::AndOtp)
+}
+
+/// Reads `bytes` as `format`. An encrypted file without `password` gives
+/// [`ImportError::PasswordRequired`] before any key derivation runs.
+pub fn import(bytes: &[u8], format: Format, password: Option<&str>) -> Result<Parsed, ImportError> {
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(ImportError::TooLarge);
+    }
+    (info(format).import)(bytes, password)
+}
+
+/// Detects and reads in one step.
+pub fn detect_and_import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
+    let format = detect(bytes).ok_or_else(|| not_recognised(bytes))?;
+    import(bytes, format, password)
+}
+
+/// The error for an unrecognised file, naming the formats Mamori knows about but cannot read.
+fn not_recognised(bytes: &[u8]) -> ImportError {
+    let sniff = Sniff::new(bytes);
+    let head = sniff.text.as_deref().unwrap_or("").trim_start();
+    if head.starts_with("-----BEGIN PGP MESSAGE-----") {
+        return ImportError::Unsupported("pgp");
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return ImportError::Unsupported("zip");
+    }
+    if bytes.starts_with(&[0xAC, 0xED, 0x00, 0x05]) {
+        return ImportError::Unsupported("freeotp2");
+    }
+    if bytes.starts_with(b"AUTHENTICATORPRO") || bytes.starts_with(b"AuthenticatorPro") {
+        return ImportError::Unsupported("stratum");
+    }
+    if let Some(json) = &sniff.json {
+        if json.get("Authenticators").is_some() {
+            return ImportError::Unsupported("stratum");
+        }
+        return ImportError::UnknownJson;
+    }
+    ImportError::NotRecognised
+}
+
+/// One account read from a file, in the common model of formats.md §1.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Service name (may be empty).
+    pub issuer: String,
+    /// Account name (may be empty).
+    pub name: String,
+    /// Key and code parameters.
+    pub otp: OtpParams,
+    /// Free text the format carried.
+    pub note: String,
+}
+
+impl Entry {
+    /// An entry without a note.
+    pub fn new(issuer: impl Into<String>, name: impl Into<String>, otp: OtpParams) -> Entry {
+        Entry {
+            issuer: issuer.into(),
+            name: name.into(),
+            otp,
+            note: String::new(),
+        }
+    }
+}
+
+/// An entry that could not be read, named as well as the file allows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected {
+    /// Service name, if known.
+    pub issuer: String,
+    /// Account name, if known.
+    pub name: String,
+    /// Why.
+    pub reason: EntryError,
+}
+
+/// One entry of a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// Read.
+    Entry(Entry),
+    /// Could not be read.
+    Rejected(Rejected),
+}
+
+impl Item {
+    /// A rejected entry.
+    pub fn rejected(issuer: &str, name: &str, reason: EntryError) -> Item {
+        Item::Rejected(Rejected {
+            issuer: issuer.to_string(),
+            name: name.to_string(),
+            reason,
+        })
+    }
+}
+
+/// What a file held.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Parsed {
+    /// The format it was read as.
+    pub format: Format,
+    /// Every entry, in file order.
+    pub items: Vec<Item>,
+    /// Things about the whole file worth telling (batches of a transfer export, …).
+    pub notices: Vec<Notice>,
+}
+
+impl Parsed {
+    /// A result without notices.
+    pub fn new(format: Format, items: Vec<Item>) -> Parsed {
+        Parsed {
+            format,
+            items,
+            notices: Vec::new(),
+        }
+    }
+
+    /// The entries that were read.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.items.iter().filter_map(|i| match i {
+            Item::Entry(e) => Some(e),
+            Item::Rejected(_) => None,
+        })
+    }
+}
+
+/// A remark about a whole file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// Google Authenticator transfer codes: which of a multi-code export were read.
+    Batches {
+        /// Codes in the export.
+        size: i32,
+        /// 1-based numbers of the codes not in this file.
+        missing: Vec<i32>,
+    },
+    /// Transfer codes from different exports were mixed.
+    MixedBatches,
+    /// HOTP counters were converted from FreeOTP's stored value (+1).
+    FreeOtpCounters,
+    /// The file's groups/tags, favourites and icons were not kept.
+    GroupsDropped,
+}
+
+impl Localize for Notice {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Notice::Batches { size, missing } => {
+                let list = missing
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if missing.is_empty() {
+                    tr(lang, "import-batches-complete", &[("size", size)])
+                } else {
+                    tr(
+                        lang,
+                        "import-batches-missing",
+                        &[("size", size), ("missing", &list)],
+                    )
+                }
+            }
+            Notice::MixedBatches => tr(lang, "import-batches-mixed", &[]),
+            Notice::FreeOtpCounters => tr(lang, "import-freeotp-counters", &[]),
+            Notice::GroupsDropped => tr(lang, "import-groups-dropped", &[]),
+        }
+    }
+}
+
+/// Why one entry could not be imported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryError {
+    /// Its `otpauth://` URI was refused.
+    Uri(UriError),
+    /// Its key is not valid Base32 (or empty).
+    Secret(SecretError),
+    /// A kind Mamori does not compute (Steam, mOTP, Yandex, Battle.net, …).
+    UnsupportedType(String),
+    /// An algorithm outside SHA1/SHA256/SHA512 (MD5, SHA224, GOST, …).
+    UnsupportedAlgorithm(String),
+    /// A field with a value out of range or of the wrong kind.
+    BadValue {
+        /// Field name as the format spells it.
+        field: &'static str,
+        /// What it held.
+        value: String,
+    },
+    /// A required field is missing.
+    Missing(&'static str),
+    /// A Google Authenticator entry problem.
+    Migration(google_migration::EntryProblem),
+    /// Ente Auth: the entry is in Ente's bin.
+    Trashed,
+    /// The entry is not an object of the expected shape.
+    Shape,
+}
+
+impl From<UriError> for EntryError {
+    fn from(e: UriError) -> EntryError {
+        match e {
+            UriError::UnsupportedType(t) => EntryError::UnsupportedType(t),
+            other => EntryError::Uri(other),
+        }
+    }
+}
+
+impl From<SecretError> for EntryError {
+    fn from(e: SecretError) -> EntryError {
+        EntryError::Secret(e)
+    }
+}
+
+impl Localize for EntryError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            EntryError::Uri(e) => e.localize(lang),
+            EntryError::Secret(e) => e.localize(lang),
+            EntryError::UnsupportedType(t) => {
+                tr(lang, "import-entry-unsupported-type", &[("type", t)])
+            }
+            EntryError::UnsupportedAlgorithm(a) => {
+                tr(lang, "import-entry-unsupported-algorithm", &[("value", a)])
+            }
+            EntryError::BadValue { field, value } => tr(
+                lang,
+                "import-entry-bad-value",
+                &[("field", field), ("value", value)],
+            ),
+            EntryError::Missing(field) => tr(lang, "import-entry-missing", &[("field", field)]),
+            EntryError::Migration(p) => p.localize(lang),
+            EntryError::Trashed => tr(lang, "import-entry-trashed", &[]),
+            EntryError::Shape => tr(lang, "import-entry-shape", &[]),
+        }
+    }
+}
+
+crate::localized_error!(EntryError);
+
+/// Why a whole file could not be imported. Nothing is imported from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportError {
+    /// The content matches no known format.
+    NotRecognised,
+    /// JSON, but of no shape Mamori knows.
+    UnknownJson,
+    /// Known, but not readable by Mamori (yet): `pgp`, `zip`, `freeotp2`, `stratum`,
+    /// `ente-encrypted`, `bitwarden-encrypted`, `bitwarden-account`, `authenticator-encrypted`.
+    Unsupported(&'static str),
+    /// The file is encrypted and no password was given.
+    PasswordRequired,
+    /// The password does not open the file.
+    WrongPassword,
+    /// The file is truncated or damaged, or does not have the shape its format requires.
+    Damaged {
+        /// Format name.
+        format: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A version of the format Mamori does not know.
+    UnsupportedVersion {
+        /// Format name.
+        format: &'static str,
+        /// The version found.
+        version: String,
+    },
+    /// Key derivation settings beyond the ceilings of formats.md §1.
+    KdfTooExpensive {
+        /// Format name.
+        format: &'static str,
+        /// The settings found.
+        detail: String,
+    },
+    /// The file is larger than [`MAX_IMPORT_BYTES`].
+    TooLarge,
+}
+
+impl ImportError {
+    /// True for a missing or wrong password (exit code 3 on the command line).
+    pub fn is_password_problem(&self) -> bool {
+        matches!(
+            self,
+            ImportError::PasswordRequired | ImportError::WrongPassword
+        )
+    }
+
+    /// A damage error.
+    pub fn damaged(format: &'static str, detail: impl std::fmt::Display) -> ImportError {
+        ImportError::Damaged {
+            format,
+            detail: detail.to_string(),
+        }
+    }
+}
+
+impl Localize for ImportError {
+    fn localize(&self, lang: Lang) -> String {
+        let formats = REGISTRY
+            .iter()
+            .filter(|i| i.format != Format::EnteEncrypted)
+            .map(|i| i.id)
+            .collect::<Vec<_>>()
+            .join(", ");
+        match self {
+            ImportError::NotRecognised => {
+                tr(lang, "import-not-recognised", &[("formats", &formats)])
+            }
+            ImportError::UnknownJson => tr(lang, "import-unknown-json", &[("formats", &formats)]),
+            ImportError::Unsupported(what) => tr(lang, &format!("import-unsupported-{what}"), &[]),
+            ImportError::PasswordRequired => tr(lang, "import-password-required", &[]),
+            ImportError::WrongPassword => tr(lang, "import-wrong-password", &[]),
+            ImportError::Damaged { format, detail } => tr(
+                lang,
+                "import-damaged",
+                &[("format", format), ("detail", detail)],
+            ),
+            ImportError::UnsupportedVersion { format, version } => tr(
+                lang,
+                "import-unsupported-version",
+                &[("format", format), ("version", version)],
+            ),
+            ImportError::KdfTooExpensive { format, detail } => tr(
+                lang,
+                "import-kdf-too-expensive",
+                &[("format", format), ("detail", detail)],
+            ),
+            ImportError::TooLarge => tr(
+                lang,
+                "import-too-large",
+                &[("mib", &(MAX_IMPORT_BYTES / 1024 / 1024))],
+            ),
+        }
+    }
+}
+
+crate::localized_error!(ImportError);
+
+/// What happened to one entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Added to the accounts.
+    Imported,
+    /// The same key is already there (or earlier in the file), under this label.
+    Duplicate(String),
+    /// Not imported, and why.
+    Rejected(EntryError),
+}
+
+/// One line of the report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportLine {
+    /// Service name.
+    pub issuer: String,
+    /// Account name.
+    pub name: String,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+impl ReportLine {
+    /// `issuer:name` (or the name), as the user knows the entry.
+    pub fn label(&self) -> String {
+        label(&self.issuer, &self.name)
+    }
+}
+
+/// The per-entry report of an import.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// One line per entry, in file order.
+    pub lines: Vec<ReportLine>,
+}
+
+impl Report {
+    /// Entries added.
+    pub fn imported(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Imported))
+    }
+
+    /// Entries skipped as exact duplicates.
+    pub fn duplicates(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Duplicate(_)))
+    }
+
+    /// Entries rejected.
+    pub fn rejected(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Rejected(_)))
+    }
+
+    fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.lines.iter().filter(|l| f(&l.outcome)).count()
+    }
+}
+
+/// Adds the entries of `parsed` to `accounts` (new accounts created at `now`), skipping exact
+/// duplicates (same key and code parameters, formats.md §1) of accounts already there or of
+/// earlier entries, and reports every entry. Meant to run inside `Vault::update`, so the whole
+/// import is one atomic save; run it on a copy for a dry run.
+pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
+    let mut report = Report::default();
+    for item in &parsed.items {
+        let line = match item {
+            Item::Rejected(r) => ReportLine {
+                issuer: r.issuer.clone(),
+                name: r.name.clone(),
+                outcome: Outcome::Rejected(r.reason.clone()),
+            },
+            Item::Entry(entry) => {
+                let outcome = match accounts.iter().find(|a| a.otp.same_key(&entry.otp)) {
+                    Some(existing) => Outcome::Duplicate(existing.label()),
+                    None => {
+                        let mut account = Account::new(
+                            entry.issuer.clone(),
+                            entry.name.clone(),
+                            entry.otp.clone(),
+                            now,
+                        );
+                        account.note = entry.note.clone();
+                        accounts.push(account);
+                        Outcome::Imported
+                    }
+                };
+                ReportLine {
+                    issuer: entry.issuer.clone(),
+                    name: entry.name.clone(),
+                    outcome,
+                }
+            }
+        };
+        report.lines.push(line);
+    }
+    report
+}
+
+/// Reads a JSON number field as an integer in `range`, or reports it.
+pub(crate) fn int_field(
+    value: &Value,
+    field: &'static str,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+) -> Result<u64, EntryError> {
+    let n = match value.get(field) {
+        None | Some(Value::Null) => default,
+        Some(Value::Number(n)) => n.as_u64().ok_or_else(|| EntryError::BadValue {
+            field,
+            value: n.to_string(),
+        })?,
+        Some(Value::String(s)) if s.trim().is_empty() => default,
+        Some(Value::String(s)) => s.trim().parse().map_err(|_| EntryError::BadValue {
+            field,
+            value: s.clone(),
+        })?,
+        Some(other) => {
+            return Err(EntryError::BadValue {
+                field,
+                value: other.to_string(),
+            });
+        }
+    };
+    if range.contains(&n) {
+        Ok(n)
+    } else {
+        Err(EntryError::BadValue {
+            field,
+            value: n.to_string(),
+        })
+    }
+}
+
+/// A string field, empty when absent or not a string.
+pub(crate) fn str_field<'v>(value: &'v Value, field: &str) -> &'v str {
+    value.get(field).and_then(Value::as_str).unwrap_or("")
+}
+
+/// Builds code parameters from checked parts: digits 1..=10, period > 0 (formats.md §1).
+pub(crate) fn otp_params(
+    secret: crate::secret::Secret,
+    kind: crate::account::OtpKind,
+    algorithm: crate::account::Algorithm,
+    digits: u64,
+) -> Result<OtpParams, EntryError> {
+    use crate::account::{MAX_DIGITS, MIN_DIGITS};
+    if !(u64::from(MIN_DIGITS)..=u64::from(MAX_DIGITS)).contains(&digits) {
+        return Err(EntryError::BadValue {
+            field: "digits",
+            value: digits.to_string(),
+        });
+    }
+    if let crate::account::OtpKind::Totp { period: 0 } = kind {
+        return Err(EntryError::BadValue {
+            field: "period",
+            value: "0".into(),
+        });
+    }
+    Ok(OtpParams {
+        secret,
+        kind,
+        algorithm,
+        digits: digits as u8,
+    })
+}
+
+/// A period field (TOTP), checked: 1..=u32::MAX.
+pub(crate) fn period_field(value: &Value, field: &'static str) -> Result<u32, EntryError> {
+    let n = int_field(
+        value,
+        field,
+        u64::from(crate::account::DEFAULT_PERIOD),
+        1..=u64::from(u32::MAX),
+    )?;
+    Ok(n as u32)
+}
+
+/// An algorithm name, or the entry's rejection.
+pub(crate) fn algorithm(text: &str) -> Result<crate::account::Algorithm, EntryError> {
+    if text.trim().is_empty() {
+        return Ok(crate::account::Algorithm::Sha1);
+    }
+    crate::account::Algorithm::parse(text)
+        .ok_or_else(|| EntryError::UnsupportedAlgorithm(text.to_string()))
+}
+
+#[cfg(test)]
+mod tests;

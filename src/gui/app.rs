@@ -22,6 +22,7 @@ use super::toasts::Toasts;
 use super::views::add::{AddDialog, AddTab, Draft};
 use super::views::manage::ManageDialog;
 use super::views::settings::SettingsDialog;
+use super::views::transfer::{self, ExportDialog, ImportDialog, TransferPager};
 use super::worker::Worker;
 use super::{style, views};
 
@@ -96,6 +97,22 @@ pub enum Command {
     },
     /// Leave region selection.
     CloseRegion,
+    /// Open the import dialog.
+    OpenImport,
+    /// Ask for a file to import.
+    ChooseImport,
+    /// Read a file to import (with the file's password, once asked for).
+    ReadImport(PathBuf, Option<Zeroizing<String>>),
+    /// Save the import shown in the preview.
+    CommitImport,
+    /// Open the export dialog.
+    OpenExport,
+    /// Ask where to export.
+    ChooseExportTarget,
+    /// Export to this file or folder, as the export dialog says.
+    ExportTo(PathBuf),
+    /// Show the Google Authenticator transfer codes (after the vault password, if any).
+    ShowTransferCodes(Option<Zeroizing<String>>),
     /// Close whatever dialog is open.
     CloseDialogs,
 }
@@ -112,6 +129,15 @@ pub enum Done {
     Image(Result<ImageScan, String>),
     /// The password was checked for revealing a key.
     KeyRevealed(AccountId, bool),
+    /// A file to import was read.
+    ImportRead(
+        PathBuf,
+        Result<mamori::formats::Parsed, mamori::formats::ImportError>,
+    ),
+    /// An export finished: what to tell the user, or why it failed.
+    Exported(Result<String, String>),
+    /// The password was checked before showing the transfer codes.
+    TransferUnlocked(bool),
     /// The password was changed; the vault comes back either way.
     PasswordChanged(Box<Vault>, Result<(), VaultError>),
 }
@@ -146,6 +172,12 @@ pub struct Session {
     pub manage: Option<ManageDialog>,
     /// The settings dialog, when open.
     pub settings: Option<SettingsDialog>,
+    /// The import dialog, when open.
+    pub import: Option<ImportDialog>,
+    /// The export dialog, when open.
+    pub export: Option<ExportDialog>,
+    /// The transfer codes, when showing.
+    pub pager: Option<TransferPager>,
     /// With "hide codes": rows the user revealed.
     pub revealed: HashSet<AccountId>,
     /// HOTP codes shown after "next code".
@@ -166,6 +198,9 @@ impl Session {
             add: None,
             manage: None,
             settings: None,
+            import: None,
+            export: None,
+            pager: None,
             revealed: HashSet::new(),
             hotp_codes: Vec::new(),
             removed: None,
@@ -173,9 +208,24 @@ impl Session {
         }
     }
 
+    /// Closes every dialog.
+    pub fn close_dialogs(&mut self) {
+        self.add = None;
+        self.manage = None;
+        self.settings = None;
+        self.import = None;
+        self.export = None;
+        self.pager = None;
+    }
+
     /// True when a dialog is open over the list.
     pub fn dialog_open(&self) -> bool {
-        self.add.is_some() || self.manage.is_some() || self.settings.is_some()
+        self.add.is_some()
+            || self.manage.is_some()
+            || self.settings.is_some()
+            || self.import.is_some()
+            || self.export.is_some()
+            || self.pager.is_some()
     }
 }
 
@@ -727,11 +777,139 @@ impl MamoriApp {
             }
             Command::CloseDialogs => {
                 if let Phase::Open(session) = &mut self.phase {
-                    session.add = None;
-                    session.manage = None;
-                    session.settings = None;
+                    session.close_dialogs();
                 }
             }
+            Command::OpenImport => {
+                if let Phase::Open(session) = &mut self.phase {
+                    session.close_dialogs();
+                    session.import = Some(ImportDialog::default());
+                }
+            }
+            Command::ChooseImport => {
+                let picked = rfd::FileDialog::new()
+                    .set_title(tr(lang, "gui-import-title", &[]))
+                    .pick_file();
+                if let Some(path) = picked {
+                    self.apply(ctx, Command::ReadImport(path, None));
+                }
+            }
+            Command::ReadImport(path, password) => {
+                if let Phase::Open(session) = &mut self.phase {
+                    let dialog = session.import.get_or_insert_with(ImportDialog::default);
+                    dialog.path = Some(path.clone());
+                    dialog.waiting = true;
+                    dialog.error = None;
+                    dialog.preview = None;
+                }
+                self.worker.spawn(ctx, move || {
+                    let read =
+                        mamori::vault::store::read_capped(&path, mamori::formats::MAX_IMPORT_BYTES);
+                    let result = match read {
+                        Ok(bytes) => mamori::formats::detect_and_import(
+                            &bytes,
+                            password.as_deref().map(String::as_str),
+                        ),
+                        Err(e) => Err(mamori::formats::ImportError::damaged(
+                            "file",
+                            mamori::vault::VaultError::Io(e).localize(lang),
+                        )),
+                    };
+                    Done::ImportRead(path, result)
+                });
+            }
+            Command::CommitImport => {
+                let now = self.now() as u64;
+                let Some(parsed) = (match &mut self.phase {
+                    Phase::Open(session) => session
+                        .import
+                        .as_mut()
+                        .and_then(|d| d.preview.take())
+                        .map(|(parsed, _)| parsed),
+                    _ => None,
+                }) else {
+                    return;
+                };
+                let mut report = None;
+                if self.change_vault(SaveKind::Structural, |accounts| {
+                    report = Some(mamori::formats::apply(&parsed, accounts, now));
+                    Ok(())
+                }) && let Some(report) = report
+                {
+                    self.toasts.info(tr(
+                        lang,
+                        "gui-import-done",
+                        &[
+                            ("imported", &report.imported()),
+                            ("duplicates", &report.duplicates()),
+                            ("rejected", &report.rejected()),
+                        ],
+                    ));
+                    if let Phase::Open(session) = &mut self.phase {
+                        session.import = None;
+                    }
+                }
+            }
+            Command::OpenExport => {
+                if let Phase::Open(session) = &mut self.phase {
+                    session.close_dialogs();
+                    session.export = Some(ExportDialog::default());
+                }
+            }
+            Command::ChooseExportTarget => {
+                let Some(choice) = self
+                    .session()
+                    .and_then(|s| s.export.as_ref())
+                    .map(|d| d.choice)
+                else {
+                    return;
+                };
+                let dialog = rfd::FileDialog::new().set_title(tr(lang, "gui-export-title", &[]));
+                let target = if choice.format().writes_images() {
+                    dialog.pick_folder().map(|dir| dir.join(choice.file_name()))
+                } else {
+                    dialog.set_file_name(choice.file_name()).save_file()
+                };
+                if let Some(target) = target {
+                    self.apply(ctx, Command::ExportTo(target));
+                }
+            }
+            Command::ExportTo(target) => {
+                let Some((choice, password, accounts)) = self.session().and_then(|s| {
+                    s.export
+                        .as_ref()
+                        .map(|d| (d.choice, d.password.clone(), s.vault.accounts().to_vec()))
+                }) else {
+                    return;
+                };
+                self.worker.spawn(ctx, move || {
+                    Done::Exported(transfer::export_to(
+                        lang, choice, &accounts, &password, &target,
+                    ))
+                });
+            }
+            Command::ShowTransferCodes(password) => match password {
+                None => self.show_transfer_codes(),
+                Some(password) => {
+                    let path = self.env.vault_path.clone();
+                    self.worker.spawn(ctx, move || {
+                        Done::TransferUnlocked(
+                            LockedVault::read(&path)
+                                .and_then(|locked| locked.unlock(Some(&password)))
+                                .is_ok(),
+                        )
+                    });
+                }
+            },
+        }
+    }
+
+    fn show_transfer_codes(&mut self) {
+        let lang = self.lang();
+        if let Phase::Open(session) = &mut self.phase {
+            let pager = TransferPager::new(lang, session.vault.accounts());
+            session.close_dialogs();
+            session.pager = Some(pager);
         }
     }
 
@@ -859,6 +1037,54 @@ impl MamoriApp {
                         manage.password_error = (!ok).then(|| tr(lang, "gui-wrong-password", &[]));
                     }
                 }
+                Done::ImportRead(path, result) => {
+                    if let Phase::Open(session) = &mut self.phase {
+                        let dialog = session.import.get_or_insert_with(ImportDialog::default);
+                        dialog.waiting = false;
+                        dialog.path = Some(path);
+                        match result {
+                            Ok(parsed) => {
+                                let mut copy = session.vault.accounts().to_vec();
+                                let now = self.env.clock.now() as u64;
+                                let report = mamori::formats::apply(&parsed, &mut copy, now);
+                                dialog.needs_password = false;
+                                dialog.password.clear();
+                                dialog.preview = Some((parsed, report));
+                            }
+                            Err(mamori::formats::ImportError::PasswordRequired) => {
+                                dialog.needs_password = true;
+                            }
+                            Err(e) => {
+                                dialog.needs_password |= e.is_password_problem();
+                                dialog.error = Some(e.localize(lang));
+                            }
+                        }
+                    }
+                }
+                Done::Exported(result) => match result {
+                    Ok(message) => {
+                        self.toasts.info(message);
+                        if let Phase::Open(session) = &mut self.phase {
+                            session.export = None;
+                        }
+                    }
+                    Err(message) => {
+                        if let Phase::Open(session) = &mut self.phase
+                            && let Some(dialog) = &mut session.export
+                        {
+                            dialog.error = Some(message);
+                        }
+                    }
+                },
+                Done::TransferUnlocked(ok) => {
+                    if ok {
+                        self.show_transfer_codes();
+                    } else if let Phase::Open(session) = &mut self.phase
+                        && let Some(dialog) = &mut session.export
+                    {
+                        dialog.error = Some(tr(lang, "gui-wrong-password", &[]));
+                    }
+                }
                 Done::PasswordChanged(vault, result) => {
                     let mut session = Session::new(*vault);
                     match result {
@@ -896,9 +1122,22 @@ impl MamoriApp {
                 .filter(|p| !p.as_os_str().is_empty())
                 .collect()
         });
-        // One scan at a time: the first file dropped.
+        // One file at a time: the first one dropped. Pictures are scanned for QR codes unless
+        // the import dialog is open; anything else is imported (another app's backup).
         if let Some(path) = dropped.into_iter().next() {
-            self.push(Command::ScanFile(path));
+            let importing = self.session().is_some_and(|s| s.import.is_some());
+            let picture = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
+                    .contains(&e.to_ascii_lowercase().as_str())
+            });
+            if picture && !importing {
+                self.push(Command::ScanFile(path));
+            } else {
+                if !importing {
+                    self.push(Command::OpenImport);
+                }
+                self.push(Command::ReadImport(path, None));
+            }
         }
         let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
         if hovering {

@@ -199,6 +199,14 @@ fn accounts_on_disk(path: &Path, password: Option<&str>) -> Vec<mamori::account:
         .to_vec()
 }
 
+/// Opens the toolbar menu and picks `item`.
+fn menu(harness: &mut Harness<'_, MamoriApp>, item: &str) {
+    harness.get_by_role_and_label(Role::Button, "Menu").click();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, item).click();
+    harness.run();
+}
+
 fn disabled(node: &egui_kittest::Node<'_>) -> bool {
     node.accesskit_node().is_disabled()
 }
@@ -645,10 +653,7 @@ fn switching_to_japanese_changes_the_labels_and_is_remembered() {
     plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
     let mut harness = world.harness();
     harness.run();
-    harness
-        .get_by_role_and_label(Role::Button, "Settings")
-        .click();
-    harness.run();
+    menu(&mut harness, "Settings");
     harness.get_by_label("日本語").click();
     harness.run();
     harness
@@ -664,7 +669,8 @@ fn switching_to_japanese_changes_the_labels_and_is_remembered() {
     drop(harness);
     let mut harness = world.harness();
     harness.run();
-    harness.get_by_role_and_label(Role::Button, "設定");
+    harness.get_by_role_and_label(Role::Button, "メニュー");
+    harness.get_by_label("検索");
 }
 
 #[test]
@@ -827,10 +833,7 @@ fn a_password_set_in_settings_encrypts_the_vault_on_disk() {
     plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
     let mut harness = world.harness();
     harness.run();
-    harness
-        .get_by_role_and_label(Role::Button, "Settings")
-        .click();
-    harness.run();
+    menu(&mut harness, "Settings");
     harness
         .get_by_label("The vault has no password: anyone who copies the file can read your keys.");
     type_password(&mut harness, "New password", PASSWORD);
@@ -845,10 +848,7 @@ fn a_password_set_in_settings_encrypts_the_vault_on_disk() {
     assert!(locked.needs_password());
     assert_eq!(locked.unlock(Some(PASSWORD)).unwrap().accounts().len(), 1);
     // Removing it needs the current password; a wrong one changes nothing.
-    harness
-        .get_by_role_and_label(Role::Button, "Settings")
-        .click();
-    harness.run();
+    menu(&mut harness, "Settings");
     type_password(&mut harness, "Current password", "wrong");
     harness
         .get_by_role_and_label(Role::Button, "Remove password")
@@ -859,4 +859,205 @@ fn a_password_set_in_settings_encrypts_the_vault_on_disk() {
             .is_some_and(|d| d.password_error.is_some())
     });
     assert!(LockedVault::read(&world.vault()).unwrap().needs_password());
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/formats")
+        .join(name)
+}
+
+fn drop_file(harness: &mut Harness<'_, MamoriApp>, path: PathBuf) {
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(DroppedPath(path)));
+}
+
+fn import_preview_ready(app: &MamoriApp) -> bool {
+    app.session()
+        .and_then(|s| s.import.as_ref())
+        .is_some_and(|d| {
+            !d.waiting && (d.preview.is_some() || d.needs_password || d.error.is_some())
+        })
+}
+
+#[test]
+fn an_aegis_backup_dropped_on_the_window_is_previewed_then_imported() {
+    let world = World::new();
+    // The fixture's TOTP account is already here under another label.
+    plain_vault(&world.vault(), &[("Sample", "taro", "ABCDEFGHijkl2345")]);
+    let mut harness = world.harness();
+    harness.run();
+    drop_file(&mut harness, fixture("aegis-plain.json"));
+    wait_until(&mut harness, "the preview", import_preview_ready);
+    harness.get_by_label("Aegis: 1 to add, 1 already in the vault, 0 cannot be imported");
+    harness.get_by_label("Example Co:ops-hotp");
+    harness.get_by_label("already in the vault as Sample:taro");
+    assert_eq!(
+        accounts_on_disk(&world.vault(), None).len(),
+        1,
+        "nothing is saved before the user confirms"
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "Import 1 accounts")
+        .click();
+    harness.run();
+    let accounts = accounts_on_disk(&world.vault(), None);
+    assert_eq!(accounts.len(), 2);
+    // The fixture's README: HOTP, next counter 5, code 768897 (formats.md §15).
+    assert_eq!(accounts[1].issuer, "Example Co");
+    assert_eq!(mamori::otp::generate(&accounts[1].otp, 0).code, "768897");
+    harness.get_by_label_contains("Imported 1 accounts");
+}
+
+#[test]
+fn an_encrypted_backup_asks_for_its_password_and_a_wrong_one_imports_nothing() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[]);
+    let source = World::new();
+    plain_vault(&source.vault(), &[("Slack", "ops", "GEZDGNBVGY3TQOJQ")]);
+    let accounts = accounts_on_disk(&source.vault(), None);
+    let file = world.dir.path().join("aegis-encrypted.json");
+    std::fs::write(
+        &file,
+        mamori::formats::aegis::export_encrypted(&accounts, "file password").unwrap(),
+    )
+    .unwrap();
+    let mut harness = world.harness();
+    harness.run();
+    drop_file(&mut harness, file);
+    wait_until(&mut harness, "the password question", import_preview_ready);
+    harness.get_by_label("This file is encrypted. Enter the password it was exported with.");
+    type_password(&mut harness, "File password", "not it");
+    harness.get_by_role_and_label(Role::Button, "Open").click();
+    wait_until(&mut harness, "the refusal", |app| {
+        app.session()
+            .and_then(|s| s.import.as_ref())
+            .is_some_and(|d| !d.waiting && d.error.is_some())
+    });
+    assert!(accounts_on_disk(&world.vault(), None).is_empty());
+    let field = harness.get_by_role_and_label(Role::PasswordInput, "File password");
+    field.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::PasswordInput, "File password")
+        .type_text("file password");
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Open").click();
+    wait_until(&mut harness, "the preview", |app| {
+        app.session()
+            .and_then(|s| s.import.as_ref())
+            .is_some_and(|d| d.preview.is_some())
+    });
+    harness
+        .get_by_role_and_label(Role::Button, "Import 1 accounts")
+        .click();
+    harness.run();
+    assert_eq!(accounts_on_disk(&world.vault(), None)[0].issuer, "Slack");
+}
+
+#[test]
+fn exports_write_an_encrypted_backup_and_a_plain_list_only_after_the_warning() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    menu(&mut harness, "Export and move to another device…");
+    type_password(&mut harness, "Password for the export", PASSWORD);
+    type_password(&mut harness, "Password again", PASSWORD);
+    assert!(!disabled(
+        &harness.get_by_role_and_label(Role::Button, "Save…")
+    ));
+    // The save dialog's answer, as the file chooser would give it.
+    let backup = world.dir.path().join("backup.mamori");
+    harness
+        .state_mut()
+        .push(super::app::Command::ExportTo(backup.clone()));
+    wait_until(&mut harness, "the export", |app| {
+        app.session().is_some_and(|s| s.export.is_none())
+    });
+    let copy = LockedVault::read(&backup).unwrap();
+    assert!(copy.needs_password());
+    assert_eq!(
+        copy.unlock(Some(PASSWORD)).unwrap().accounts()[0].issuer,
+        "Example"
+    );
+    // A plain list: Save stays disabled until the warning is acknowledged.
+    menu(&mut harness, "Export and move to another device…");
+    harness
+        .get_by_label("otpauth:// list, unencrypted text")
+        .click();
+    harness.run();
+    assert!(disabled(
+        &harness.get_by_role_and_label(Role::Button, "Save…")
+    ));
+    harness
+        .get_by_label("I understand; write the keys unencrypted")
+        .click();
+    harness.run();
+    assert!(!disabled(
+        &harness.get_by_role_and_label(Role::Button, "Save…")
+    ));
+    let list = world.dir.path().join("uris.txt");
+    harness
+        .state_mut()
+        .push(super::app::Command::ExportTo(list.clone()));
+    wait_until(&mut harness, "the export", |app| {
+        app.session().is_some_and(|s| s.export.is_none())
+    });
+    let text = std::fs::read_to_string(&list).unwrap();
+    assert!(
+        text.starts_with("otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP"),
+        "{text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&list).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+}
+
+#[test]
+fn transfer_codes_need_the_password_and_decode_to_the_accounts() {
+    let world = World::new();
+    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
+    add_accounts(
+        &mut vault,
+        &[
+            ("Example", "alice", KEY),
+            ("Slack", "ops", "GEZDGNBVGY3TQOJQ"),
+        ],
+    );
+    drop(vault);
+    let mut harness = world.harness();
+    harness.run();
+    type_password(&mut harness, "Password", PASSWORD);
+    harness.key_press(egui::Key::Enter);
+    wait_until(&mut harness, "the vault", is_open);
+    menu(&mut harness, "Export and move to another device…");
+    type_password(&mut harness, "Password", PASSWORD);
+    harness
+        .get_by_role_and_label(Role::Button, "Show transfer QR codes")
+        .click();
+    wait_until(&mut harness, "the codes", |app| {
+        app.session().is_some_and(|s| s.pager.is_some())
+    });
+    harness.get_by_label("Transfer code 1 of 1 — scan it with the phone");
+    let pager = harness.state().session().unwrap().pager.as_ref().unwrap();
+    let migration = mamori::formats::google_migration::parse(&pager.uris[0]).unwrap();
+    let issuers: Vec<&str> = migration
+        .accounts
+        .iter()
+        .map(|a| a.issuer.as_str())
+        .collect();
+    assert_eq!(issuers, ["Example", "Slack"]);
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(harness.state().session().unwrap().pager.is_none());
 }

@@ -29,3 +29,6 @@ mod display;
 // The desktop window itself under Xvfb: it starts, shows the codes, and the keyboard copies one
 // to the real clipboard.
 mod gui_window;
+// `mamori import` / `mamori export`: every fixture of tests/data/formats, Google transfer QR
+// codes through `scan --add` and `import`, wrong passwords, damaged files, export round trips.
+mod import_export;

@@ -3,6 +3,8 @@
 mod add;
 mod backup_codes;
 mod code;
+mod export;
+mod import;
 mod init;
 mod list;
 mod passwd;
@@ -28,6 +30,8 @@ pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
         Some(Command::BackupCodes(args)) => backup_codes::run(cli, args),
         Some(Command::Restore(args)) => restore::run(cli, args),
         Some(Command::Scan(args)) => scan::run(cli, args),
+        Some(Command::Import(args)) => import::run(cli, args),
+        Some(Command::Export(args)) => export::run(cli, args),
     }
 }
 

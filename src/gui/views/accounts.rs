@@ -314,6 +314,9 @@ fn empty_ui(ui: &mut egui::Ui, view: &View, out: &mut Vec<Command>) {
         if ui.button(view.t("gui-add-manual")).clicked() {
             out.push(Command::OpenAdd(super::add::AddTab::Manual));
         }
+        if ui.button(view.t("gui-add-import-link")).clicked() {
+            out.push(Command::OpenImport);
+        }
         ui.add_space(8.0);
         ui.label(RichText::new(view.t("gui-empty-drop")).weak());
     });

@@ -327,6 +327,13 @@ pub fn ui(
                 }
             }
         });
+        if ui
+            .link(view.t("gui-add-import-link"))
+            .on_hover_text(view.t("gui-import-explain"))
+            .clicked()
+        {
+            out.push(Command::OpenImport);
+        }
         ui.separator();
         match dialog.tab {
             AddTab::Scan => {

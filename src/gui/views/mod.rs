@@ -6,6 +6,7 @@ pub mod add;
 pub mod manage;
 pub mod region;
 pub mod settings;
+pub mod transfer;
 pub mod unlock;
 pub mod welcome;
 
@@ -98,6 +99,15 @@ pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
     if let Some(dialog) = &mut session.settings {
         settings::ui(ui.ctx(), view, dialog, out);
     }
+    if let Some(dialog) = &mut session.import {
+        transfer::import_ui(ui.ctx(), view, dialog, out);
+    }
+    if let Some(dialog) = &mut session.export {
+        transfer::export_ui(ui.ctx(), view, dialog, session.vault.is_encrypted(), out);
+    }
+    if let Some(pager) = &mut session.pager {
+        transfer::pager_ui(ui.ctx(), view, pager, out);
+    }
 }
 
 fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<Command>) {
@@ -114,7 +124,7 @@ fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<
             let label = ui.label(view.t("gui-search"));
             let search = egui::TextEdit::singleline(&mut session.search)
                 .hint_text(view.t("gui-search-hint"))
-                .desired_width(ui.available_width() - 150.0);
+                .desired_width(ui.available_width() - 130.0);
             let response = ui.add(search.id_salt("search")).labelled_by(label.id);
             let response = response.on_hover_text(view.t("gui-search-tooltip"));
             if session.focus_search {
@@ -132,9 +142,17 @@ fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<
             {
                 out.push(Command::Lock);
             }
-            if ui.button(view.t("gui-settings")).clicked() {
-                out.push(Command::OpenSettings);
-            }
+            ui.menu_button(view.t("gui-menu"), |ui| {
+                if ui.button(view.t("gui-import")).clicked() {
+                    out.push(Command::OpenImport);
+                }
+                if ui.button(view.t("gui-export")).clicked() {
+                    out.push(Command::OpenExport);
+                }
+                if ui.button(view.t("gui-settings")).clicked() {
+                    out.push(Command::OpenSettings);
+                }
+            });
         });
         ui.add_space(4.0);
     });

@@ -1,0 +1,208 @@
+//! `mamori import FILE [--format auto|…] [--source-password-file PATH] [--dry-run] [--json]`:
+//! detect the format, ask for the file's password if it is encrypted, read every entry, add
+//! the new ones in one atomic save, and report each entry.
+
+use std::io::Read as _;
+
+use serde::Serialize;
+
+use mamori::formats::{self, Format, ImportError, Outcome, Parsed, Report};
+use mamori::i18n::{Localize as _, tr};
+use mamori::vault::SaveKind;
+
+use crate::cli::args::ImportArgs;
+use crate::cli::failure::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE};
+use crate::cli::{Cli, Failure, lang, output, password, session};
+
+#[derive(Serialize)]
+struct JsonEntry<'a> {
+    issuer: &'a str,
+    name: &'a str,
+    status: &'static str,
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    format: &'static str,
+    dry_run: bool,
+    imported: usize,
+    duplicates: usize,
+    rejected: usize,
+    entries: Vec<JsonEntry<'a>>,
+}
+
+fn read_input(args: &ImportArgs) -> Result<Vec<u8>, Failure> {
+    let cap = formats::MAX_IMPORT_BYTES;
+    let mut bytes = Vec::new();
+    let result = if args.file.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .take(cap + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(&args.file).and_then(|f| f.take(cap + 1).read_to_end(&mut bytes))
+    };
+    result.map_err(|e| {
+        Failure::new(
+            EXIT_ERROR,
+            "cli-import-unreadable",
+            &[("path", &args.file.display()), ("reason", &e)],
+        )
+    })?;
+    if bytes.len() as u64 > cap {
+        return Err(ImportError::TooLarge.into());
+    }
+    Ok(bytes)
+}
+
+fn pick_format(args: &ImportArgs, bytes: &[u8]) -> Result<Format, Failure> {
+    if args.format.eq_ignore_ascii_case("auto") {
+        return formats::detect(bytes).ok_or_else(|| {
+            formats::detect_and_import(bytes, None)
+                .err()
+                .unwrap_or(ImportError::NotRecognised)
+                .into()
+        });
+    }
+    Format::from_name(&args.format).ok_or_else(|| {
+        let names = formats::REGISTRY
+            .iter()
+            .map(|i| i.id)
+            .collect::<Vec<_>>()
+            .join(", ");
+        Failure::new(
+            EXIT_USAGE,
+            "cli-import-bad-format",
+            &[("value", &args.format), ("formats", &names)],
+        )
+    })
+}
+
+/// Reads the file: without a password first, then with one if the file says it is encrypted.
+fn parse(args: &ImportArgs, bytes: &[u8], format: Format) -> Result<Parsed, Failure> {
+    let first = match &args.source_password_file {
+        Some(path) => {
+            let pw = password::from_file(path)?;
+            formats::import(bytes, format, Some(&pw))
+        }
+        None => formats::import(bytes, format, None),
+    };
+    match first {
+        Err(ImportError::PasswordRequired) => {
+            let pw = password::source(args.source_password_file.as_deref())?;
+            Ok(formats::import(bytes, format, Some(&pw))?)
+        }
+        other => Ok(other?),
+    }
+}
+
+/// Imports the file and prints the report.
+pub fn run(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
+    let bytes = read_input(args)?;
+    let format = pick_format(args, &bytes)?;
+    let parsed = parse(args, &bytes, format)?;
+    drop(bytes);
+    if parsed.items.is_empty() {
+        return Err(Failure::new(
+            EXIT_NOT_FOUND,
+            "cli-import-empty",
+            &[("format", &format.name())],
+        ));
+    }
+    let mut vault = session::open(cli)?;
+    let now = mamori::time::unix_now();
+    let mut preview = vault.accounts().to_vec();
+    let planned = formats::apply(&parsed, &mut preview, now);
+    let report = if args.dry_run || planned.imported() == 0 {
+        planned
+    } else {
+        vault.update(SaveKind::Structural, |accounts| {
+            Ok::<_, Failure>(formats::apply(&parsed, accounts, now))
+        })?
+    };
+    print_report(cli, &parsed, &report, args.dry_run);
+    if report.imported() == 0 && report.duplicates() == 0 {
+        return Err(Failure::new(EXIT_ERROR, "cli-import-all-rejected", &[]));
+    }
+    Ok(())
+}
+
+fn print_report(cli: &Cli, parsed: &Parsed, report: &Report, dry_run: bool) {
+    for notice in &parsed.notices {
+        output::message(&notice.localize(lang()));
+    }
+    let label = |line: &formats::ReportLine, index: usize| {
+        let label = line.label();
+        if label.is_empty() {
+            tr(lang(), "cli-import-unnamed", &[("number", &(index + 1))])
+        } else {
+            label
+        }
+    };
+    if cli.json {
+        let entries = report
+            .lines
+            .iter()
+            .map(|line| {
+                let (status, reason) = match &line.outcome {
+                    Outcome::Imported => ("imported", None),
+                    Outcome::Duplicate(existing) => ("duplicate", Some(existing.clone())),
+                    Outcome::Rejected(e) => ("rejected", Some(e.localize(lang()))),
+                };
+                JsonEntry {
+                    issuer: &line.issuer,
+                    name: &line.name,
+                    status,
+                    reason,
+                }
+            })
+            .collect();
+        output::json(&JsonReport {
+            format: parsed.format.id(),
+            dry_run,
+            imported: report.imported(),
+            duplicates: report.duplicates(),
+            rejected: report.rejected(),
+            entries,
+        });
+    } else {
+        for (i, line) in report.lines.iter().enumerate() {
+            let text = match &line.outcome {
+                Outcome::Imported => tr(
+                    lang(),
+                    if dry_run {
+                        "cli-import-would-import"
+                    } else {
+                        "cli-import-imported"
+                    },
+                    &[("label", &label(line, i))],
+                ),
+                Outcome::Duplicate(existing) => tr(
+                    lang(),
+                    "cli-import-duplicate",
+                    &[("label", &label(line, i)), ("existing", existing)],
+                ),
+                Outcome::Rejected(e) => tr(
+                    lang(),
+                    "cli-import-rejected",
+                    &[("label", &label(line, i)), ("reason", &e.localize(lang()))],
+                ),
+            };
+            output::line(&text);
+        }
+    }
+    output::say(
+        if dry_run {
+            "cli-import-summary-dry-run"
+        } else {
+            "cli-import-summary"
+        },
+        &[
+            ("format", &parsed.format.name()),
+            ("imported", &report.imported()),
+            ("duplicates", &report.duplicates()),
+            ("rejected", &report.rejected()),
+        ],
+    );
+}

@@ -1,0 +1,308 @@
+//! Aegis vaults, plain and encrypted (formats.md §5): reading file version 1 with content
+//! versions 1-3, and writing version 1 / content 3 (Mamori's recommended portable export,
+//! formats.md §16).
+//!
+//! Encrypted vaults: each password slot (type 1) derives a key with scrypt (N, r, p from the
+//! file, checked against the ceilings first) that unwraps the master key with AES-256-GCM;
+//! the master key decrypts `db`. Biometric and raw slots are skipped.
+//!
+//! Lost in conversion (import): groups, favourites, icons, entry UUIDs; Steam, mOTP and Yandex
+//! entries are rejected as unsupported types. The note is kept. Nothing Mamori keeps is lost
+//! on export.
+
+use serde_json::{Value, json};
+use zeroize::Zeroizing;
+
+use super::crypto::{gcm_open, gcm_seal, random, scrypt};
+use super::{
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, int_field, otp_params,
+    period_field, str_field,
+};
+use crate::account::{Account, OtpKind};
+use crate::secret::Secret;
+
+const NAME: &str = "Aegis";
+
+/// A JSON object with `version`, `header` and `db`.
+pub fn detect(sniff: &Sniff) -> bool {
+    sniff.json.as_ref().is_some_and(|j| {
+        j.is_object()
+            && j.get("version").is_some()
+            && j.get("header").is_some()
+            && j.get("db").is_some()
+    })
+}
+
+fn hex(value: &Value, field: &str) -> Result<Vec<u8>, ImportError> {
+    let text = value.get(field).and_then(Value::as_str).unwrap_or("");
+    data_encoding::HEXLOWER_PERMISSIVE
+        .decode(text.as_bytes())
+        .map_err(|_| ImportError::damaged(NAME, format!("{field} is not hex")))
+}
+
+/// Reads an Aegis vault.
+pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
+    let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
+    let root: Value = serde_json::from_str(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let version = root.get("version").and_then(Value::as_u64);
+    match version {
+        Some(1) => {}
+        Some(v) => {
+            return Err(ImportError::UnsupportedVersion {
+                format: NAME,
+                version: v.to_string(),
+            });
+        }
+        None => return Err(ImportError::damaged(NAME, "no version")),
+    }
+    let header = root
+        .get("header")
+        .ok_or_else(|| ImportError::damaged(NAME, "no header"))?;
+    let db = root
+        .get("db")
+        .ok_or_else(|| ImportError::damaged(NAME, "no db"))?;
+    match db {
+        Value::Object(_) => read_db(db),
+        Value::String(ciphertext) => {
+            let plaintext = decrypt(header, ciphertext, password)?;
+            let db: Value =
+                serde_json::from_slice(&plaintext).map_err(|e| ImportError::damaged(NAME, e))?;
+            read_db(&db)
+        }
+        _ => Err(ImportError::damaged(
+            NAME,
+            "db is neither an object nor a string",
+        )),
+    }
+}
+
+fn decrypt(
+    header: &Value,
+    db: &str,
+    password: Option<&str>,
+) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    let slots = header
+        .get("slots")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ImportError::damaged(NAME, "encrypted db without slots"))?;
+    let params = header
+        .get("params")
+        .ok_or_else(|| ImportError::damaged(NAME, "encrypted db without params"))?;
+    let password_slots: Vec<&Value> = slots
+        .iter()
+        .filter(|s| s.get("type").and_then(Value::as_u64) == Some(1))
+        .collect();
+    if password_slots.is_empty() {
+        return Err(ImportError::damaged(
+            NAME,
+            "no password slot (biometric-only vault)",
+        ));
+    }
+    let password = password.ok_or(ImportError::PasswordRequired)?;
+    let mut master = None;
+    for slot in password_slots {
+        let salt = hex(slot, "salt")?;
+        let n = slot.get("n").and_then(Value::as_u64).unwrap_or(0);
+        let r = slot.get("r").and_then(Value::as_u64).unwrap_or(0);
+        let p = slot.get("p").and_then(Value::as_u64).unwrap_or(0);
+        let key = scrypt(NAME, password, &salt, n, r, p)?;
+        let key_params = slot.get("key_params").unwrap_or(&Value::Null);
+        let mut wrapped = hex(slot, "key")?;
+        wrapped.extend(hex(key_params, "tag")?);
+        if let Some(found) = gcm_open(key.as_slice(), &hex(key_params, "nonce")?, &wrapped) {
+            master = Some(found);
+            break;
+        }
+    }
+    let master = master.ok_or(ImportError::WrongPassword)?;
+    let mut ciphertext = data_encoding::BASE64
+        .decode(db.trim().as_bytes())
+        .map_err(|_| ImportError::damaged(NAME, "db is not base64"))?;
+    ciphertext.extend(hex(params, "tag")?);
+    gcm_open(&master, &hex(params, "nonce")?, &ciphertext)
+        .ok_or_else(|| ImportError::damaged(NAME, "db does not decrypt with the master key"))
+}
+
+fn read_db(db: &Value) -> Result<Parsed, ImportError> {
+    let version = db.get("version").and_then(Value::as_u64).unwrap_or(0);
+    if !(1..=3).contains(&version) {
+        return Err(ImportError::UnsupportedVersion {
+            format: NAME,
+            version: format!("db {version}"),
+        });
+    }
+    let entries = db
+        .get("entries")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ImportError::damaged(NAME, "db has no entries list"))?;
+    Ok(Parsed::new(
+        Format::Aegis,
+        entries.iter().map(read_entry).collect(),
+    ))
+}
+
+fn read_entry(value: &Value) -> Item {
+    let issuer = str_field(value, "issuer");
+    let name = str_field(value, "name");
+    match convert(value) {
+        Ok(mut entry) => {
+            entry.note = str_field(value, "note").to_string();
+            Item::Entry(entry)
+        }
+        Err(reason) => Item::rejected(issuer, name, reason),
+    }
+}
+
+fn convert(value: &Value) -> Result<Entry, EntryError> {
+    if !value.is_object() {
+        return Err(EntryError::Shape);
+    }
+    let info = value.get("info").ok_or(EntryError::Missing("info"))?;
+    let kind_name = str_field(value, "type").to_ascii_lowercase();
+    let secret_text = Zeroizing::new(str_field(info, "secret").to_string());
+    let (secret, _) = Secret::from_base32(&secret_text)?;
+    let kind = match kind_name.as_str() {
+        "totp" => OtpKind::Totp {
+            period: period_field(info, "period")?,
+        },
+        "hotp" => OtpKind::Hotp {
+            counter: int_field(info, "counter", 0, 0..=u64::MAX)?,
+        },
+        "" => return Err(EntryError::Missing("type")),
+        other => return Err(EntryError::UnsupportedType(other.to_string())),
+    };
+    let algorithm = algorithm(str_field(info, "algo"))?;
+    let digits = int_field(info, "digits", 6, 0..=u64::MAX)?;
+    let otp = otp_params(secret, kind, algorithm, digits)?;
+    Ok(Entry::new(
+        str_field(value, "issuer"),
+        str_field(value, "name"),
+        otp,
+    ))
+}
+
+/// A random version-4 UUID, as Aegis writes for entries and slots.
+fn uuid() -> Result<String, getrandom::Error> {
+    let mut b = random::<16>()?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h = data_encoding::HEXLOWER.encode(&b);
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    ))
+}
+
+/// The `db` object (content version 3) for `accounts`. Holds secrets: zeroized on drop.
+pub fn db_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ExportError> {
+    let mut entries = Vec::with_capacity(accounts.len());
+    for account in accounts {
+        let otp = &account.otp;
+        let mut info = json!({
+            "secret": &*otp.secret.to_base32(),
+            "algo": otp.algorithm.as_str(),
+            "digits": otp.digits,
+        });
+        let kind = match otp.kind {
+            OtpKind::Totp { period } => {
+                info["period"] = json!(period);
+                "totp"
+            }
+            OtpKind::Hotp { counter } => {
+                info["counter"] = json!(counter);
+                "hotp"
+            }
+        };
+        entries.push(json!({
+            "type": kind,
+            "uuid": uuid().map_err(|_| ExportError::Random)?,
+            "name": account.name,
+            "issuer": account.issuer,
+            "note": account.note,
+            "favorite": false,
+            "icon": null,
+            "icon_mime": null,
+            "icon_hash": null,
+            "info": info,
+            "groups": [],
+        }));
+    }
+    let db = json!({ "version": 3, "entries": entries, "groups": [] });
+    let bytes = serde_json::to_vec_pretty(&db).map_err(|e| ExportError::Json(e.to_string()))?;
+    Ok(Zeroizing::new(bytes))
+}
+
+/// Why an export could not be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportError {
+    /// The system's random number generator failed.
+    Random,
+    /// Serialising failed.
+    Json(String),
+    /// Encryption failed.
+    Crypto,
+}
+
+/// A plain Aegis vault (secrets in the clear).
+pub fn export_plain(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ExportError> {
+    let db = db_json(accounts)?;
+    let db: Value = serde_json::from_slice(&db).map_err(|e| ExportError::Json(e.to_string()))?;
+    let root = json!({ "version": 1, "header": { "slots": null, "params": null }, "db": db });
+    serde_json::to_vec_pretty(&root)
+        .map(Zeroizing::new)
+        .map_err(|e| ExportError::Json(e.to_string()))
+}
+
+/// scrypt settings Aegis writes (N = 2^15, r = 8, p = 1).
+pub const SCRYPT_N: u64 = 32_768;
+
+/// An encrypted Aegis vault with one password slot (formats.md §5 "Writing Aegis").
+pub fn export_encrypted(accounts: &[Account], password: &str) -> Result<Vec<u8>, ExportError> {
+    let master = Zeroizing::new(random::<32>().map_err(|_| ExportError::Random)?);
+    let salt = random::<32>().map_err(|_| ExportError::Random)?;
+    let key_nonce = random::<12>().map_err(|_| ExportError::Random)?;
+    let db_nonce = random::<12>().map_err(|_| ExportError::Random)?;
+    let key = scrypt(NAME, password, &salt, SCRYPT_N, 8, 1).map_err(|_| ExportError::Crypto)?;
+    let wrapped =
+        gcm_seal(key.as_slice(), &key_nonce, master.as_slice()).ok_or(ExportError::Crypto)?;
+    let db = db_json(accounts)?;
+    let sealed = gcm_seal(master.as_slice(), &db_nonce, &db).ok_or(ExportError::Crypto)?;
+    let (body, tag) = sealed.split_at(sealed.len() - 16);
+    let (wrapped_key, key_tag) = wrapped.split_at(wrapped.len() - 16);
+    let hex = |b: &[u8]| data_encoding::HEXLOWER.encode(b);
+    let root = json!({
+        "version": 1,
+        "header": {
+            "slots": [{
+                "type": 1,
+                "uuid": uuid().map_err(|_| ExportError::Random)?,
+                "key": hex(wrapped_key),
+                "key_params": { "nonce": hex(&key_nonce), "tag": hex(key_tag) },
+                "n": SCRYPT_N, "r": 8, "p": 1,
+                "salt": hex(&salt),
+                "repaired": true,
+                "is_backup": false,
+            }],
+            "params": { "nonce": hex(&db_nonce), "tag": hex(tag) },
+        },
+        "db": data_encoding::BASE64.encode(body),
+    });
+    serde_json::to_vec_pretty(&root).map_err(|e| ExportError::Json(e.to_string()))
+}
+
+impl crate::i18n::Localize for ExportError {
+    fn localize(&self, lang: crate::i18n::Lang) -> String {
+        use crate::i18n::tr;
+        match self {
+            ExportError::Random => tr(lang, "export-random", &[]),
+            ExportError::Json(detail) => tr(lang, "export-internal", &[("detail", detail)]),
+            ExportError::Crypto => tr(lang, "export-internal", &[("detail", &"encryption")]),
+        }
+    }
+}
+
+crate::localized_error!(ExportError);

@@ -1,0 +1,114 @@
+//! FreeOTP+ JSON export (formats.md §10): `{ "tokens": [...], "tokenOrder": [...] }`.
+//!
+//! Secrets are arrays of signed bytes. Issuer = `issuerAlt`, else `issuerExt`, else
+//! `issuerInt`; account = `labelAlt`, else `label`. Counter convention: FreeOTP stores the URI
+//! counter minus one, so the imported counter is the stored value + 1 (the report says so).
+//! Every token is imported, in file order. Lost in conversion: icons and colours; Steam tokens
+//! (`issuerExt` `Steam`) are rejected.
+
+use serde_json::Value;
+
+use super::{
+    Entry, EntryError, Format, ImportError, Item, Notice, Parsed, Sniff, algorithm, int_field,
+    otp_params, period_field, str_field,
+};
+use crate::account::OtpKind;
+use crate::secret::Secret;
+
+const NAME: &str = "FreeOTP+";
+
+/// A JSON object with `tokens` (a list).
+pub fn detect(sniff: &Sniff) -> bool {
+    sniff
+        .json
+        .as_ref()
+        .is_some_and(|j| j.get("tokens").is_some_and(Value::is_array))
+}
+
+/// Reads the JSON export.
+pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
+    let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
+    let root: Value = serde_json::from_str(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let tokens = root
+        .get("tokens")
+        .and_then(Value::as_array)
+        .ok_or_else(|| ImportError::damaged(NAME, "tokens is not a list"))?;
+    let items: Vec<Item> = tokens.iter().map(read_token).collect();
+    let mut parsed = Parsed::new(Format::FreeOtpPlus, items);
+    if tokens
+        .iter()
+        .any(|t| str_field(t, "type").eq_ignore_ascii_case("HOTP"))
+    {
+        parsed.notices.push(Notice::FreeOtpCounters);
+    }
+    Ok(parsed)
+}
+
+fn first_nonempty<'a>(token: &'a Value, fields: &[&str]) -> &'a str {
+    fields
+        .iter()
+        .map(|f| str_field(token, f))
+        .find(|s| !s.is_empty())
+        .unwrap_or("")
+}
+
+fn read_token(token: &Value) -> Item {
+    let issuer = first_nonempty(token, &["issuerAlt", "issuerExt", "issuerInt"]);
+    let name = first_nonempty(token, &["labelAlt", "label"]);
+    match convert(token) {
+        Ok(otp) => Item::Entry(Entry::new(issuer, name, otp)),
+        Err(reason) => Item::rejected(issuer, name, reason),
+    }
+}
+
+fn convert(token: &Value) -> Result<crate::account::OtpParams, EntryError> {
+    if !token.is_object() {
+        return Err(EntryError::Shape);
+    }
+    if str_field(token, "issuerExt") == "Steam" {
+        return Err(EntryError::UnsupportedType("steam".into()));
+    }
+    let bytes = token
+        .get("secret")
+        .and_then(Value::as_array)
+        .ok_or(EntryError::Missing("secret"))?;
+    let mut secret = zeroize::Zeroizing::new(Vec::with_capacity(bytes.len()));
+    for b in bytes {
+        let n = b
+            .as_i64()
+            .filter(|n| (-128..=255).contains(n))
+            .ok_or_else(|| EntryError::BadValue {
+                field: "secret",
+                value: b.to_string(),
+            })?;
+        secret.push(n as u8);
+    }
+    if secret.is_empty() {
+        return Err(EntryError::Secret(crate::secret::SecretError::Empty));
+    }
+    let secret = Secret::from_bytes(std::mem::take(&mut *secret));
+    let kind = match str_field(token, "type").to_ascii_uppercase().as_str() {
+        "" | "TOTP" => OtpKind::Totp {
+            period: period_field(token, "period")?,
+        },
+        "HOTP" => {
+            // FreeOTP stores the URI counter minus one (so -1 for a new token).
+            let counter = match token.get("counter") {
+                None | Some(Value::Null) => 0,
+                Some(v) => v
+                    .as_i64()
+                    .filter(|n| *n >= -1)
+                    .map(|n| (n + 1) as u64)
+                    .ok_or_else(|| EntryError::BadValue {
+                        field: "counter",
+                        value: v.to_string(),
+                    })?,
+            };
+            OtpKind::Hotp { counter }
+        }
+        other => return Err(EntryError::UnsupportedType(other.to_ascii_lowercase())),
+    };
+    let algorithm = algorithm(str_field(token, "algo"))?;
+    let digits = int_field(token, "digits", 6, 0..=u64::MAX)?;
+    otp_params(secret, kind, algorithm, digits)
+}

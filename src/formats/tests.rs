@@ -1,0 +1,958 @@
+//! One canonical account set written to every format by hand, following `docs/formats.md`
+//! (never with Mamori's own exporters), then imported and compared field by field with the
+//! codes expected at pinned times (the values of formats.md §15). Encrypted variants are made
+//! here with each spec's KDF and cipher, straight from the crypto crates. Then: round trips
+//! through Mamori's exporters, and damaged input for every importer.
+
+use aes_gcm::aead::{Aead as _, KeyInit as _};
+use aes_gcm::{Aes256Gcm, Nonce};
+use serde_json::{Value, json};
+
+use super::*;
+use crate::account::{Algorithm, OtpKind};
+use crate::secret::Secret;
+
+/// One account of the canonical set, with the code expected at `at` (from formats.md §15 or
+/// Python's hmac).
+struct Canon {
+    issuer: &'static str,
+    name: &'static str,
+    secret: &'static str,
+    kind: OtpKind,
+    algorithm: Algorithm,
+    digits: u8,
+    at: u64,
+    code: &'static str,
+}
+
+const T: u64 = 1_700_000_000;
+
+const CANON: &[Canon] = &[
+    Canon {
+        issuer: "株式会社サンプル",
+        name: "山田 太郎",
+        secret: "ABCDEFGHijkl2345",
+        kind: OtpKind::Totp { period: 30 },
+        algorithm: Algorithm::Sha1,
+        digits: 6,
+        at: T,
+        code: "524686",
+    },
+    Canon {
+        issuer: "Example Co",
+        name: "alice@example.com",
+        secret: "JBSWY3DPEHPK3PXP",
+        kind: OtpKind::Totp { period: 30 },
+        algorithm: Algorithm::Sha256,
+        digits: 8,
+        at: T,
+        code: "32049486",
+    },
+    Canon {
+        issuer: "Work",
+        name: "ops",
+        secret: "GAYTEMZUGU3DOOBZMFRGGZDFMYYDCMRT",
+        kind: OtpKind::Totp { period: 60 },
+        algorithm: Algorithm::Sha512,
+        digits: 8,
+        at: T,
+        code: "55723731",
+    },
+    Canon {
+        issuer: "",
+        name: "plain-sha1",
+        secret: "GAYTEMZUGU3DOOBZMFRGGZDFMYYDCMRT",
+        kind: OtpKind::Totp { period: 30 },
+        algorithm: Algorithm::Sha1,
+        digits: 6,
+        at: T,
+        code: "666892",
+    },
+    Canon {
+        issuer: "Example Co",
+        name: "ops-hotp",
+        secret: "JBSWY3DPEHPK3PXP",
+        kind: OtpKind::Hotp { counter: 5 },
+        algorithm: Algorithm::Sha1,
+        digits: 6,
+        at: 0,
+        code: "768897",
+    },
+    Canon {
+        issuer: "Seven",
+        name: "seven",
+        secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        kind: OtpKind::Totp { period: 30 },
+        algorithm: Algorithm::Sha1,
+        digits: 7,
+        at: 59,
+        code: "4287082",
+    },
+];
+
+fn bytes_of(b32: &str) -> Vec<u8> {
+    Secret::from_base32(b32).unwrap().0.as_bytes().to_vec()
+}
+
+fn upper(b32: &str) -> String {
+    b32.to_ascii_uppercase()
+}
+
+fn period(c: &Canon) -> u32 {
+    match c.kind {
+        OtpKind::Totp { period } => period,
+        OtpKind::Hotp { .. } => 30,
+    }
+}
+
+fn counter(c: &Canon) -> u64 {
+    match c.kind {
+        OtpKind::Hotp { counter } => counter,
+        OtpKind::Totp { .. } => 0,
+    }
+}
+
+fn is_hotp(c: &Canon) -> bool {
+    matches!(c.kind, OtpKind::Hotp { .. })
+}
+
+/// Compares what was imported with the canonical accounts `expected` (indices into CANON).
+fn check(parsed: &Parsed, expected: &[usize], what: &str) {
+    let entries: Vec<&Entry> = parsed.entries().collect();
+    assert_eq!(entries.len(), expected.len(), "{what}: {:?}", parsed.items);
+    for &i in expected {
+        let c = &CANON[i];
+        let e = entries
+            .iter()
+            .find(|e| e.name == c.name)
+            .unwrap_or_else(|| panic!("{what}: no {} in {:?}", c.name, parsed.items));
+        assert_eq!(e.issuer, c.issuer, "{what}: issuer of {}", c.name);
+        assert_eq!(
+            e.otp.secret.as_bytes(),
+            bytes_of(c.secret),
+            "{what}: key of {}",
+            c.name
+        );
+        assert_eq!(e.otp.kind, c.kind, "{what}: kind of {}", c.name);
+        assert_eq!(
+            e.otp.algorithm, c.algorithm,
+            "{what}: algorithm of {}",
+            c.name
+        );
+        assert_eq!(e.otp.digits, c.digits, "{what}: digits of {}", c.name);
+        assert_eq!(
+            crate::otp::generate(&e.otp, c.at).code,
+            c.code,
+            "{what}: code of {}",
+            c.name
+        );
+    }
+}
+
+fn all() -> Vec<usize> {
+    (0..CANON.len()).collect()
+}
+
+fn round(bytes: &[u8], password: Option<&str>, expected: &[usize], format: Format) {
+    assert_eq!(detect(bytes), Some(format), "{format:?} detection");
+    let parsed = import(bytes, format, password).unwrap_or_else(|e| panic!("{format:?}: {e}"));
+    assert_eq!(parsed.format, format);
+    check(&parsed, expected, format.id());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writers that follow the spec, independent of Mamori's exporters.
+
+fn gcm(key: &[u8], nonce: &[u8; 12], plain: &[u8]) -> Vec<u8> {
+    Aes256Gcm::new_from_slice(key)
+        .unwrap()
+        .encrypt(&Nonce::from(*nonce), plain)
+        .unwrap()
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn b64(b: &[u8]) -> String {
+    data_encoding::BASE64.encode(b)
+}
+
+fn enc(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// formats.md §3, written the way several apps do: raw Japanese on one line, percent-encoded
+/// on others, lower-case algorithm, mixed-case key.
+fn uri(c: &Canon, raw_labels: bool) -> String {
+    let label = |t: &str| {
+        if raw_labels {
+            t.replace(' ', "%20")
+        } else {
+            enc(t)
+        }
+    };
+    let mut u = format!("otpauth://{}/", if is_hotp(c) { "hotp" } else { "totp" });
+    if !c.issuer.is_empty() {
+        u += &format!("{}:", label(c.issuer));
+    }
+    u += &label(c.name);
+    u += &format!("?secret={}", c.secret);
+    if !c.issuer.is_empty() {
+        u += &format!("&issuer={}", label(c.issuer));
+    }
+    u += &format!(
+        "&algorithm={}&digits={}",
+        c.algorithm.as_str().to_lowercase(),
+        c.digits
+    );
+    if is_hotp(c) {
+        u += &format!("&counter={}", counter(c));
+    } else {
+        u += &format!("&period={}", period(c));
+    }
+    u
+}
+
+fn uri_list() -> Vec<u8> {
+    let mut text = String::from("\u{FEFF}# Notepad export\r\n\r\n");
+    for (i, c) in CANON.iter().enumerate() {
+        text += &uri(c, i % 2 == 0);
+        text += "\r\n";
+    }
+    text.into_bytes()
+}
+
+fn ente_plain() -> Vec<u8> {
+    let mut text = String::new();
+    for c in CANON {
+        let display = enc(r#"{"pinned":false,"trashed":false,"tags":["work"],"note":"n"}"#);
+        text += &format!("{}&codeDisplay={display}\n", uri(c, false));
+    }
+    text.into_bytes()
+}
+
+/// formats.md §4: the protobuf written byte by byte.
+fn migration_uri(indices: &[usize], index: i32, size: i32) -> String {
+    fn varint(out: &mut Vec<u8>, mut v: u64) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    fn field_bytes(out: &mut Vec<u8>, tag: u64, data: &[u8]) {
+        varint(out, tag << 3 | 2);
+        varint(out, data.len() as u64);
+        out.extend_from_slice(data);
+    }
+    let mut payload = Vec::new();
+    for &i in indices {
+        let c = &CANON[i];
+        let mut p = Vec::new();
+        field_bytes(&mut p, 1, &bytes_of(c.secret));
+        field_bytes(&mut p, 2, c.name.as_bytes());
+        field_bytes(&mut p, 3, c.issuer.as_bytes());
+        for (tag, value) in [
+            (4, 1u64),
+            (5, if c.digits == 8 { 2 } else { 1 }),
+            (6, if is_hotp(c) { 1 } else { 2 }),
+            (7, counter(c)),
+        ] {
+            varint(&mut p, tag << 3);
+            varint(&mut p, value);
+        }
+        field_bytes(&mut payload, 1, &p);
+    }
+    for (tag, value) in [
+        (2, 1u64),
+        (3, size as u64),
+        (4, index as u64),
+        (5, (-123456i64) as u64),
+    ] {
+        varint(&mut payload, tag << 3);
+        varint(&mut payload, value);
+    }
+    format!("otpauth-migration://offline?data={}", enc(&b64(&payload)))
+}
+
+fn aegis_db() -> Value {
+    let entries: Vec<Value> = CANON
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let mut info = json!({"secret": upper(c.secret), "algo": c.algorithm.as_str(), "digits": c.digits});
+            if is_hotp(c) {
+                info["counter"] = json!(counter(c));
+            } else {
+                info["period"] = json!(period(c));
+            }
+            json!({
+                "type": if is_hotp(c) { "hotp" } else { "totp" },
+                "uuid": format!("0b1c2d3e-4f50-4617-8899-aabbccddee{i:02}"),
+                "name": c.name, "issuer": c.issuer, "note": "", "favorite": false,
+                "icon": null, "icon_mime": null, "icon_hash": null,
+                "info": info, "groups": ["11111111-2222-4333-8444-555555555555"]
+            })
+        })
+        .collect();
+    json!({"version": 3, "entries": entries,
+           "groups": [{"uuid": "11111111-2222-4333-8444-555555555555", "name": "Work"}]})
+}
+
+fn aegis_plain() -> Vec<u8> {
+    serde_json::to_vec(
+        &json!({"version": 1, "header": {"slots": null, "params": null}, "db": aegis_db()}),
+    )
+    .unwrap()
+}
+
+/// formats.md §5: scrypt(N=32768, r=8, p=1) wraps a random master key that encrypts `db`.
+fn aegis_encrypted(password: &str) -> Vec<u8> {
+    let salt = [7u8; 32];
+    let master = [9u8; 32];
+    let mut key = [0u8; 32];
+    scrypt::scrypt(
+        password.as_bytes(),
+        &salt,
+        &scrypt::Params::new(15, 8, 1).unwrap(),
+        &mut key,
+    )
+    .unwrap();
+    let wrapped = gcm(&key, &[1; 12], &master);
+    let db = gcm(&master, &[2; 12], &serde_json::to_vec(&aegis_db()).unwrap());
+    let (db, db_tag) = db.split_at(db.len() - 16);
+    let (wk, wtag) = wrapped.split_at(32);
+    serde_json::to_vec(&json!({
+        "version": 1,
+        "header": {
+            "slots": [
+                {"type": 2, "uuid": "x", "key": "00", "key_params": {"nonce": "00", "tag": "00"}},
+                {"type": 1, "uuid": "y", "key": hex(wk), "key_params": {"nonce": hex(&[1; 12]), "tag": hex(wtag)},
+                 "n": 32768, "r": 8, "p": 1, "salt": hex(&salt), "repaired": true, "is_backup": false}
+            ],
+            "params": {"nonce": hex(&[2; 12]), "tag": hex(db_tag)}
+        },
+        "db": b64(db)
+    }))
+    .unwrap()
+}
+
+fn twofas_services() -> Value {
+    Value::Array(
+        CANON
+            .iter()
+            .map(|c| {
+                json!({
+                    "name": c.issuer,
+                    "secret": upper(c.secret),
+                    "updatedAt": 1700000000000u64,
+                    "otp": {
+                        "account": c.name, "issuer": c.issuer, "label": c.name,
+                        "digits": c.digits, "period": period(c), "algorithm": c.algorithm.as_str(),
+                        "tokenType": if is_hotp(c) { "HOTP" } else { "TOTP" },
+                        "counter": counter(c), "source": "Manual"
+                    },
+                    "order": {"position": 0}
+                })
+            })
+            .collect(),
+    )
+}
+
+fn twofas_plain() -> Vec<u8> {
+    serde_json::to_vec(
+        &json!({"services": twofas_services(), "groups": [], "schemaVersion": 4,
+        "appOrigin": "android", "updatedAt": 1700000000000u64}),
+    )
+    .unwrap()
+}
+
+/// formats.md §6: PBKDF2-HMAC-SHA256, 10 000 iterations, 256-byte salt; AES-GCM with tag.
+fn twofas_encrypted(password: &str) -> Vec<u8> {
+    let salt = [5u8; 256];
+    let mut key = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password.as_bytes(), &salt, 10_000, &mut key);
+    let data = gcm(
+        &key,
+        &[3; 12],
+        &serde_json::to_vec(&twofas_services()).unwrap(),
+    );
+    let reference = gcm(&key, &[4; 12], b"tRViSsLKzd86Hprh4ceC2OP7xazn4rrt4xhfEUbOjxLX8Rc3mkISXE0lWbmnWfggogbBJhtYgpK6fMl1D6mtsy92R3HkdGfwuXbzLebqVFJsR7IZ2w58t938iymwG4824igYy1wi6n2WDpO1Q1P69zwJGs2F5a1qP4MyIiDSD7NCV2OvidXQCBnDlGfmz0f1BQySRkkt4ryiJeCjD2o4QsveJ9uDBUn8ELyOrESv5R5DMDkD4iAF8TXU7KyoJujd");
+    let blob = |d: &[u8], iv: &[u8]| format!("{}:{}:{}", b64(d), b64(&salt), b64(iv));
+    serde_json::to_vec(&json!({"services": [], "groups": [], "schemaVersion": 4,
+        "servicesEncrypted": blob(&data, &[3; 12]), "reference": blob(&reference, &[4; 12])}))
+    .unwrap()
+}
+
+fn andotp_json() -> Vec<u8> {
+    let entries: Vec<Value> = CANON
+        .iter()
+        .map(|c| {
+            let secret = data_encoding::BASE32.encode(&bytes_of(c.secret)); // with padding
+            let mut e = json!({"secret": secret, "issuer": c.issuer, "label": c.name,
+                "digits": c.digits, "type": if is_hotp(c) { "HOTP" } else { "TOTP" },
+                "algorithm": c.algorithm.as_str(), "thumbnail": "Default", "last_used": 0,
+                "used_frequency": 0, "tags": ["work"]});
+            if is_hotp(c) {
+                e["counter"] = json!(counter(c));
+            } else {
+                e["period"] = json!(period(c));
+            }
+            e
+        })
+        .collect();
+    serde_json::to_vec(&entries).unwrap()
+}
+
+/// formats.md §7: iterations (BE u32), salt, nonce, ciphertext+tag; PBKDF2-HMAC-SHA1.
+fn andotp_encrypted(password: &str) -> Vec<u8> {
+    let iterations: u32 = 140_000;
+    let salt = [6u8; 12];
+    let mut key = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password.as_bytes(), &salt, iterations, &mut key);
+    let mut out = iterations.to_be_bytes().to_vec();
+    out.extend_from_slice(&salt);
+    out.extend_from_slice(&[8; 12]);
+    out.extend(gcm(&key, &[8; 12], &andotp_json()));
+    out
+}
+
+/// formats.md §7 old format: key = SHA-256(password), nonce, ciphertext+tag.
+fn andotp_old(password: &str) -> Vec<u8> {
+    use sha2::Digest as _;
+    let key = sha2::Sha256::digest(password.as_bytes());
+    let mut out = vec![9u8; 12];
+    out.extend(gcm(&key, &[9; 12], &andotp_json()));
+    out
+}
+
+fn bitwarden_json() -> Vec<u8> {
+    let mut items: Vec<Value> = CANON
+        .iter()
+        .map(|c| {
+            json!({"id": "x", "type": 1, "name": c.issuer, "notes": null, "favorite": false,
+                   "login": {"uris": [], "username": c.name, "password": "pw", "totp": uri(c, false)}})
+        })
+        .collect();
+    items.push(json!({"type": 1, "name": "no totp", "login": {"username": "u", "totp": null}}));
+    serde_json::to_vec(&json!({"encrypted": false, "folders": [], "items": items})).unwrap()
+}
+
+fn bitwarden_csv() -> Vec<u8> {
+    let mut text = String::from(
+        "folder,favorite,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\r\n",
+    );
+    for c in CANON {
+        text += &format!(
+            ",,login,\"{}\",\"multi\nline, note\",,0,https://x,{},pw,{}\r\n",
+            c.issuer,
+            c.name,
+            uri(c, false)
+        );
+    }
+    text += ",,login,no totp,,,0,,u,pw,\r\n";
+    text.into_bytes()
+}
+
+fn freeotp_json() -> Vec<u8> {
+    let tokens: Vec<Value> = CANON
+        .iter()
+        .map(|c| {
+            let secret: Vec<i8> = bytes_of(c.secret).iter().map(|b| *b as i8).collect();
+            json!({"algo": c.algorithm.as_str(), "counter": if is_hotp(c) { counter(c) - 1 } else { 0 },
+                   "digits": c.digits, "issuerExt": c.issuer, "issuerInt": c.issuer, "label": c.name,
+                   "period": period(c), "secret": secret, "type": if is_hotp(c) { "HOTP" } else { "TOTP" }})
+        })
+        .collect();
+    let order: Vec<String> = CANON
+        .iter()
+        .map(|c| format!("{}:{}", c.issuer, c.name))
+        .collect();
+    serde_json::to_vec(&json!({"tokenOrder": order, "tokens": tokens})).unwrap()
+}
+
+fn authenticator_ext() -> Vec<u8> {
+    let mut root = serde_json::Map::new();
+    for (i, c) in CANON.iter().enumerate() {
+        let id = format!("0000000{i}-0000-4000-8000-000000000000");
+        let mut e = json!({"dataType": "OTPStorage", "encrypted": false, "hash": id, "index": i,
+            "type": if is_hotp(c) { "hotp" } else { "totp" }, "secret": c.secret, "account": c.name});
+        if !c.issuer.is_empty() {
+            e["issuer"] = json!(c.issuer);
+        }
+        if is_hotp(c) {
+            e["counter"] = json!(counter(c));
+        } else if period(c) != 30 {
+            e["period"] = json!(period(c));
+        }
+        if c.digits != 6 {
+            e["digits"] = json!(c.digits);
+        }
+        if c.algorithm != Algorithm::Sha1 {
+            e["algorithm"] = json!(c.algorithm.as_str());
+        }
+        root.insert(id, e);
+    }
+    root.insert("UserSettings".into(), json!({"theme": "dark"}));
+    serde_json::to_vec(&root).unwrap()
+}
+
+/// KeePassXC's CSV with its TOTP column, plus KeePass 2 TimeOtp/HmacOtp fields.
+fn keepass_csv() -> Vec<u8> {
+    let mut text = String::from(
+        "\"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\",\"TOTP\",\"TimeOtp-Secret-Base32\",\"TimeOtp-Length\",\"TimeOtp-Period\",\"TimeOtp-Algorithm\",\"HmacOtp-Secret-Hex\",\"HmacOtp-Counter\"\n",
+    );
+    for (i, c) in CANON.iter().enumerate() {
+        let row = if is_hotp(c) {
+            let secret = hex(&bytes_of(c.secret));
+            format!(",,,,,{secret},{}", counter(c))
+        } else if i % 2 == 1 {
+            let alg = match c.algorithm {
+                Algorithm::Sha1 => "HMAC-SHA-1",
+                Algorithm::Sha256 => "HMAC-SHA-256",
+                Algorithm::Sha512 => "HMAC-SHA-512",
+            };
+            format!(",{},{},{},{alg},,", c.secret, c.digits, period(c))
+        } else {
+            format!("\"{}\",,,,,,", uri(c, false))
+        };
+        text += &format!(
+            "\"Root\",\"{}\",\"{}\",\"pw\",\"\",\"\",{row}\n",
+            c.issuer, c.name
+        );
+    }
+    text += "\"Root\",\"No OTP\",\"u\",\"pw\",\"\",\"\",,,,,,,\n";
+    text.into_bytes()
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const PW: &str = "パスワード correct horse";
+
+#[test]
+fn canonical_set_through_every_importer() {
+    round(&uri_list(), None, &all(), Format::UriList);
+    round(&ente_plain(), None, &all(), Format::UriList);
+    round(&aegis_plain(), None, &all(), Format::Aegis);
+    round(&aegis_encrypted(PW), Some(PW), &all(), Format::Aegis);
+    round(&twofas_plain(), None, &all(), Format::TwoFas);
+    round(&twofas_encrypted(PW), Some(PW), &all(), Format::TwoFas);
+    round(&andotp_json(), None, &all(), Format::AndOtp);
+    round(&andotp_encrypted(PW), Some(PW), &all(), Format::AndOtp);
+    round(&andotp_old(PW), Some(PW), &all(), Format::AndOtp);
+    round(&bitwarden_json(), None, &all(), Format::Bitwarden);
+    round(&bitwarden_csv(), None, &all(), Format::BitwardenCsv);
+    round(&freeotp_json(), None, &all(), Format::FreeOtpPlus);
+    round(&authenticator_ext(), None, &all(), Format::AuthenticatorExt);
+    round(&keepass_csv(), None, &all(), Format::KeePassCsv);
+}
+
+#[test]
+fn google_migration_batches() {
+    // Only SHA1, 6/8 digits, 30 s fits: accounts 0, 3 and 4.
+    let text = format!(
+        "{}\r\n{}\r\n",
+        migration_uri(&[0, 3], 0, 3),
+        migration_uri(&[4], 2, 3)
+    );
+    let parsed = import(text.as_bytes(), Format::GoogleMigration, None).unwrap();
+    assert_eq!(detect(text.as_bytes()), Some(Format::GoogleMigration));
+    check(&parsed, &[0, 3, 4], "migration");
+    assert_eq!(
+        parsed.notices,
+        vec![Notice::Batches {
+            size: 3,
+            missing: vec![2]
+        }]
+    );
+}
+
+#[test]
+fn encrypted_files_ask_for_a_password_first_and_refuse_a_wrong_one() {
+    for (bytes, format) in [
+        (aegis_encrypted(PW), Format::Aegis),
+        (twofas_encrypted(PW), Format::TwoFas),
+        (andotp_encrypted(PW), Format::AndOtp),
+        (andotp_old(PW), Format::AndOtp),
+    ] {
+        assert_eq!(detect(&bytes), Some(format));
+        assert_eq!(
+            import(&bytes, format, None),
+            Err(ImportError::PasswordRequired),
+            "{format:?}"
+        );
+        assert_eq!(
+            import(&bytes, format, Some("wrong")),
+            Err(ImportError::WrongPassword),
+            "{format:?}"
+        );
+    }
+}
+
+#[test]
+fn apply_reports_each_entry_and_skips_duplicates() {
+    let mut file = uri_list();
+    file.extend_from_slice(uri(&CANON[1], true).as_bytes());
+    file.extend_from_slice(b"\notpauth://totp/Bad:entry?secret=0000\n");
+    let parsed = detect_and_import(&file, None).unwrap();
+    let mut accounts = Vec::new();
+    let report = apply(&parsed, &mut accounts, 5);
+    assert_eq!(report.imported(), CANON.len());
+    assert_eq!(report.duplicates(), 1);
+    assert_eq!(report.rejected(), 1);
+    assert_eq!(accounts.len(), CANON.len());
+    let dup = &report.lines[CANON.len()];
+    assert_eq!(
+        dup.outcome,
+        Outcome::Duplicate("Example Co:alice@example.com".into())
+    );
+    let bad = &report.lines[CANON.len() + 1];
+    assert_eq!(bad.label(), "Bad:entry");
+    assert!(matches!(bad.outcome, Outcome::Rejected(EntryError::Uri(_))));
+    // A second import of the same file adds nothing.
+    let again = apply(&parsed, &mut accounts, 6);
+    assert_eq!(again.imported(), 0);
+    assert_eq!(again.duplicates(), CANON.len() + 1);
+}
+
+fn canonical_accounts() -> Vec<crate::account::Account> {
+    CANON
+        .iter()
+        .map(|c| {
+            crate::account::Account::new(
+                c.issuer.into(),
+                c.name.into(),
+                crate::account::OtpParams {
+                    secret: Secret::from_bytes(bytes_of(c.secret)),
+                    kind: c.kind,
+                    algorithm: c.algorithm,
+                    digits: c.digits,
+                },
+                0,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn round_trips_through_mamori_exporters() {
+    let accounts = canonical_accounts();
+    let list = export::otpauth_list(&accounts);
+    round(list.as_bytes(), None, &all(), Format::UriList);
+    let plain = aegis::export_plain(&accounts).unwrap();
+    round(&plain, None, &all(), Format::Aegis);
+    let encrypted = aegis::export_encrypted(&accounts, PW).unwrap();
+    round(&encrypted, Some(PW), &all(), Format::Aegis);
+    assert_eq!(
+        import(&encrypted, Format::Aegis, Some("nope")),
+        Err(ImportError::WrongPassword)
+    );
+    let (uris, skipped) = google_migration::encode_batches(
+        accounts
+            .iter()
+            .map(|a| (a.issuer.as_str(), a.name.as_str(), &a.otp)),
+    );
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    let text = uris
+        .iter()
+        .map(|u| u.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    round(text.as_bytes(), None, &[0, 3, 4], Format::GoogleMigration);
+}
+
+#[test]
+fn migration_qr_image_end_to_end() {
+    let accounts = canonical_accounts();
+    let (files, skipped) = export::migration_qr_codes(&accounts).unwrap();
+    assert_eq!((files.len(), skipped.len()), (1, 3));
+    round(&files[0].1, None, &[0, 3, 4], Format::QrImage);
+    let codes = export::account_qr_codes(&accounts[..1]).unwrap();
+    round(&codes[0].1, None, &[0], Format::QrImage);
+}
+
+#[test]
+fn mamori_backup_opens_with_the_chosen_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("copy.mamori");
+    std::fs::write(&dest, "old").unwrap();
+    let accounts = canonical_accounts();
+    let kdf = crate::vault::crypto::KdfParams::with_cost(65_536, 3, 1).unwrap();
+    export::mamori_backup(&accounts, PW, &dest, Some(kdf)).unwrap();
+    let locked = crate::vault::LockedVault::read(&dest).unwrap();
+    assert!(locked.needs_password());
+    assert!(matches!(
+        locked.clone().unlock(Some("wrong")),
+        Err(crate::vault::VaultError::WrongPassword)
+    ));
+    let copy = locked.unlock(Some(PW)).unwrap();
+    assert_eq!(copy.accounts(), accounts.as_slice());
+    // Nothing but the copy is left in the folder.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert_eq!(names.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Damaged input: a specific error or per-entry rejections, never a panic.
+
+#[test]
+fn unknown_versions_are_refused() {
+    let mut aegis: Value = serde_json::from_slice(&aegis_plain()).unwrap();
+    aegis["version"] = json!(2);
+    let bytes = serde_json::to_vec(&aegis).unwrap();
+    assert!(matches!(
+        import(&bytes, Format::Aegis, None),
+        Err(ImportError::UnsupportedVersion { .. })
+    ));
+    aegis["version"] = json!(1);
+    aegis["db"]["version"] = json!(9);
+    let bytes = serde_json::to_vec(&aegis).unwrap();
+    assert!(matches!(
+        import(&bytes, Format::Aegis, None),
+        Err(ImportError::UnsupportedVersion { .. })
+    ));
+    let mut twofas: Value = serde_json::from_slice(&twofas_plain()).unwrap();
+    twofas["schemaVersion"] = json!(5);
+    let bytes = serde_json::to_vec(&twofas).unwrap();
+    assert!(matches!(
+        import(&bytes, Format::TwoFas, None),
+        Err(ImportError::UnsupportedVersion { .. })
+    ));
+}
+
+#[test]
+fn wrong_json_shapes_are_specific_errors() {
+    for (text, format) in [
+        (r#"{"version":1,"header":{},"db":[]}"#, Format::Aegis),
+        (
+            r#"{"version":1,"header":{},"db":{"version":3}}"#,
+            Format::Aegis,
+        ),
+        (
+            r#"{"version":1,"header":{"slots":null},"db":"AAAA"}"#,
+            Format::Aegis,
+        ),
+        (r#"{"schemaVersion":4,"services":{}}"#, Format::TwoFas),
+        (
+            r#"{"schemaVersion":4,"services":[],"servicesEncrypted":"a:b"}"#,
+            Format::TwoFas,
+        ),
+        (r#"{"a":1}"#, Format::AndOtp),
+        (r#"{"encrypted":false,"items":{}}"#, Format::Bitwarden),
+        (r#"{"tokens":{}}"#, Format::FreeOtpPlus),
+        (r#"[1,2]"#, Format::AuthenticatorExt),
+        ("not json", Format::Aegis),
+    ] {
+        let result = import(text.as_bytes(), format, Some("pw"));
+        assert!(
+            matches!(result, Err(ImportError::Damaged { .. })),
+            "{format:?} {text}: {result:?}"
+        );
+    }
+    // Entries of the wrong shape are rejected one by one.
+    let parsed = import(
+        br#"[1, {"secret": "JBSWY3DPEHPK3PXP", "type": "TOTP", "label": "ok"}]"#,
+        Format::AndOtp,
+        None,
+    )
+    .unwrap();
+    assert!(matches!(&parsed.items[0], Item::Rejected(r) if r.reason == EntryError::Shape));
+    assert!(matches!(&parsed.items[1], Item::Entry(_)));
+}
+
+#[test]
+fn unsupported_entries_are_rejected_with_reasons() {
+    let aegis = json!({"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 2, "entries": [
+        {"type": "steam", "name": "s", "issuer": "Steam", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 5, "period": 30}},
+        {"type": "totp", "name": "md5", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "MD5", "digits": 6, "period": 30}},
+        {"type": "totp", "name": "digits", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 11, "period": 30}},
+        {"type": "totp", "name": "period", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 0}},
+        {"type": "totp", "name": "secret", "issuer": "X", "info": {"secret": "JBSW!", "algo": "SHA1", "digits": 6, "period": 30}},
+        {"type": "totp", "name": "ok", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 30}}
+    ]}});
+    let parsed = import(&serde_json::to_vec(&aegis).unwrap(), Format::Aegis, None).unwrap();
+    let reasons: Vec<String> = parsed
+        .items
+        .iter()
+        .map(|i| match i {
+            Item::Rejected(r) => format!("{}: {}", r.name, r.reason),
+            Item::Entry(e) => format!("{}: ok", e.name),
+        })
+        .collect();
+    assert!(reasons[0].contains("steam entry"), "{reasons:?}");
+    assert!(reasons[1].contains("MD5"), "{reasons:?}");
+    assert!(reasons[2].contains("digits"), "{reasons:?}");
+    assert!(reasons[3].contains("period"), "{reasons:?}");
+    assert!(reasons[4].contains("base32"), "{reasons:?}");
+    assert_eq!(reasons[5], "ok: ok");
+}
+
+fn every_fixture() -> Vec<(Vec<u8>, Option<&'static str>)> {
+    vec![
+        (uri_list(), None),
+        (aegis_plain(), None),
+        (aegis_encrypted(PW), Some(PW)),
+        (twofas_plain(), None),
+        (twofas_encrypted(PW), Some(PW)),
+        (andotp_json(), None),
+        (andotp_encrypted(PW), Some(PW)),
+        (bitwarden_json(), None),
+        (bitwarden_csv(), None),
+        (freeotp_json(), None),
+        (authenticator_ext(), None),
+        (keepass_csv(), None),
+        (migration_uri(&[0, 3, 4], 0, 1).into_bytes(), None),
+    ]
+}
+
+#[test]
+fn truncated_files_never_panic_and_never_half_import_encrypted_ones() {
+    for (bytes, password) in every_fixture() {
+        let format = detect(&bytes).unwrap();
+        // Every cut of the small plain files, a sample of cuts of the encrypted ones (the KDF is
+        // slow).
+        let step = if password.is_some() {
+            bytes.len() / 6 + 1
+        } else {
+            1
+        };
+        for cut in (0..bytes.len()).step_by(step) {
+            let piece = &bytes[..cut];
+            let _ = detect(piece);
+            match import(piece, format, password) {
+                Ok(parsed) => {
+                    assert!(password.is_none(), "{format:?} cut {cut} decrypted");
+                    // What was read must be whole entries.
+                    for entry in parsed.entries() {
+                        assert!(!entry.otp.secret.as_bytes().is_empty());
+                    }
+                }
+                Err(e) => {
+                    let text = e.to_string();
+                    assert!(!text.is_empty() && !text.starts_with("import-"), "{text}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn flipped_bytes_in_encrypted_files_are_caught() {
+    let bytes = andotp_encrypted(PW);
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 1;
+    assert_eq!(
+        import(&flipped, Format::AndOtp, Some(PW)),
+        Err(ImportError::WrongPassword)
+    );
+    let mut aegis: Value = serde_json::from_slice(&aegis_encrypted(PW)).unwrap();
+    aegis["header"]["params"]["tag"] = json!(hex(&[0; 16]));
+    let result = import(
+        &serde_json::to_vec(&aegis).unwrap(),
+        Format::Aegis,
+        Some(PW),
+    );
+    assert!(
+        matches!(result, Err(ImportError::Damaged { .. })),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn hostile_kdf_settings_are_refused_before_deriving() {
+    let mut aegis: Value = serde_json::from_slice(&aegis_encrypted(PW)).unwrap();
+    aegis["header"]["slots"][1]["n"] = json!(1u64 << 30);
+    let result = import(
+        &serde_json::to_vec(&aegis).unwrap(),
+        Format::Aegis,
+        Some(PW),
+    );
+    assert!(
+        matches!(result, Err(ImportError::KdfTooExpensive { .. })),
+        "{result:?}"
+    );
+    aegis["header"]["slots"][1]["n"] = json!(32768);
+    aegis["header"]["slots"][1]["p"] = json!(1000);
+    let result = import(
+        &serde_json::to_vec(&aegis).unwrap(),
+        Format::Aegis,
+        Some(PW),
+    );
+    assert!(
+        matches!(result, Err(ImportError::KdfTooExpensive { .. })),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn unknown_and_unsupported_files_are_explained() {
+    assert_eq!(
+        detect_and_import(b"hello", None),
+        Err(ImportError::NotRecognised)
+    );
+    assert_eq!(
+        detect_and_import(b"{\"x\": 1}", None),
+        Err(ImportError::UnknownJson)
+    );
+    for (bytes, what) in [
+        (&b"-----BEGIN PGP MESSAGE-----\n..."[..], "pgp"),
+        (&b"PK\x03\x04rest"[..], "zip"),
+        (&[0xAC, 0xED, 0x00, 0x05, 1, 2][..], "freeotp2"),
+        (&b"{\"Authenticators\": []}"[..], "stratum"),
+    ] {
+        assert_eq!(
+            detect_and_import(bytes, None),
+            Err(ImportError::Unsupported(what))
+        );
+    }
+    let ente = br#"{"version":1,"kdfParams":{"memLimit":1,"opsLimit":1,"salt":""},"encryptedData":"","encryptionNonce":""}"#;
+    assert_eq!(
+        detect_and_import(ente, None),
+        Err(ImportError::Unsupported("ente-encrypted"))
+    );
+    let bw = br#"{"encrypted":true,"passwordProtected":true,"salt":"x","data":"2.x"}"#;
+    assert_eq!(
+        detect_and_import(bw, None),
+        Err(ImportError::Unsupported("bitwarden-encrypted"))
+    );
+    let ext = br#"{"a":{"dataType":"EncOTPStorage","keyId":"k","data":"x"}}"#;
+    assert_eq!(
+        detect_and_import(ext, None),
+        Err(ImportError::Unsupported("authenticator-encrypted"))
+    );
+    // Every message is in both catalogues.
+    for what in [
+        "pgp",
+        "zip",
+        "freeotp2",
+        "stratum",
+        "ente-encrypted",
+        "bitwarden-encrypted",
+        "bitwarden-account",
+        "authenticator-encrypted",
+    ] {
+        for lang in [Lang::En, Lang::Ja] {
+            let text = ImportError::Unsupported(what).localize(lang);
+            assert!(!text.starts_with("import-"), "{what}: {text}");
+        }
+    }
+}
+
+#[test]
+fn registry_names_and_aliases() {
+    for info in REGISTRY {
+        assert_eq!(Format::from_name(info.id), Some(info.format));
+        for alias in info.aliases {
+            assert_eq!(Format::from_name(alias), Some(info.format), "{alias}");
+        }
+        assert!(!info.patterns.is_empty());
+    }
+    assert_eq!(Format::from_name("WinAuth"), Some(Format::UriList));
+    assert_eq!(Format::from_name("nope"), None);
+}

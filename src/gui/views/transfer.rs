@@ -1,0 +1,490 @@
+//! Moving accounts in and out: the import dialog (file chosen or dropped, format detected,
+//! password asked when the file is encrypted, the per-entry report shown before anything is
+//! saved), the export dialog (Mamori backup, Aegis, `otpauth://` list, QR codes, Google
+//! Authenticator transfer codes; plain-key formats only after an explicit warning), and the
+//! transfer-code pager that shows Google Authenticator migration QR codes one by one, large,
+//! for a phone to scan.
+
+use std::path::PathBuf;
+
+use egui::{RichText, TextureHandle};
+use zeroize::Zeroizing;
+
+use mamori::account::Account;
+use mamori::formats::export::ExportFormat;
+use mamori::formats::{self, Outcome, Parsed, Report};
+use mamori::i18n::Localize as _;
+
+use super::View;
+use super::welcome::labelled_password;
+use crate::gui::app::Command;
+
+/// The import dialog's state.
+#[derive(Default)]
+pub struct ImportDialog {
+    /// The file being imported.
+    pub path: Option<PathBuf>,
+    /// The file is encrypted: ask for its password.
+    pub needs_password: bool,
+    /// The file's password (not the vault's).
+    pub password: Zeroizing<String>,
+    /// What the file holds and what importing it would do, before anything is saved.
+    pub preview: Option<(Parsed, Report)>,
+    /// Why the file cannot be imported.
+    pub error: Option<String>,
+    /// Reading or decrypting.
+    pub waiting: bool,
+}
+
+/// Draws the import dialog.
+pub fn import_ui(
+    ctx: &egui::Context,
+    view: &View,
+    dialog: &mut ImportDialog,
+    out: &mut Vec<Command>,
+) {
+    let modal = egui::Modal::new(egui::Id::unique("import-dialog")).show(ctx, |ui| {
+        ui.set_width(520.0_f32.min(ctx.content_rect().width() - 40.0));
+        ui.heading(view.t("gui-import-title"));
+        ui.label(view.t("gui-import-explain"));
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!view.busy, egui::Button::new(view.t("gui-import-choose")))
+                .clicked()
+            {
+                out.push(Command::ChooseImport);
+            }
+            if let Some(path) = &dialog.path {
+                ui.label(RichText::new(path.display().to_string()).weak());
+            }
+        });
+        if dialog.needs_password {
+            ui.label(view.t("gui-import-password-explain"));
+            let (_, field) =
+                labelled_password(ui, &view.t("gui-import-password"), &mut dialog.password);
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui
+                .add_enabled(
+                    !view.busy && !dialog.password.is_empty(),
+                    egui::Button::new(view.t("gui-import-open")),
+                )
+                .clicked()
+                || entered)
+                && !dialog.password.is_empty()
+                && let Some(path) = &dialog.path
+            {
+                out.push(Command::ReadImport(
+                    path.clone(),
+                    Some(dialog.password.clone()),
+                ));
+            }
+        }
+        if dialog.waiting {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(view.t("gui-working"));
+            });
+        }
+        if let Some(error) = &dialog.error {
+            ui.label(RichText::new(error).color(super::accounts::URGENT));
+        }
+        if let Some((parsed, report)) = &dialog.preview {
+            report_ui(ui, view, parsed, report);
+            let count = report.imported();
+            if ui
+                .add_enabled(
+                    count > 0 && !view.busy,
+                    egui::Button::new(
+                        RichText::new(view.tf("gui-import-commit", &[("count", &count)])).strong(),
+                    ),
+                )
+                .clicked()
+            {
+                out.push(Command::CommitImport);
+            }
+        }
+        ui.separator();
+        if ui.button(view.t("gui-cancel")).clicked() {
+            out.push(Command::CloseDialogs);
+        }
+    });
+    if modal.should_close() && !view.busy {
+        out.push(Command::CloseDialogs);
+    }
+}
+
+fn report_ui(ui: &mut egui::Ui, view: &View, parsed: &Parsed, report: &Report) {
+    ui.add_space(4.0);
+    ui.label(
+        RichText::new(view.tf(
+            "gui-import-summary",
+            &[
+                ("format", &formats::info(parsed.format).name),
+                ("imported", &report.imported()),
+                ("duplicates", &report.duplicates()),
+                ("rejected", &report.rejected()),
+            ],
+        ))
+        .strong(),
+    );
+    for notice in &parsed.notices {
+        ui.label(RichText::new(notice.localize(view.lang)).small());
+    }
+    egui::ScrollArea::vertical()
+        .max_height(240.0)
+        .show(ui, |ui| {
+            for line in &report.lines {
+                let (mark, detail) = match &line.outcome {
+                    Outcome::Imported => (view.t("gui-import-will-add"), String::new()),
+                    Outcome::Duplicate(existing) => (
+                        view.t("gui-import-duplicate"),
+                        view.tf("gui-import-duplicate-of", &[("label", existing)]),
+                    ),
+                    Outcome::Rejected(reason) => {
+                        (view.t("gui-import-rejected"), reason.localize(view.lang))
+                    }
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(mark).strong());
+                    ui.label(line.label());
+                    if !detail.is_empty() {
+                        ui.label(RichText::new(detail).weak());
+                    }
+                });
+            }
+        });
+}
+
+/// A choice in the export dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportChoice {
+    /// Mamori vault copy under a new password.
+    Mamori,
+    /// Aegis, encrypted.
+    AegisEncrypted,
+    /// Aegis, plain JSON.
+    AegisPlain,
+    /// `otpauth://` URIs.
+    Otpauth,
+    /// One QR code PNG per account.
+    Qr,
+    /// Google Authenticator transfer QR PNGs.
+    MigrationQr,
+}
+
+impl ExportChoice {
+    const ALL: [(ExportChoice, &'static str); 6] = [
+        (ExportChoice::Mamori, "gui-export-mamori"),
+        (ExportChoice::AegisEncrypted, "gui-export-aegis-encrypted"),
+        (ExportChoice::AegisPlain, "gui-export-aegis-plain"),
+        (ExportChoice::Otpauth, "gui-export-otpauth"),
+        (ExportChoice::Qr, "gui-export-qr"),
+        (ExportChoice::MigrationQr, "gui-export-migration"),
+    ];
+
+    /// The library's format.
+    pub fn format(self) -> ExportFormat {
+        match self {
+            ExportChoice::Mamori => ExportFormat::Mamori,
+            ExportChoice::AegisEncrypted | ExportChoice::AegisPlain => ExportFormat::Aegis,
+            ExportChoice::Otpauth => ExportFormat::Otpauth,
+            ExportChoice::Qr => ExportFormat::Qr,
+            ExportChoice::MigrationQr => ExportFormat::MigrationQr,
+        }
+    }
+
+    /// True when the output is protected by a password.
+    pub fn encrypted(self) -> bool {
+        matches!(self, ExportChoice::Mamori | ExportChoice::AegisEncrypted)
+    }
+
+    /// The file name offered in the save dialog.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ExportChoice::Mamori => "mamori-backup.mamori",
+            ExportChoice::AegisEncrypted | ExportChoice::AegisPlain => "aegis-export.json",
+            ExportChoice::Otpauth => "otpauth-uris.txt",
+            ExportChoice::Qr => "mamori-qr-codes",
+            ExportChoice::MigrationQr => "google-authenticator-transfer",
+        }
+    }
+}
+
+/// The export dialog's state.
+pub struct ExportDialog {
+    /// The format chosen.
+    pub choice: ExportChoice,
+    /// The export's password.
+    pub password: Zeroizing<String>,
+    /// The password again.
+    pub repeat: Zeroizing<String>,
+    /// "I understand the file holds my keys unencrypted".
+    pub accept_plain: bool,
+    /// Transfer codes: asking for the vault password before showing them.
+    pub vault_password: Zeroizing<String>,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+}
+
+impl Default for ExportDialog {
+    fn default() -> Self {
+        ExportDialog {
+            choice: ExportChoice::Mamori,
+            password: Zeroizing::new(String::with_capacity(256)),
+            repeat: Zeroizing::new(String::with_capacity(256)),
+            accept_plain: false,
+            vault_password: Zeroizing::new(String::with_capacity(256)),
+            error: None,
+        }
+    }
+}
+
+/// Draws the export dialog.
+pub fn export_ui(
+    ctx: &egui::Context,
+    view: &View,
+    dialog: &mut ExportDialog,
+    encrypted_vault: bool,
+    out: &mut Vec<Command>,
+) {
+    let modal = egui::Modal::new(egui::Id::unique("export-dialog")).show(ctx, |ui| {
+        ui.set_width(520.0_f32.min(ctx.content_rect().width() - 40.0));
+        ui.heading(view.t("gui-export-title"));
+        for (choice, key) in ExportChoice::ALL {
+            ui.radio_value(&mut dialog.choice, choice, view.t(key));
+        }
+        ui.separator();
+        let ready = if dialog.choice.encrypted() {
+            labelled_password(ui, &view.t("gui-export-password"), &mut dialog.password);
+            super::welcome::strength_ui(ui, view, &dialog.password);
+            labelled_password(ui, &view.t("gui-password-repeat"), &mut dialog.repeat);
+            let matching = *dialog.password == *dialog.repeat;
+            if !dialog.repeat.is_empty() && !matching {
+                ui.label(
+                    RichText::new(view.t("gui-password-mismatch")).color(super::accounts::URGENT),
+                );
+            }
+            !dialog.password.is_empty() && matching
+        } else {
+            ui.label(
+                RichText::new(view.t("gui-export-plain-warning")).color(super::accounts::URGENT),
+            );
+            ui.checkbox(&mut dialog.accept_plain, view.t("gui-export-plain-accept"));
+            dialog.accept_plain
+        };
+        if let Some(error) = &dialog.error {
+            ui.label(RichText::new(error).color(super::accounts::URGENT));
+        }
+        if ui
+            .add_enabled(
+                ready && !view.busy,
+                egui::Button::new(view.t("gui-export-save")),
+            )
+            .clicked()
+        {
+            out.push(Command::ChooseExportTarget);
+        }
+        ui.separator();
+        ui.label(RichText::new(view.t("gui-transfer-codes-title")).strong());
+        ui.label(view.t("gui-transfer-codes-explain"));
+        if encrypted_vault {
+            labelled_password(ui, &view.t("gui-password"), &mut dialog.vault_password);
+        }
+        if ui
+            .add_enabled(
+                !view.busy && (!encrypted_vault || !dialog.vault_password.is_empty()),
+                egui::Button::new(view.t("gui-transfer-codes-show")),
+            )
+            .clicked()
+        {
+            out.push(Command::ShowTransferCodes(
+                encrypted_vault.then(|| dialog.vault_password.clone()),
+            ));
+            dialog.vault_password.clear();
+        }
+        ui.separator();
+        if ui.button(view.t("gui-close")).clicked() {
+            out.push(Command::CloseDialogs);
+        }
+    });
+    if modal.should_close() && !view.busy {
+        out.push(Command::CloseDialogs);
+    }
+}
+
+/// Writes `accounts` as `choice` to `target` (a file, or a folder for QR codes), protected by
+/// `password` when the format is encrypted. Returns what to tell the user.
+pub fn export_to(
+    lang: mamori::i18n::Lang,
+    choice: ExportChoice,
+    accounts: &[Account],
+    password: &str,
+    target: &std::path::Path,
+) -> Result<String, String> {
+    use mamori::formats::aegis;
+    use mamori::formats::export::{self, ExportError};
+    use mamori::i18n::tr;
+    let err = |e: ExportError| e.localize(lang);
+    if accounts.is_empty() {
+        return Err(tr(lang, "export-no-accounts", &[]));
+    }
+    let count = accounts.len();
+    let written = |key: &str| tr(lang, key, &[("count", &count), ("path", &target.display())]);
+    match choice {
+        ExportChoice::Mamori => {
+            export::mamori_backup(accounts, password, target, None).map_err(err)?;
+            Ok(written("gui-export-written"))
+        }
+        ExportChoice::AegisEncrypted => {
+            let bytes = aegis::export_encrypted(accounts, password)
+                .map_err(|e| err(ExportError::Build(e)))?;
+            export::write_private(target, &bytes).map_err(err)?;
+            Ok(written("gui-export-written"))
+        }
+        ExportChoice::AegisPlain => {
+            let bytes = aegis::export_plain(accounts).map_err(|e| err(ExportError::Build(e)))?;
+            export::write_private(target, &bytes).map_err(err)?;
+            Ok(written("gui-export-written-plain"))
+        }
+        ExportChoice::Otpauth => {
+            let text = export::otpauth_list(accounts);
+            export::write_private(target, text.as_bytes()).map_err(err)?;
+            Ok(written("gui-export-written-plain"))
+        }
+        ExportChoice::Qr => {
+            let files = export::account_qr_codes(accounts).map_err(err)?;
+            export::write_files(target, &files).map_err(err)?;
+            Ok(written("gui-export-written-plain"))
+        }
+        ExportChoice::MigrationQr => {
+            let (files, skipped) = export::migration_qr_codes(accounts).map_err(err)?;
+            if files.is_empty() {
+                return Err(tr(lang, "cli-export-none-fit", &[]));
+            }
+            export::write_files(target, &files).map_err(err)?;
+            let mut message = written("gui-export-written-plain");
+            for (label, why) in skipped {
+                message.push('\n');
+                message.push_str(&format!("{label}: {}", why.localize(lang)));
+            }
+            Ok(message)
+        }
+    }
+}
+
+/// Google Authenticator transfer codes, shown one at a time and large.
+pub struct TransferPager {
+    /// The `otpauth-migration://` payloads.
+    pub uris: Vec<Zeroizing<String>>,
+    /// Accounts that do not fit the format, with the reason (already localized).
+    pub skipped: Vec<String>,
+    /// The code showing (0-based).
+    pub page: usize,
+    texture: Option<(usize, TextureHandle)>,
+}
+
+impl TransferPager {
+    /// A pager over the transfer codes of `accounts`.
+    pub fn new(view_lang: mamori::i18n::Lang, accounts: &[Account]) -> TransferPager {
+        let (uris, skipped) = formats::google_migration::encode_batches(
+            accounts
+                .iter()
+                .map(|a| (a.issuer.as_str(), a.name.as_str(), &a.otp)),
+        );
+        TransferPager {
+            uris,
+            skipped: skipped
+                .into_iter()
+                .map(|(label, reason)| format!("{label}: {}", reason.localize(view_lang)))
+                .collect(),
+            page: 0,
+            texture: None,
+        }
+    }
+}
+
+/// Draws the pager over the whole window.
+pub fn pager_ui(
+    ctx: &egui::Context,
+    view: &View,
+    pager: &mut TransferPager,
+    out: &mut Vec<Command>,
+) {
+    let (left, right, escape) = ctx.input(|i| {
+        (
+            i.key_pressed(egui::Key::ArrowLeft),
+            i.key_pressed(egui::Key::ArrowRight),
+            i.key_pressed(egui::Key::Escape),
+        )
+    });
+    let total = pager.uris.len();
+    if right && pager.page + 1 < total {
+        pager.page += 1;
+    }
+    if left && pager.page > 0 {
+        pager.page -= 1;
+    }
+    egui::Area::new(egui::Id::unique("transfer-pager"))
+        .order(egui::Order::Foreground)
+        .fixed_pos(egui::Pos2::ZERO)
+        .show(ctx, |ui| {
+            let rect = ctx.content_rect();
+            ui.painter().rect_filled(rect, 0.0, egui::Color32::WHITE);
+            ui.set_min_size(rect.size());
+            ui.vertical_centered(|ui| {
+                ui.add_space(8.0);
+                let dark = egui::Color32::from_gray(20);
+                if total == 0 {
+                    ui.label(RichText::new(view.t("gui-transfer-none")).color(dark));
+                } else {
+                    ui.label(
+                        RichText::new(view.tf(
+                            "gui-transfer-page",
+                            &[("page", &(pager.page + 1)), ("total", &total)],
+                        ))
+                        .size(20.0)
+                        .color(dark),
+                    );
+                    if pager.texture.as_ref().is_none_or(|(p, _)| *p != pager.page)
+                        && let Some(uri) = pager.uris.get(pager.page)
+                        && let Some(image) = super::manage::qr_image(uri)
+                    {
+                        let texture =
+                            ctx.load_texture("transfer-code", image, egui::TextureOptions::NEAREST);
+                        pager.texture = Some((pager.page, texture));
+                    }
+                    if let Some((_, texture)) = &pager.texture {
+                        let side = (rect.height() - 130.0).min(rect.width() - 40.0).max(120.0);
+                        ui.add(egui::Image::new(texture).fit_to_exact_size(egui::vec2(side, side)))
+                            .on_hover_text(view.t("gui-transfer-scan-hint"));
+                    }
+                }
+                for skipped in &pager.skipped {
+                    ui.label(RichText::new(skipped).small().color(dark));
+                }
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(pager.page > 0, egui::Button::new(view.t("gui-previous")))
+                        .clicked()
+                    {
+                        pager.page -= 1;
+                    }
+                    if ui
+                        .add_enabled(
+                            pager.page + 1 < total,
+                            egui::Button::new(view.t("gui-next-page")),
+                        )
+                        .clicked()
+                    {
+                        pager.page += 1;
+                    }
+                    if ui.button(view.t("gui-done")).clicked() {
+                        out.push(Command::CloseDialogs);
+                    }
+                });
+            });
+        });
+    if escape {
+        out.push(Command::CloseDialogs);
+    }
+}
