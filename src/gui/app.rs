@@ -88,6 +88,8 @@ pub enum Command {
     OpenSettings,
     /// Save new settings.
     ApplySettings(Settings),
+    /// Ask for the automatic-backup folder.
+    ChooseBackupFolder,
     /// Set, change or remove the password.
     ChangePassword {
         /// The current password (checked again before changing anything).
@@ -370,7 +372,23 @@ impl MamoriApp {
             return false;
         };
         match session.vault.update(kind, change) {
-            Ok(()) => true,
+            Ok(()) => {
+                if kind == SaveKind::Structural
+                    && let Some(folder) = &self.settings.backup_folder
+                {
+                    let keep = self.settings.backup_keep.max(1) as usize;
+                    if let Err(e) =
+                        mamori::formats::auto_backup::write(&session.vault, folder, keep)
+                    {
+                        self.toasts.error(tr(
+                            lang,
+                            "gui-auto-backup-failed",
+                            &[("detail", &VaultError::Io(e).localize(lang))],
+                        ));
+                    }
+                }
+                true
+            }
             Err(e) => {
                 self.toasts.error(e.localize(lang));
                 false
@@ -740,6 +758,18 @@ impl MamoriApp {
                     session.add = None;
                     session.manage = None;
                     session.settings = Some(SettingsDialog::new(&self.settings, encrypted));
+                }
+            }
+            Command::ChooseBackupFolder => {
+                let picked = rfd::FileDialog::new()
+                    .set_title(tr(lang, "gui-auto-backup", &[]))
+                    .pick_folder();
+                if let (Some(folder), Phase::Open(session)) = (picked, &mut self.phase)
+                    && let Some(dialog) = &mut session.settings
+                {
+                    dialog.draft.backup_folder = Some(folder);
+                    let settings = dialog.draft.clone();
+                    self.apply(ctx, Command::ApplySettings(settings));
                 }
             }
             Command::ApplySettings(settings) => {

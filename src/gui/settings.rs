@@ -52,6 +52,10 @@ pub struct Settings {
     pub start_minimized: bool,
     /// Order of the account list.
     pub sort: SortOrder,
+    /// Copy the vault into this folder after every change (automatic backups), if set.
+    pub backup_folder: Option<PathBuf>,
+    /// How many automatic backups to keep there.
+    pub backup_keep: u32,
 }
 
 impl Default for Settings {
@@ -64,6 +68,8 @@ impl Default for Settings {
             hide_codes: false,
             start_minimized: false,
             sort: SortOrder::Manual,
+            backup_folder: None,
+            backup_keep: 10,
         }
     }
 }
@@ -125,6 +131,8 @@ mod tests {
             hide_codes: true,
             start_minimized: true,
             sort: SortOrder::Issuer,
+            backup_folder: Some(dir.path().join("backups")),
+            backup_keep: 3,
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);

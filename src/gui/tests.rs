@@ -1061,3 +1061,45 @@ fn transfer_codes_need_the_password_and_decode_to_the_accounts() {
     harness.run();
     assert!(harness.state().session().unwrap().pager.is_none());
 }
+
+#[test]
+fn automatic_backups_copy_the_vault_after_each_change_and_keep_the_newest() {
+    let world = World::new();
+    let folder = world.dir.path().join("backups");
+    let settings = super::settings::Settings {
+        backup_folder: Some(folder.clone()),
+        backup_keep: 2,
+        ..Default::default()
+    };
+    settings.save(&world.settings_file()).unwrap();
+    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
+    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
+    drop(vault);
+    let mut harness = world.harness();
+    harness.run();
+    type_password(&mut harness, "Password", PASSWORD);
+    harness.key_press(egui::Key::Enter);
+    wait_until(&mut harness, "the vault", is_open);
+    let ids = harness.state().visible_ids();
+    for (i, name) in ["one", "two", "three"].iter().enumerate() {
+        harness.state_mut().push(super::app::Command::EditLabels {
+            id: ids[0].clone(),
+            issuer: format!("Example {i}"),
+            name: name.to_string(),
+            note: String::new(),
+        });
+        harness.run();
+    }
+    let mut copies: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    copies.sort();
+    assert_eq!(copies.len(), 2, "the newest two of three: {copies:?}");
+    let newest = LockedVault::read(copies.last().unwrap()).unwrap();
+    assert!(newest.needs_password(), "encrypted like the vault");
+    assert_eq!(
+        newest.unlock(Some(PASSWORD)).unwrap().accounts()[0].name,
+        "three"
+    );
+}

@@ -50,6 +50,8 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
             .show(ui, |ui| {
                 preferences_ui(ui, view, &mut dialog.draft);
                 ui.separator();
+                backups_ui(ui, view, &mut dialog.draft, out);
+                ui.separator();
                 password_ui(ui, view, dialog, out);
             });
         ui.separator();
@@ -135,6 +137,32 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
     ui.checkbox(&mut draft.hide_codes, view.t("gui-hide-codes"));
     ui.checkbox(&mut draft.start_minimized, view.t("gui-start-minimized"));
     ui.label(RichText::new(view.t("gui-clipboard-note")).small().weak());
+}
+
+fn backups_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings, out: &mut Vec<Command>) {
+    ui.label(RichText::new(view.t("gui-auto-backup")).strong());
+    ui.label(RichText::new(view.t("gui-auto-backup-explain")).small());
+    match &draft.backup_folder {
+        Some(folder) => {
+            ui.label(view.tf("gui-auto-backup-to", &[("path", &folder.display())]));
+            ui.horizontal(|ui| {
+                let label = ui.label(view.t("gui-auto-backup-keep"));
+                ui.add(egui::DragValue::new(&mut draft.backup_keep).range(1..=100))
+                    .labelled_by(label.id);
+                if ui.button(view.t("gui-auto-backup-change")).clicked() {
+                    out.push(Command::ChooseBackupFolder);
+                }
+                if ui.button(view.t("gui-auto-backup-off")).clicked() {
+                    draft.backup_folder = None;
+                }
+            });
+        }
+        None => {
+            if ui.button(view.t("gui-auto-backup-choose")).clicked() {
+                out.push(Command::ChooseBackupFolder);
+            }
+        }
+    }
 }
 
 /// A "never" checkbox and a number in `range` (0 stands for never).
