@@ -199,12 +199,25 @@ fn accounts_on_disk(path: &Path, password: Option<&str>) -> Vec<mamori::account:
         .to_vec()
 }
 
-/// Opens the toolbar menu and picks `item`.
+/// Opens the toolbar menu and picks `item`; steps until the dialog has settled (a modal sizes
+/// itself over its first frames, so clicks go to where its widgets finally are).
 fn menu(harness: &mut Harness<'_, MamoriApp>, item: &str) {
     harness.get_by_role_and_label(Role::Button, "Menu").click();
     harness.run();
     harness.get_by_role_and_label(Role::Button, item).click();
     harness.run();
+    harness.run_steps(3);
+}
+
+/// Scrolls the button `label` into view (dialogs scroll when the window is small), then clicks it.
+fn click_scrolled(harness: &mut Harness<'_, MamoriApp>, label: &str) {
+    harness
+        .get_by_role_and_label(Role::Button, label)
+        .scroll_to_me();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, label).click();
+    // A step, not a run: the click may start a job whose spinner repaints until it ends.
+    harness.step();
 }
 
 fn disabled(node: &egui_kittest::Node<'_>) -> bool {
@@ -838,9 +851,7 @@ fn a_password_set_in_settings_encrypts_the_vault_on_disk() {
         .get_by_label("The vault has no password: anyone who copies the file can read your keys.");
     type_password(&mut harness, "New password", PASSWORD);
     type_password(&mut harness, "Password again", PASSWORD);
-    harness
-        .get_by_role_and_label(Role::Button, "Set password")
-        .click();
+    click_scrolled(&mut harness, "Set password");
     wait_until(&mut harness, "the new password", |app| {
         app.session().is_some_and(|s| s.vault.is_encrypted())
     });
@@ -850,9 +861,7 @@ fn a_password_set_in_settings_encrypts_the_vault_on_disk() {
     // Removing it needs the current password; a wrong one changes nothing.
     menu(&mut harness, "Settings");
     type_password(&mut harness, "Current password", "wrong");
-    harness
-        .get_by_role_and_label(Role::Button, "Remove password")
-        .click();
+    click_scrolled(&mut harness, "Remove password");
     wait_until(&mut harness, "the refusal", |app| {
         app.session()
             .and_then(|s| s.settings.as_ref())
