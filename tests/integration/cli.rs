@@ -468,14 +468,27 @@ fn password_removal_needs_confirmation() {
 }
 
 #[test]
-fn help_without_arguments_and_the_version() {
-    let output = mamori().output().unwrap();
-    assert!(output.status.success());
+fn no_arguments_opens_the_window_and_says_why_it_cannot_without_a_display() {
+    // With no arguments Mamori opens its window (docs/cli.md); with no display at all it says
+    // so, points to the command line, and exits 1.
+    let output = mamori()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .env("LANG", "C")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(
-        stdout(&output).contains("Usage: mamori"),
+        stderr(&output).contains("cannot open the window")
+            && stderr(&output).contains("mamori --help"),
         "{}",
-        stdout(&output)
+        stderr(&output)
     );
+    let help = mamori().arg("--help").output().unwrap();
+    assert!(help.status.success());
+    assert!(stdout(&help).contains("Usage: mamori"), "{}", stdout(&help));
+    assert!(stdout(&help).contains("gui"), "{}", stdout(&help));
     let version = mamori().arg("--version").output().unwrap();
     assert_eq!(
         stdout(&version),
