@@ -26,6 +26,16 @@ use super::views::transfer::{self, ExportDialog, ImportDialog, TransferPager};
 use super::worker::Worker;
 use super::{style, views};
 
+/// File name endings of the pictures Mamori scans (the file dialog's filter, and how a dropped
+/// file is told from a backup to import).
+const IMAGE_EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "webp", "bmp", "gif"];
+
+/// Checks `password` against the vault file at `path` again (before showing keys, changing the
+/// password, or showing transfer codes), without touching the open vault.
+fn password_opens(path: &std::path::Path, password: &str) -> Result<(), VaultError> {
+    LockedVault::read(path)?.unlock(Some(password)).map(|_| ())
+}
+
 /// What a view asks for. Applied once, after the frame that produced it.
 pub enum Command {
     /// Create the vault, with this password or none.
@@ -574,10 +584,7 @@ impl MamoriApp {
                 let title = tr(lang, "gui-open-image-title", &[]);
                 let picked = rfd::FileDialog::new()
                     .set_title(title)
-                    .add_filter(
-                        tr(lang, "gui-image-files", &[]),
-                        &["png", "jpg", "jpeg", "webp", "bmp", "gif"],
-                    )
+                    .add_filter(tr(lang, "gui-image-files", &[]), &IMAGE_EXTENSIONS)
                     .pick_file();
                 if let Some(path) = picked {
                     self.apply(ctx, Command::ScanFile(path));
@@ -692,9 +699,7 @@ impl MamoriApp {
                 Some(password) => {
                     let path = self.env.vault_path.clone();
                     self.worker.spawn(ctx, move || {
-                        let ok = LockedVault::read(&path)
-                            .and_then(|locked| locked.unlock(Some(&password)))
-                            .is_ok();
+                        let ok = password_opens(&path, &password).is_ok();
                         Done::KeyRevealed(id, ok)
                     });
                 }
@@ -785,12 +790,10 @@ impl MamoriApp {
                 let mut vault = session.vault;
                 let path = self.env.vault_path.clone();
                 self.worker.spawn(ctx, move || {
-                    if let Some(current) = &current {
-                        let check = LockedVault::read(&path)
-                            .and_then(|locked| locked.unlock(Some(current)));
-                        if let Err(e) = check {
-                            return Done::PasswordChanged(Box::new(vault), Err(e));
-                        }
+                    if let Some(current) = &current
+                        && let Err(e) = password_opens(&path, current)
+                    {
+                        return Done::PasswordChanged(Box::new(vault), Err(e));
                     }
                     let result = vault
                         .change_password(new.as_deref().map(String::as_str))
@@ -923,11 +926,7 @@ impl MamoriApp {
                 Some(password) => {
                     let path = self.env.vault_path.clone();
                     self.worker.spawn(ctx, move || {
-                        Done::TransferUnlocked(
-                            LockedVault::read(&path)
-                                .and_then(|locked| locked.unlock(Some(&password)))
-                                .is_ok(),
-                        )
+                        Done::TransferUnlocked(password_opens(&path, &password).is_ok())
                     });
                 }
             },
@@ -1156,10 +1155,10 @@ impl MamoriApp {
         // the import dialog is open; anything else is imported (another app's backup).
         if let Some(path) = dropped.into_iter().next() {
             let importing = self.session().is_some_and(|s| s.import.is_some());
-            let picture = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                ["png", "jpg", "jpeg", "webp", "bmp", "gif"]
-                    .contains(&e.to_ascii_lowercase().as_str())
-            });
+            let picture = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
             if picture && !importing {
                 self.push(Command::ScanFile(path));
             } else {
