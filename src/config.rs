@@ -16,3 +16,9 @@ pub fn dir() -> Option<PathBuf> {
 pub fn seen_generations_file() -> Option<PathBuf> {
     dir().map(|d| d.join("seen-generations.json"))
 }
+
+/// `settings.json`: the window's preferences, whose clock keys the command line reads too
+/// ([`crate::clock::ClockSettings`]).
+pub fn settings_file() -> Option<PathBuf> {
+    dir().map(|d| d.join("settings.json"))
+}

@@ -14,6 +14,7 @@
 //!   Authenticator transfer codes); [`image_file`] reads PNG/JPEG/WebP/BMP/GIF files and
 //!   `capture` (feature `capture`) the screens and the clipboard.
 //! - [`formats`]: other apps' export formats.
+//! - [`clock`]: is the clock right? An SNTP check against public time servers.
 //! - [`i18n`]: English and Japanese message catalogues.
 //!
 //! ```
@@ -28,6 +29,7 @@
 pub mod account;
 #[cfg(feature = "capture")]
 pub mod capture;
+pub mod clock;
 pub mod config;
 pub mod formats;
 pub mod i18n;

@@ -111,7 +111,7 @@ impl Settings {
 
 /// `settings.json` in the config folder.
 pub fn default_path() -> Option<PathBuf> {
-    mamori::config::dir().map(|d| d.join("settings.json"))
+    mamori::config::settings_file()
 }
 
 #[cfg(test)]
