@@ -6,11 +6,13 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use image::GrayImage;
 use zeroize::Zeroizing;
 
 use mamori::account::{Account, AccountId, BackupCode, OtpKind};
+use mamori::clock::{ClockError, ClockReading};
 use mamori::i18n::{Lang, Localize, tr};
 use mamori::scan::{self, CaptureError, ImageScan, Screen};
 use mamori::vault::opening::{self, Notice, Opened};
@@ -100,6 +102,8 @@ pub enum Command {
     ApplySettings(Settings),
     /// Ask for the automatic-backup folder.
     ChooseBackupFolder,
+    /// Ask the time servers again how far off the clock is.
+    CheckClock,
     /// Set, change or remove the password.
     ChangePassword {
         /// The current password (checked again before changing anything).
@@ -260,6 +264,21 @@ pub struct MamoriApp {
     /// The window was hidden for a screen capture and must come back.
     hidden_for_capture: bool,
     applied_theme: Option<super::settings::Theme>,
+    clock_status: ClockStatus,
+    clock_worker: Worker<Result<ClockReading, ClockError>>,
+}
+
+/// What the time servers said of the system clock (issue: "my code is rejected").
+#[derive(Clone, Debug, PartialEq)]
+pub enum ClockStatus {
+    /// The check is off (no servers, or switched off in Settings).
+    Off,
+    /// A check is running (it never blocks the window; at most [`mamori::clock::CHECK_TIMEOUT`]).
+    Checking,
+    /// The last answer.
+    Measured(ClockReading),
+    /// No usable answer (offline, port 123 blocked, …).
+    Failed(ClockError),
 }
 
 impl MamoriApp {
@@ -283,8 +302,11 @@ impl MamoriApp {
             last_input: now,
             hidden_for_capture: false,
             applied_theme: None,
+            clock_status: ClockStatus::Off,
+            clock_worker: Worker::default(),
         };
         app.phase = app.first_phase();
+        app.check_clock(ctx);
         app
     }
 
@@ -343,6 +365,44 @@ impl MamoriApp {
     /// The time now, from the injected clock.
     pub fn now(&self) -> f64 {
         self.env.clock.now()
+    }
+
+    /// The time codes are generated for: now, plus the measured clock offset when the user
+    /// turned that on (Settings; a banner says so whenever it is applied).
+    pub fn code_time(&self) -> f64 {
+        self.now() + self.clock_correction()
+    }
+
+    /// The offset applied to codes, in seconds (0 unless turned on and measured).
+    pub fn clock_correction(&self) -> f64 {
+        match &self.clock_status {
+            ClockStatus::Measured(reading) if self.settings.clock.apply_offset => {
+                reading.offset_seconds
+            }
+            _ => 0.0,
+        }
+    }
+
+    /// What the last clock check found.
+    #[cfg(test)]
+    pub fn clock_status(&self) -> &ClockStatus {
+        &self.clock_status
+    }
+
+    /// Starts a clock check in the background (when it is on and none runs).
+    fn check_clock(&mut self, ctx: &egui::Context) {
+        let servers = self.settings.clock.servers();
+        if servers.is_empty() {
+            self.clock_status = ClockStatus::Off;
+            return;
+        }
+        if self.clock_worker.busy() {
+            return;
+        }
+        self.clock_status = ClockStatus::Checking;
+        let time_check = Arc::clone(&self.env.time_check);
+        self.clock_worker
+            .spawn(ctx, move || time_check.measure(&servers));
     }
 
     /// The open session, if the vault is open.
@@ -485,7 +545,7 @@ impl MamoriApp {
             }
             Command::Lock => self.lock(),
             Command::CopyCode(id) => {
-                let now = self.now() as u64;
+                let now = self.code_time() as u64;
                 let Some(code) = self.session().and_then(|s| {
                     s.vault
                         .accounts()
@@ -778,9 +838,14 @@ impl MamoriApp {
                 }
             }
             Command::ApplySettings(settings) => {
+                let recheck = settings.clock.servers() != self.settings.clock.servers();
                 self.settings = settings;
                 self.save_settings();
+                if recheck {
+                    self.check_clock(ctx);
+                }
             }
+            Command::CheckClock => self.check_clock(ctx),
             Command::ChangePassword { current, new } => {
                 let phase = std::mem::replace(&mut self.phase, Phase::Busy);
                 let Phase::Open(session) = phase else {
@@ -1014,6 +1079,14 @@ impl MamoriApp {
     /// Handles finished jobs; runs in `logic`, which eframe calls even while the window is
     /// hidden for a capture.
     fn poll_jobs(&mut self, ctx: &egui::Context) {
+        if let Some(result) = self.clock_worker.finished().pop()
+            && !self.settings.clock.servers().is_empty()
+        {
+            self.clock_status = match result {
+                Ok(reading) => ClockStatus::Measured(reading),
+                Err(e) => ClockStatus::Failed(e),
+            };
+        }
         let lang = self.lang();
         for done in self.worker.finished() {
             match done {
@@ -1336,9 +1409,11 @@ impl eframe::App for MamoriApp {
         let mut commands = Vec::new();
         let view = views::View {
             lang,
-            now,
+            now: self.code_time(),
             busy,
             settings: &self.settings,
+            clock: &self.clock_status,
+            clock_correction: self.clock_correction(),
         };
         match &mut self.phase {
             Phase::Welcome(form) => views::welcome::ui(ui, &view, form, &mut commands),
@@ -1355,7 +1430,7 @@ impl eframe::App for MamoriApp {
         self.schedule_repaint(&ctx);
     }
 
-    fn on_exit(&mut self) {
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.clear_clipboard(true);
     }
 }

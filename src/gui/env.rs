@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mamori::capture::{self, ClipboardContent};
+use mamori::clock::{self, ClockError, ClockReading};
 use mamori::scan::{CaptureError, ScreenSource};
 
 /// Unix time in seconds (fractional, for smooth countdowns).
@@ -24,6 +25,22 @@ impl Clock for SystemClock {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs_f64())
             .unwrap_or(0.0)
+    }
+}
+
+/// Asks time servers how far off the system clock is (SNTP; tests answer with a chosen offset).
+pub trait TimeCheck: Send + Sync {
+    /// Measures the offset against `servers`, within [`clock::CHECK_TIMEOUT`].
+    fn measure(&self, servers: &[String]) -> Result<ClockReading, ClockError>;
+}
+
+/// The real check over the network.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SntpCheck;
+
+impl TimeCheck for SntpCheck {
+    fn measure(&self, servers: &[String]) -> Result<ClockReading, ClockError> {
+        clock::check(servers, clock::CHECK_TIMEOUT)
     }
 }
 
@@ -85,6 +102,8 @@ pub struct Env {
     pub seen_file: Option<PathBuf>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// The time servers' view of the clock.
+    pub time_check: Arc<dyn TimeCheck>,
     /// The clipboard.
     pub clipboard: Box<dyn ClipboardPort>,
     /// The monitors.
@@ -102,6 +121,7 @@ impl Env {
             settings_path: super::settings::default_path(),
             seen_file: mamori::config::seen_generations_file(),
             clock: Arc::new(SystemClock),
+            time_check: Arc::new(SntpCheck),
             clipboard: Box::new(SystemClipboard::default()),
             screens: Arc::new(capture::SystemScreens),
             capture_delay: Duration::from_millis(350),

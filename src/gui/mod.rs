@@ -19,6 +19,10 @@ use mamori::i18n::tr;
 
 use crate::cli::Failure;
 
+/// The reverse-DNS id the desktop entry, AppStream metainfo, icons and the macOS bundle share;
+/// on Wayland the compositor matches the window to its desktop entry by it.
+pub const APP_ID: &str = "io.github.mamori.Mamori";
+
 /// Opens the window on the vault at `vault_path` and returns when it closes. `lang` (from
 /// `--lang`) overrides the saved language for this run.
 pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), Failure> {
@@ -31,7 +35,7 @@ pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), 
     let ui_lang = lang.unwrap_or_else(|| settings.lang());
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Mamori")
-        .with_app_id("mamori")
+        .with_app_id(APP_ID)
         .with_inner_size([560.0, 640.0])
         .with_min_inner_size([380.0, 360.0])
         .with_drag_and_drop(true);
@@ -43,6 +47,9 @@ pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), 
         persist_window: true,
         // A file, despite the field's name: eframe keeps the window's size and position here.
         persistence_path: mamori::config::dir().map(|d| d.join("window.ron")),
+        // OpenGL through glow: smaller binary and a cheaper frame on software renderers than
+        // wgpu (the tests' snapshots still render with wgpu, a dev-dependency).
+        renderer: eframe::Renderer::Glow,
         ..Default::default()
     };
     let start_minimized = settings.start_minimized;

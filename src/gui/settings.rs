@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use mamori::clock::ClockSettings;
 use mamori::i18n::Lang;
 
 /// Light, dark, or whatever the system uses.
@@ -35,7 +36,7 @@ pub enum SortOrder {
 }
 
 /// Every preference the window offers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     /// `en` or `ja`; absent: from the OS locale.
@@ -56,6 +57,10 @@ pub struct Settings {
     pub backup_folder: Option<PathBuf>,
     /// How many automatic backups to keep there.
     pub backup_keep: u32,
+    /// The clock check: on or off, time servers, codes with the measured offset applied.
+    /// Flattened, so `mamori doctor` reads the same keys of the same file.
+    #[serde(flatten)]
+    pub clock: ClockSettings,
 }
 
 impl Default for Settings {
@@ -70,6 +75,7 @@ impl Default for Settings {
             sort: SortOrder::Manual,
             backup_folder: None,
             backup_keep: 10,
+            clock: ClockSettings::default(),
         }
     }
 }
@@ -133,9 +139,16 @@ mod tests {
             sort: SortOrder::Issuer,
             backup_folder: Some(dir.path().join("backups")),
             backup_keep: 3,
+            clock: ClockSettings {
+                clock_check: true,
+                time_servers: vec!["ntp.example.local".into(), "10.0.0.1:1123".into()],
+                apply_offset: true,
+            },
         };
         settings.save(&path).unwrap();
         assert_eq!(Settings::load(&path), settings);
+        // The command line reads the clock keys from the same file.
+        assert_eq!(ClockSettings::load(&path), settings.clock);
         assert_eq!(Settings::load(&path).lang(), Lang::Ja);
         std::fs::write(&path, b"{not json").unwrap();
         assert_eq!(Settings::load(&path), Settings::default());

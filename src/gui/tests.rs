@@ -15,11 +15,12 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 use mamori::capture::ClipboardContent;
+use mamori::clock::{ClockError, ClockReading};
 use mamori::scan::{CaptureError, FixedScreens, Screen};
 use mamori::vault::{LockedVault, Vault};
 
-use super::app::{MamoriApp, Phase};
-use super::env::{ClipboardPort, Clock, Env};
+use super::app::{ClockStatus, MamoriApp, Phase};
+use super::env::{ClipboardPort, Clock, Env, TimeCheck};
 
 /// 2023-11-14 22:13:20 UTC: formats.md §15 gives `324550` for `JBSWY3DPEHPK3PXP` here.
 pub const PINNED: f64 = 1_700_000_000.0;
@@ -71,6 +72,33 @@ impl ClipboardPort for TestClipboard {
     }
 }
 
+/// Time servers that answer what the test says, and count how often they are asked.
+#[derive(Clone)]
+pub struct TestTimeServers {
+    pub answer: Arc<Mutex<Result<ClockReading, ClockError>>>,
+    pub asked: Arc<Mutex<Vec<Vec<String>>>>,
+}
+
+impl Default for TestTimeServers {
+    fn default() -> TestTimeServers {
+        TestTimeServers {
+            answer: Arc::new(Mutex::new(Ok(ClockReading {
+                offset_seconds: 0.1,
+                round_trip_seconds: 0.02,
+                server: "time.test".into(),
+            }))),
+            asked: Arc::default(),
+        }
+    }
+}
+
+impl TimeCheck for TestTimeServers {
+    fn measure(&self, servers: &[String]) -> Result<ClockReading, ClockError> {
+        self.asked.lock().unwrap().push(servers.to_vec());
+        self.answer.lock().unwrap().clone()
+    }
+}
+
 /// A file dropped on the window.
 #[derive(Debug)]
 struct DroppedPath(PathBuf);
@@ -91,6 +119,7 @@ pub struct World {
     pub clock: TestClock,
     pub clipboard: TestClipboard,
     pub screens: Vec<Screen>,
+    pub time_servers: TestTimeServers,
 }
 
 impl World {
@@ -100,6 +129,7 @@ impl World {
             clock: TestClock(Arc::new(Mutex::new(PINNED))),
             clipboard: TestClipboard::default(),
             screens: Vec::new(),
+            time_servers: TestTimeServers::default(),
         }
     }
 
@@ -117,6 +147,7 @@ impl World {
             settings_path: Some(self.settings_file()),
             seen_file: Some(self.dir.path().join("seen.json")),
             clock: Arc::new(self.clock.clone()),
+            time_check: Arc::new(self.time_servers.clone()),
             clipboard: Box::new(self.clipboard.clone()),
             screens: Arc::new(FixedScreens(self.screens.clone())),
             capture_delay: Duration::ZERO,
@@ -211,11 +242,18 @@ fn menu(harness: &mut Harness<'_, MamoriApp>, item: &str) {
 
 /// Scrolls the button `label` into view (dialogs scroll when the window is small), then clicks it.
 fn click_scrolled(harness: &mut Harness<'_, MamoriApp>, label: &str) {
-    harness
-        .get_by_role_and_label(Role::Button, label)
-        .scroll_to_me();
+    click_scrolled_role(harness, Role::Button, label);
+}
+
+/// Scrolls the check box `label` into view, then ticks or unticks it.
+fn tick(harness: &mut Harness<'_, MamoriApp>, label: &str) {
+    click_scrolled_role(harness, Role::CheckBox, label);
+}
+
+fn click_scrolled_role(harness: &mut Harness<'_, MamoriApp>, role: Role, label: &str) {
+    harness.get_by_role_and_label(role, label).scroll_to_me();
     harness.run();
-    harness.get_by_role_and_label(Role::Button, label).click();
+    harness.get_by_role_and_label(role, label).click();
     // A step, not a run: the click may start a job whose spinner repaints until it ends.
     harness.step();
 }
@@ -838,6 +876,104 @@ fn hidden_codes_show_dots_until_the_row_is_clicked() {
     harness.run();
     harness.get_by_label("324 550");
     assert_eq!(world.clipboard.0.lock().unwrap().as_deref(), Some("324550"));
+}
+
+#[test]
+fn a_slow_clock_is_warned_about_and_codes_can_be_generated_with_the_offset() {
+    let world = World::new();
+    *world.time_servers.answer.lock().unwrap() = Ok(ClockReading {
+        offset_seconds: 43.2,
+        round_trip_seconds: 0.03,
+        server: "time.test".into(),
+    });
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    wait_until(&mut harness, "the clock check", |app| {
+        matches!(app.clock_status(), ClockStatus::Measured(_))
+    });
+    harness.get_by_label(
+        "Codes may be rejected: your clock is 43 s slow (by time.test) — fix the system time.",
+    );
+    // Codes follow the system clock until the user asks for the correction.
+    harness.get_by_label("324 550");
+    assert!(
+        harness
+            .query_by_label_contains("measured offset applied")
+            .is_none()
+    );
+
+    menu(&mut harness, "Settings");
+    harness.get_by_label("Your clock is 43 s slow (by time.test).");
+    tick(
+        &mut harness,
+        "Generate codes with the measured offset applied (a notice stays on screen while this is on)",
+    );
+    harness.run();
+    click_scrolled(&mut harness, "Close");
+    harness.run();
+    let account = &accounts_on_disk(&world.vault(), None)[0];
+    let corrected = mamori::otp::generate(&account.otp, PINNED as u64 + 43).grouped();
+    assert_ne!(corrected, "324 550");
+    harness.get_by_label(&corrected);
+    harness.get_by_label("Codes are generated with the measured offset applied (clock 43 s slow).");
+    harness.get_by_label("alice").click();
+    harness.run();
+    assert_eq!(
+        world.clipboard.0.lock().unwrap().as_deref(),
+        Some(corrected.replace(' ', "").as_str())
+    );
+    let saved = super::settings::Settings::load(&world.settings_file());
+    assert!(saved.clock.apply_offset);
+    // The command line reads the same keys from the same file.
+    assert!(mamori::clock::ClockSettings::load(&world.settings_file()).apply_offset);
+}
+
+#[test]
+fn the_clock_check_asks_the_configured_servers_and_can_be_turned_off() {
+    let world = World::new();
+    let mut settings = super::settings::Settings::default();
+    settings.clock.time_servers = vec!["127.0.0.1:1123".into()];
+    settings.save(&world.settings_file()).unwrap();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    wait_until(&mut harness, "the clock check", |app| {
+        matches!(app.clock_status(), ClockStatus::Measured(_))
+    });
+    assert_eq!(
+        *world.time_servers.asked.lock().unwrap(),
+        vec![vec!["127.0.0.1:1123".to_string()]]
+    );
+    // An offset under 10 s is not worth a warning.
+    assert!(harness.query_by_label_contains("may be rejected").is_none());
+
+    *world.time_servers.answer.lock().unwrap() = Err(ClockError::NoAnswer {
+        tried: vec!["127.0.0.1:1123".into()],
+    });
+    menu(&mut harness, "Settings");
+    click_scrolled(&mut harness, "Check now");
+    wait_until(&mut harness, "the second check", |app| {
+        matches!(app.clock_status(), ClockStatus::Failed(_))
+    });
+    harness.get_by_label_contains("127.0.0.1:1123");
+    tick(
+        &mut harness,
+        "Check the computer's clock against time servers (codes are rejected when it is off)",
+    );
+    harness.run();
+    assert_eq!(*harness.state().clock_status(), ClockStatus::Off);
+    assert!(
+        !super::settings::Settings::load(&world.settings_file())
+            .clock
+            .clock_check
+    );
+    drop(harness);
+
+    // Off stays off: the next window asks nobody.
+    let asked = world.time_servers.asked.lock().unwrap().len();
+    let mut harness = world.harness();
+    harness.run();
+    assert_eq!(*harness.state().clock_status(), ClockStatus::Off);
+    assert_eq!(world.time_servers.asked.lock().unwrap().len(), asked);
 }
 
 #[test]

@@ -14,21 +14,26 @@ use std::path::Path;
 
 use egui::RichText;
 
-use mamori::i18n::{Lang, tr};
+use mamori::i18n::{Lang, Localize, tr};
 
-use super::app::{Command, Session};
+use super::app::{ClockStatus, Command, Session};
 use super::settings::Settings;
 
 /// What every view needs to know about this frame.
 pub struct View<'a> {
     /// The language.
     pub lang: Lang,
-    /// Unix time now (injected).
+    /// Unix time codes are generated for: now (injected), plus the measured clock offset when
+    /// the user turned that on.
     pub now: f64,
     /// A background job runs.
     pub busy: bool,
     /// The preferences.
     pub settings: &'a Settings,
+    /// What the last clock check found.
+    pub clock: &'a ClockStatus,
+    /// Seconds added to the clock for codes (0 unless turned on).
+    pub clock_correction: f64,
 }
 
 impl View<'_> {
@@ -41,6 +46,40 @@ impl View<'_> {
     pub fn tf(&self, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         tr(self.lang, key, args)
     }
+}
+
+/// The clock warning ("codes may be rejected: your clock is 43 s slow") while the measured
+/// offset is over [`mamori::clock::WARN_OFFSET_SECONDS`], and, whenever codes are generated with
+/// the offset applied, a line that says so. Neither can be dismissed: both stay true until the
+/// clock or the setting changes.
+pub fn clock_banner_ui(ui: &mut egui::Ui, view: &View) {
+    let ClockStatus::Measured(reading) = view.clock else {
+        return;
+    };
+    let drift = mamori::clock::describe(reading.offset_seconds).localize(view.lang);
+    let correcting = view.clock_correction != 0.0;
+    if !reading.needs_attention() && !correcting {
+        return;
+    }
+    egui::Frame::group(ui.style())
+        .fill(ui.visuals().extreme_bg_color)
+        .stroke(egui::Stroke::new(1.5, ui.visuals().warn_fg_color))
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            if reading.needs_attention() {
+                ui.label(
+                    RichText::new(view.tf(
+                        "gui-clock-off",
+                        &[("drift", &drift), ("server", &reading.server)],
+                    ))
+                    .color(ui.visuals().warn_fg_color)
+                    .strong(),
+                );
+            }
+            if correcting {
+                ui.label(view.tf("gui-clock-corrected", &[("drift", &drift)]));
+            }
+        });
 }
 
 /// A centred column for the welcome and unlock screens.
@@ -58,6 +97,7 @@ pub fn centered_column(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
 pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<Command>) {
     toolbar(ui, view, session, out);
     egui::CentralPanel::default().show(ui, |ui| {
+        clock_banner_ui(ui, view);
         session.banners.retain(|banner| {
             let mut keep = true;
             egui::Frame::group(ui.style()).show(ui, |ui| {

@@ -2,6 +2,7 @@
 //! clearing, hiding codes for screen sharing, starting minimized.
 
 use egui::RichText;
+use mamori::i18n::Localize;
 use zeroize::Zeroizing;
 
 use super::View;
@@ -23,6 +24,8 @@ pub struct SettingsDialog {
     pub repeat: Zeroizing<String>,
     /// Why the last password change failed.
     pub password_error: Option<String>,
+    /// The time servers as typed, one per line (applied when the text changes).
+    pub time_servers: String,
 }
 
 impl SettingsDialog {
@@ -35,6 +38,7 @@ impl SettingsDialog {
             new: Zeroizing::new(String::with_capacity(256)),
             repeat: Zeroizing::new(String::with_capacity(256)),
             password_error: None,
+            time_servers: settings.clock.time_servers.join("\n"),
         }
     }
 }
@@ -52,6 +56,8 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
                 ui.separator();
                 backups_ui(ui, view, &mut dialog.draft, out);
                 ui.separator();
+                clock_ui(ui, view, dialog, out);
+                ui.separator();
                 password_ui(ui, view, dialog, out);
             });
         ui.separator();
@@ -65,6 +71,66 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
     if modal.should_close() {
         out.push(Command::CloseDialogs);
     }
+}
+
+/// The clock check: on/off, the time servers, what the last check found, "check now", and
+/// generating codes with the measured offset applied.
+fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &mut Vec<Command>) {
+    use crate::gui::app::ClockStatus;
+    ui.strong(view.t("gui-clock"));
+    let draft = &mut dialog.draft.clock;
+    ui.checkbox(&mut draft.clock_check, view.t("gui-clock-check"));
+    ui.add_enabled_ui(draft.clock_check, |ui| {
+        let label = ui.label(view.t("gui-clock-servers"));
+        let edit = ui
+            .add(
+                egui::TextEdit::multiline(&mut dialog.time_servers)
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            )
+            .labelled_by(label.id);
+        if edit.changed() {
+            draft.time_servers = dialog
+                .time_servers
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+        ui.horizontal_wrapped(|ui| {
+            let status = match view.clock {
+                ClockStatus::Off => view.t("gui-clock-status-off"),
+                ClockStatus::Checking => view.t("gui-clock-status-checking"),
+                ClockStatus::Measured(reading) => view.tf(
+                    "gui-clock-status-measured",
+                    &[
+                        (
+                            "drift",
+                            &mamori::clock::describe(reading.offset_seconds).localize(view.lang),
+                        ),
+                        ("server", &reading.server),
+                    ],
+                ),
+                ClockStatus::Failed(e) => e.localize(view.lang),
+            };
+            if *view.clock == ClockStatus::Checking {
+                ui.spinner();
+            }
+            ui.label(status);
+            if ui
+                .add_enabled(
+                    *view.clock != ClockStatus::Checking,
+                    egui::Button::new(view.t("gui-clock-check-now")),
+                )
+                .clicked()
+            {
+                out.push(Command::CheckClock);
+            }
+        });
+        ui.checkbox(&mut draft.apply_offset, view.t("gui-clock-apply"));
+    });
+    ui.label(RichText::new(view.t("gui-clock-note")).small().weak());
 }
 
 fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
