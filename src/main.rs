@@ -4,7 +4,11 @@
 mod cli;
 #[cfg(feature = "gui")]
 mod gui;
+#[cfg(all(windows, feature = "gui"))]
+mod windows_console;
 
 fn main() -> std::process::ExitCode {
+    #[cfg(all(windows, feature = "gui"))]
+    windows_console::hide_own_console();
     cli::run()
 }
