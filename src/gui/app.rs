@@ -1342,10 +1342,14 @@ impl MamoriApp {
             self.last_input = now;
         }
         let minutes = self.settings.auto_lock_minutes;
-        if minutes > 0
-            && now - self.last_input > f64::from(minutes) * 60.0
-            && matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted())
-        {
+        // The screen locked (where the desktop says so): lock too, unless automatic locking
+        // is set to "never".
+        let screen_locked = self.env.screen_locks.try_iter().count() > 0;
+        let lockable = matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted());
+        if minutes > 0 && lockable && screen_locked {
+            self.lock();
+            self.toasts.info(tr(self.lang(), "gui-screen-locked", &[]));
+        } else if minutes > 0 && lockable && now - self.last_input > f64::from(minutes) * 60.0 {
             self.lock();
             self.toasts.info(tr(self.lang(), "gui-auto-locked", &[]));
         }

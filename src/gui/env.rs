@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use mamori::capture::{self, ClipboardContent};
@@ -108,6 +109,8 @@ pub struct Env {
     pub clipboard: Box<dyn ClipboardPort>,
     /// The monitors.
     pub screens: Arc<dyn ScreenSource + Send + Sync>,
+    /// One `()` each time the desktop's screen locks (see [`super::screen_lock`]).
+    pub screen_locks: Receiver<()>,
     /// How long to wait after hiding the window before capturing (the compositor needs a
     /// moment to take it off the screen).
     pub capture_delay: Duration,
@@ -124,6 +127,7 @@ impl Env {
             time_check: Arc::new(SntpCheck),
             clipboard: Box::new(SystemClipboard::default()),
             screens: Arc::new(capture::SystemScreens),
+            screen_locks: super::screen_lock::watch_system(),
             capture_delay: Duration::from_millis(350),
         }
     }

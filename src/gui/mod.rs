@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod env;
+pub mod screen_lock;
 pub mod settings;
 pub mod style;
 pub mod toasts;

@@ -120,6 +120,8 @@ pub struct World {
     pub clipboard: TestClipboard,
     pub screens: Vec<Screen>,
     pub time_servers: TestTimeServers,
+    /// Sends a "screen locked" to the newest window.
+    pub screen_lock: Mutex<Option<std::sync::mpsc::Sender<()>>>,
 }
 
 impl World {
@@ -130,6 +132,7 @@ impl World {
             clipboard: TestClipboard::default(),
             screens: Vec::new(),
             time_servers: TestTimeServers::default(),
+            screen_lock: Mutex::new(None),
         }
     }
 
@@ -142,7 +145,10 @@ impl World {
     }
 
     pub fn env(&self) -> Env {
+        let (screen_lock, screen_locks) = std::sync::mpsc::channel();
+        *self.screen_lock.lock().unwrap() = Some(screen_lock);
         Env {
+            screen_locks,
             vault_path: self.vault(),
             settings_path: Some(self.settings_file()),
             seen_file: Some(self.dir.path().join("seen.json")),
@@ -794,6 +800,45 @@ fn idle_vaults_lock_themselves_and_forget_the_clipboard() {
     harness.run();
     harness.get_by_label("Unlock Mamori");
     assert_eq!(world.clipboard.0.lock().unwrap().as_deref(), None);
+}
+
+#[test]
+fn locking_the_screen_locks_the_vault_unless_locking_is_set_to_never() {
+    let world = World::new();
+    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
+    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
+    drop(vault);
+    let mut harness = world.harness();
+    harness.run();
+    type_password(&mut harness, "Password", PASSWORD);
+    harness.key_press(egui::Key::Enter);
+    wait_until(&mut harness, "the vault", is_open);
+    harness.get_by_role_and_label(Role::Button, "Copy").click();
+    harness.run();
+    let lock_screen = || {
+        let sender = world.screen_lock.lock().unwrap().clone().unwrap();
+        sender.send(()).unwrap();
+    };
+    lock_screen();
+    harness.run();
+    harness.get_by_label("Unlock Mamori");
+    harness.get_by_label("Locked because the screen was locked.");
+    assert_eq!(world.clipboard.0.lock().unwrap().as_deref(), None);
+    drop(harness);
+
+    let settings = super::settings::Settings {
+        auto_lock_minutes: 0,
+        ..Default::default()
+    };
+    settings.save(&world.settings_file()).unwrap();
+    let mut harness = world.harness();
+    harness.run();
+    type_password(&mut harness, "Password", PASSWORD);
+    harness.key_press(egui::Key::Enter);
+    wait_until(&mut harness, "the vault", is_open);
+    lock_screen();
+    harness.run();
+    assert!(is_open(harness.state()));
 }
 
 #[test]
