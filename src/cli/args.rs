@@ -63,6 +63,11 @@ pub enum Command {
     Import(ImportArgs),
     /// Export the accounts (encrypted backup, Aegis, key URIs, QR codes).
     Export(ExportArgs),
+    /// Check what makes codes fail or scans miss: the clock (against time servers), the
+    /// vault file, screen capture and the clipboard. Exit 1 when the clock is more than 10 s
+    /// off or the vault is unreadable or readable by other users; time servers that do not
+    /// answer, no display or no clipboard are warnings only (exit 0).
+    Doctor(DoctorArgs),
 }
 
 /// `mamori init`.
@@ -291,6 +296,15 @@ pub struct ExportArgs {
     /// Read the export's new password from the first line of this file.
     #[arg(long, value_name = "PATH")]
     pub target_password_file: Option<PathBuf>,
+}
+
+/// `mamori doctor`.
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Ask this time server (HOST or HOST:PORT, port 123 by default) instead of the ones in
+    /// settings.json; repeat for several.
+    #[arg(long = "time-server", value_name = "HOST[:PORT]")]
+    pub time_servers: Vec<String>,
 }
 
 /// The clap command with every help text from the catalogue of `lang`.

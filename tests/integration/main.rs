@@ -32,3 +32,6 @@ mod gui_window;
 // `mamori import` / `mamori export`: every fixture of tests/data/formats, Google transfer QR
 // codes through `scan --add` and `import`, wrong passwords, damaged files, export round trips.
 mod import_export;
+// `mamori doctor`: clock offset against a fake SNTP server, vault presence, encryption and
+// permissions, exit codes.
+mod doctor;

@@ -3,6 +3,7 @@
 mod add;
 mod backup_codes;
 mod code;
+mod doctor;
 mod export;
 mod import;
 mod init;
@@ -32,6 +33,7 @@ pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
         Some(Command::Scan(args)) => scan::run(cli, args),
         Some(Command::Import(args)) => import::run(cli, args),
         Some(Command::Export(args)) => export::run(cli, args),
+        Some(Command::Doctor(args)) => doctor::run(cli, args),
     }
 }
 

@@ -1,0 +1,342 @@
+//! `mamori doctor [--time-server HOST[:PORT]]... [--json]`: what makes codes fail or scans miss.
+//!
+//! Checks, each one line: the clock against time servers (SNTP, at most 2 s, run while the
+//! other checks go on), the vault (path, present, encrypted, readable only by its owner; the
+//! header is read, the password never asked), screen capture and the clipboard.
+//!
+//! Exit 1 ("needs attention") only for what makes codes fail or exposes the keys: a clock more
+//! than [`WARN_OFFSET_SECONDS`] off, a vault that cannot be read, a vault file other users can
+//! read or change. Time servers that do not answer (an offline machine), a check turned off, no
+//! vault yet, a vault without a password, no display or clipboard are reported as warnings and
+//! leave the exit code at 0.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use mamori::clock::{self, ClockError, ClockReading, ClockSettings, WARN_OFFSET_SECONDS};
+use mamori::i18n::{Localize as _, tr};
+use mamori::vault::{LockedVault, VaultError};
+
+use crate::cli::args::DoctorArgs;
+use crate::cli::failure::EXIT_ERROR;
+use crate::cli::{Cli, Failure, lang, output, session};
+
+/// How one line of the report stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Level {
+    Ok,
+    Warning,
+    Problem,
+}
+
+/// The machine-readable report (`--json`); `null` where a check could not say.
+#[derive(Debug, Default, Serialize)]
+struct Report {
+    ok: bool,
+    clock_offset_seconds: Option<f64>,
+    clock_round_trip_seconds: Option<f64>,
+    time_server: Option<String>,
+    time_servers_tried: Vec<String>,
+    clock_error: Option<String>,
+    vault_path: Option<PathBuf>,
+    vault_exists: bool,
+    vault_encrypted: Option<bool>,
+    vault_mode: Option<String>,
+    vault_private: Option<bool>,
+    vault_error: Option<String>,
+    screens: Option<usize>,
+    screens_error: Option<String>,
+    clipboard: Option<bool>,
+    clipboard_error: Option<String>,
+    problems: Vec<&'static str>,
+    warnings: Vec<&'static str>,
+}
+
+/// The report being built: JSON fields plus the text lines.
+#[derive(Default)]
+struct Doctor {
+    report: Report,
+    lines: Vec<(Level, String)>,
+}
+
+impl Doctor {
+    fn add(&mut self, level: Level, id: &'static str, text: String) {
+        match level {
+            Level::Ok => {}
+            Level::Warning => self.report.warnings.push(id),
+            Level::Problem => self.report.problems.push(id),
+        }
+        self.lines.push((level, text));
+    }
+}
+
+/// Runs every check, prints the report, and fails (exit 1) when something needs attention.
+pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
+    let servers = if args.time_servers.is_empty() {
+        mamori::config::settings_file()
+            .map(|path| ClockSettings::load(&path))
+            .unwrap_or_default()
+            .servers()
+    } else {
+        for server in &args.time_servers {
+            clock::parse_server(server).map_err(|e| Failure::usage(e.localize(lang())))?;
+        }
+        args.time_servers.clone()
+    };
+    // The network check takes up to 2 s; the local ones run meanwhile.
+    let asked = servers.clone();
+    let clock_thread = std::thread::spawn(move || clock::check(&asked, clock::CHECK_TIMEOUT));
+
+    let mut doctor = Doctor::default();
+    vault(&mut doctor, cli);
+    screens(&mut doctor);
+    clipboard(&mut doctor);
+    let result = clock_thread.join().unwrap_or(Err(ClockError::NoAnswer {
+        tried: servers.clone(),
+    }));
+    // The clock comes first in the report: it is the commonest reason codes fail.
+    let local = std::mem::take(&mut doctor.lines);
+    clock_check(&mut doctor, &servers, result);
+    doctor.lines.extend(local);
+
+    let problems = doctor.report.problems.len();
+    doctor.report.ok = problems == 0;
+    if cli.json {
+        output::json(&doctor.report);
+    } else {
+        print_lines(&doctor.lines);
+        if problems == 0 {
+            output::line(&tr(lang(), "doctor-all-well", &[]));
+        }
+    }
+    match problems {
+        0 => Ok(()),
+        count => Err(Failure::new(
+            EXIT_ERROR,
+            "doctor-needs-attention",
+            &[("count", &count)],
+        )),
+    }
+}
+
+fn print_lines(lines: &[(Level, String)]) {
+    let marks: Vec<String> = [
+        "doctor-mark-ok",
+        "doctor-mark-warning",
+        "doctor-mark-problem",
+    ]
+    .iter()
+    .map(|key| format!("[{}]", tr(lang(), key, &[])))
+    .collect();
+    let width = marks.iter().map(|m| display_width(m)).max().unwrap_or(0);
+    for (level, text) in lines {
+        let mark = &marks[*level as usize];
+        let pad = width - display_width(mark);
+        output::line(&format!("{mark}{:pad$} {text}", ""));
+    }
+}
+
+/// Columns a label takes in a terminal: Japanese characters are two wide.
+fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+fn clock_check(doctor: &mut Doctor, servers: &[String], result: Result<ClockReading, ClockError>) {
+    doctor.report.time_servers_tried = servers.to_vec();
+    let lang = lang();
+    match result {
+        Ok(reading) => {
+            doctor.report.clock_offset_seconds = Some(round_to(reading.offset_seconds, 3));
+            doctor.report.clock_round_trip_seconds = Some(round_to(reading.round_trip_seconds, 3));
+            let args: [(&str, &dyn std::fmt::Display); 3] = [
+                (
+                    "drift",
+                    &clock::describe(reading.offset_seconds).localize(lang),
+                ),
+                ("server", &reading.server),
+                (
+                    "ms",
+                    &((reading.round_trip_seconds * 1000.0).round() as u64),
+                ),
+            ];
+            if reading.offset_seconds.abs() > WARN_OFFSET_SECONDS {
+                let text = tr(lang, "doctor-clock-wrong", &args);
+                doctor.add(Level::Problem, "clock_offset", text);
+            } else {
+                doctor.add(Level::Ok, "clock", tr(lang, "doctor-clock-ok", &args));
+            }
+            doctor.report.time_server = Some(reading.server);
+        }
+        Err(ClockError::NoServers) => {
+            let text = tr(lang, "doctor-clock-off", &[]);
+            doctor.report.clock_error = Some(ClockError::NoServers.localize(lang));
+            doctor.add(Level::Warning, "clock_off", text);
+        }
+        Err(error) => {
+            let reason = error.localize(lang);
+            let text = tr(lang, "doctor-clock-unchecked", &[("reason", &reason)]);
+            doctor.report.clock_error = Some(reason);
+            doctor.add(Level::Warning, "clock_unchecked", text);
+        }
+    }
+}
+
+fn round_to(value: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (value * scale).round() / scale
+}
+
+fn vault(doctor: &mut Doctor, cli: &Cli) {
+    let lang = lang();
+    let path = match session::vault_path(cli) {
+        Ok(path) => path,
+        Err(failure) => {
+            doctor.report.vault_error = Some(failure.message.clone());
+            doctor.add(
+                Level::Problem,
+                "vault_unreadable",
+                tr(lang, "doctor-vault-error", &[("reason", &failure.message)]),
+            );
+            return;
+        }
+    };
+    doctor.report.vault_path = Some(path.clone());
+    let shown = path.display();
+    match LockedVault::read(&path) {
+        Err(VaultError::NotFound(_)) => {
+            let text = tr(lang, "doctor-vault-missing", &[("path", &shown)]);
+            doctor.add(Level::Warning, "vault_missing", text);
+            return;
+        }
+        Err(error) => {
+            doctor.report.vault_exists = path.exists();
+            let reason = error.localize(lang);
+            let text = tr(lang, "doctor-vault-error", &[("reason", &reason)]);
+            doctor.report.vault_error = Some(reason);
+            doctor.add(Level::Problem, "vault_unreadable", text);
+        }
+        Ok(locked) => {
+            doctor.report.vault_exists = true;
+            let encrypted = locked.needs_password();
+            doctor.report.vault_encrypted = Some(encrypted);
+            if encrypted {
+                let text = tr(lang, "doctor-vault-encrypted", &[("path", &shown)]);
+                doctor.add(Level::Ok, "vault", text);
+            } else {
+                let text = tr(lang, "doctor-vault-plain", &[("path", &shown)]);
+                doctor.add(Level::Warning, "vault_not_encrypted", text);
+            }
+        }
+    }
+    permissions(doctor, &path);
+}
+
+#[cfg(unix)]
+fn permissions(doctor: &mut Doctor, path: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return;
+    };
+    let mode = metadata.permissions().mode() & 0o777;
+    let shown = format!("{mode:04o}");
+    let private = mode & 0o077 == 0;
+    doctor.report.vault_mode = Some(shown.clone());
+    doctor.report.vault_private = Some(private);
+    let lang = lang();
+    if private {
+        let text = tr(lang, "doctor-vault-private", &[("mode", &shown)]);
+        doctor.add(Level::Ok, "vault_permissions", text);
+    } else {
+        let text = tr(
+            lang,
+            "doctor-vault-exposed",
+            &[("mode", &shown), ("path", &path.display())],
+        );
+        doctor.add(Level::Problem, "vault_permissions", text);
+    }
+}
+
+#[cfg(not(unix))]
+fn permissions(_doctor: &mut Doctor, _path: &Path) {
+    // Windows keeps the per-user folder private through its ACLs; nothing simple to report.
+}
+
+/// True on systems whose screens and clipboard need `DISPLAY` or `WAYLAND_DISPLAY`.
+#[cfg(feature = "capture")]
+fn no_display() -> bool {
+    cfg!(all(unix, not(target_os = "macos")))
+        && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty())
+        && std::env::var_os("WAYLAND_DISPLAY").is_none_or(|d| d.is_empty())
+}
+
+#[cfg(feature = "capture")]
+fn screens(doctor: &mut Doctor) {
+    use mamori::scan::ScreenSource as _;
+    let lang = lang();
+    let result = if no_display() {
+        Err(tr(lang, "doctor-no-display", &[]))
+    } else {
+        mamori::capture::SystemScreens
+            .capture()
+            .map(|screens| screens.len())
+            .map_err(|e| e.localize(lang))
+    };
+    match result {
+        Ok(count) => {
+            doctor.report.screens = Some(count);
+            let text = tr(lang, "doctor-screens-ok", &[("count", &count)]);
+            doctor.add(Level::Ok, "screens", text);
+        }
+        Err(reason) => {
+            doctor.report.screens = Some(0);
+            let text = tr(lang, "doctor-screens-unavailable", &[("reason", &reason)]);
+            doctor.report.screens_error = Some(reason);
+            doctor.add(Level::Warning, "screens_unavailable", text);
+        }
+    }
+}
+
+#[cfg(feature = "capture")]
+fn clipboard(doctor: &mut Doctor) {
+    let lang = lang();
+    let result = if no_display() {
+        Err(tr(lang, "doctor-no-display", &[]))
+    } else {
+        mamori::capture::Clipboard::open()
+            .map(drop)
+            .map_err(|e| e.localize(lang))
+    };
+    match result {
+        Ok(()) => {
+            doctor.report.clipboard = Some(true);
+            doctor.add(Level::Ok, "clipboard", tr(lang, "doctor-clipboard-ok", &[]));
+        }
+        Err(reason) => {
+            doctor.report.clipboard = Some(false);
+            let text = tr(lang, "doctor-clipboard-unavailable", &[("reason", &reason)]);
+            doctor.report.clipboard_error = Some(reason);
+            doctor.add(Level::Warning, "clipboard_unavailable", text);
+        }
+    }
+}
+
+#[cfg(not(feature = "capture"))]
+fn screens(doctor: &mut Doctor) {
+    let reason = tr(lang(), "doctor-not-built", &[]);
+    let text = tr(lang(), "doctor-screens-unavailable", &[("reason", &reason)]);
+    doctor.report.screens_error = Some(reason);
+    doctor.add(Level::Warning, "screens_unavailable", text);
+}
+
+#[cfg(not(feature = "capture"))]
+fn clipboard(doctor: &mut Doctor) {
+    let reason = tr(lang(), "doctor-not-built", &[]);
+    let text = tr(
+        lang(),
+        "doctor-clipboard-unavailable",
+        &[("reason", &reason)],
+    );
+    doctor.report.clipboard_error = Some(reason);
+    doctor.add(Level::Warning, "clipboard_unavailable", text);
+}

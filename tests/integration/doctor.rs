@@ -1,0 +1,269 @@
+//! `mamori doctor`: the clock against a fake SNTP server on 127.0.0.1, the vault's presence,
+//! encryption and permissions, and the exit code. Screens and the clipboard are only reported
+//! (the tests run without a display, which must not change the exit code).
+
+use std::net::UdpSocket;
+use std::process::Output;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::Value;
+
+use crate::util::{Sandbox, stderr, stdout};
+
+/// A fake SNTP server answering with its clock `offset` seconds ahead of ours (`None`: never
+/// answers). Returns `127.0.0.1:PORT`; the thread ends with the test process.
+fn fake_server(offset: Option<f64>) -> String {
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let address = socket.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 512];
+        while let Ok((len, from)) = socket.recv_from(&mut buffer) {
+            let Some(offset) = offset else { continue };
+            if len < 48 {
+                continue;
+            }
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_secs_f64()
+                + offset;
+            let mut reply = [0u8; 48];
+            reply[0] = 0b00_100_100; // LI 0, version 4, mode 4 (server)
+            reply[1] = 2; // stratum
+            reply[24..32].copy_from_slice(&buffer[40..48]); // originate = their transmit
+            reply[32..40].copy_from_slice(&ntp_timestamp(now));
+            reply[40..48].copy_from_slice(&ntp_timestamp(now));
+            let _ = socket.send_to(&reply, from);
+        }
+    });
+    address
+}
+
+fn ntp_timestamp(unix: f64) -> [u8; 8] {
+    let ntp = unix + 2_208_988_800.0;
+    let seconds = ntp.floor();
+    let fraction = ((ntp - seconds) * 4_294_967_296.0) as u32;
+    let mut out = [0u8; 8];
+    out[..4].copy_from_slice(&(seconds as u64 as u32).to_be_bytes());
+    out[4..].copy_from_slice(&fraction.to_be_bytes());
+    out
+}
+
+/// Runs `mamori doctor ARGS` without a display (so screens and clipboard are unavailable the
+/// same way everywhere) and returns the output with how long it took.
+fn doctor(sandbox: &Sandbox, args: &[&str]) -> (Output, Duration) {
+    let mut command = sandbox.command(&[&["doctor"], args].concat());
+    command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    let start = Instant::now();
+    let output = command.output().unwrap();
+    (output, start.elapsed())
+}
+
+/// `doctor --json` with one time server: the parsed report, exit code, time taken.
+fn doctor_json(sandbox: &Sandbox, server: &str) -> (Value, Option<i32>, Duration) {
+    let (output, elapsed) = doctor(sandbox, &["--time-server", server, "--json"]);
+    let text = stdout(&output);
+    let report: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {text}\nstderr: {}", stderr(&output)));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    (report, output.status.code(), elapsed)
+}
+
+fn names(report: &Value, field: &str) -> Vec<String> {
+    report[field]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_slow_clock_needs_attention() {
+    let sandbox = Sandbox::plain();
+    let server = fake_server(Some(43.0));
+    let (report, code, elapsed) = doctor_json(&sandbox, &server);
+    let offset = report["clock_offset_seconds"].as_f64().unwrap();
+    assert!((offset - 43.0).abs() < 0.5, "{report}");
+    assert_eq!(report["time_server"], server.as_str());
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(report["ok"], false);
+    assert!(names(&report, "problems").contains(&"clock_offset".to_string()));
+    eprintln!("doctor with an answering server: {elapsed:?}");
+
+    let (output, _) = doctor(&sandbox, &["--time-server", &server]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.contains("43 s slow"), "{text}");
+    assert!(text.contains(&server), "{text}");
+    assert!(
+        stderr(&output).contains("need attention"),
+        "{}",
+        stderr(&output)
+    );
+
+    let (output, _) = doctor(&sandbox, &["--time-server", &server, "--lang", "ja"]);
+    assert!(stdout(&output).contains("43 秒遅れ"), "{}", stdout(&output));
+}
+
+#[test]
+fn a_right_clock_and_a_sound_vault_exit_0() {
+    let sandbox = Sandbox::encrypted();
+    let server = fake_server(Some(0.2));
+    let (report, code, _) = doctor_json(&sandbox, &server);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["ok"], true);
+    assert!(names(&report, "problems").is_empty(), "{report}");
+    let offset = report["clock_offset_seconds"].as_f64().unwrap();
+    assert!((offset - 0.2).abs() < 0.5, "{report}");
+    assert_eq!(report["vault_exists"], true);
+    assert_eq!(report["vault_encrypted"], true);
+    assert_eq!(
+        report["vault_path"].as_str().unwrap(),
+        sandbox.vault.to_str().unwrap()
+    );
+    // No display here: reported, not counted against the machine.
+    assert_eq!(report["screens"], 0);
+    assert_eq!(report["clipboard"], false);
+    let warnings = names(&report, "warnings");
+    assert!(
+        warnings.contains(&"screens_unavailable".to_string()),
+        "{report}"
+    );
+    #[cfg(unix)]
+    {
+        assert_eq!(report["vault_mode"], "0600");
+        assert_eq!(report["vault_private"], true);
+    }
+
+    let (output, _) = doctor(&sandbox, &["--time-server", &server]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("encrypted with a password"), "{text}");
+    assert!(text.contains("Nothing needs attention"), "{text}");
+    // The password is never asked (stdin is closed and no password file was given).
+    assert!(!stderr(&output).contains("password"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_silent_server_is_a_warning_and_ends_within_3_seconds() {
+    let sandbox = Sandbox::plain();
+    let server = fake_server(None);
+    let (report, code, elapsed) = doctor_json(&sandbox, &server);
+    eprintln!("doctor with a silent server: {elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert_eq!(report["clock_offset_seconds"], Value::Null);
+    assert_eq!(report["time_server"], Value::Null);
+    let error = report["clock_error"].as_str().unwrap();
+    assert!(error.contains("no time server answered"), "{error}");
+    assert!(error.contains(&server), "{error}");
+    assert!(names(&report, "warnings").contains(&"clock_unchecked".to_string()));
+    // A plain vault is a warning too; nothing needs attention.
+    assert_eq!(code, Some(0), "{report}");
+}
+
+#[test]
+fn plain_and_encrypted_vaults_are_told_apart() {
+    let server = fake_server(Some(0.0));
+    let plain = Sandbox::plain();
+    let (report, _, _) = doctor_json(&plain, &server);
+    assert_eq!(report["vault_encrypted"], false);
+    assert!(names(&report, "warnings").contains(&"vault_not_encrypted".to_string()));
+    let (output, _) = doctor(&plain, &["--time-server", &server]);
+    assert!(
+        stdout(&output).contains("is not encrypted"),
+        "{}",
+        stdout(&output)
+    );
+
+    let encrypted = Sandbox::encrypted();
+    let (report, _, _) = doctor_json(&encrypted, &server);
+    assert_eq!(report["vault_encrypted"], true);
+    assert!(!names(&report, "warnings").contains(&"vault_not_encrypted".to_string()));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_group_readable_vault_is_flagged() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let sandbox = Sandbox::encrypted();
+    std::fs::set_permissions(&sandbox.vault, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let server = fake_server(Some(0.0));
+    let (report, code, _) = doctor_json(&sandbox, &server);
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(report["vault_mode"], "0640");
+    assert_eq!(report["vault_private"], false);
+    assert_eq!(names(&report, "problems"), ["vault_permissions"]);
+    let (output, _) = doctor(&sandbox, &["--time-server", &server]);
+    assert!(stdout(&output).contains("chmod 600"), "{}", stdout(&output));
+}
+
+#[test]
+fn a_missing_vault_is_a_warning_and_a_damaged_one_a_problem() {
+    let sandbox = Sandbox::new();
+    let server = fake_server(Some(0.0));
+    let (report, code, _) = doctor_json(&sandbox, &server);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["vault_exists"], false);
+    assert_eq!(report["vault_encrypted"], Value::Null);
+    assert!(names(&report, "warnings").contains(&"vault_missing".to_string()));
+
+    std::fs::write(&sandbox.vault, b"not a vault at all, just text").unwrap();
+    let (report, code, _) = doctor_json(&sandbox, &server);
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(report["vault_exists"], true);
+    // (Written with the default umask, so it may also be flagged as readable by others.)
+    assert!(names(&report, "problems").contains(&"vault_unreadable".to_string()));
+    assert!(
+        report["vault_error"]
+            .as_str()
+            .unwrap()
+            .contains("not a Mamori vault")
+    );
+}
+
+#[test]
+fn time_servers_come_from_the_settings_file_unless_given() {
+    let sandbox = Sandbox::plain();
+    let config = sandbox.path("config");
+    std::fs::create_dir_all(&config).unwrap();
+    let server = fake_server(Some(-125.0));
+    std::fs::write(
+        config.join("settings.json"),
+        format!(r#"{{"theme": "dark", "time_servers": ["{server}"]}}"#),
+    )
+    .unwrap();
+    let (output, _) = doctor(&sandbox, &["--json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["time_server"], server.as_str(), "{report}");
+    assert_eq!(output.status.code(), Some(1));
+    let (output, _) = doctor(&sandbox, &[]);
+    assert!(
+        stdout(&output).contains("2 min 5 s fast"),
+        "{}",
+        stdout(&output)
+    );
+
+    // The check turned off: reported, not a problem, and no server asked.
+    std::fs::write(config.join("settings.json"), r#"{"clock_check": false}"#).unwrap();
+    let (output, elapsed) = doctor(&sandbox, &["--json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{report}");
+    assert!(names(&report, "warnings").contains(&"clock_off".to_string()));
+    assert_eq!(report["time_servers_tried"], serde_json::json!([]));
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
+
+    // --time-server checks anyway.
+    let other = fake_server(Some(0.0));
+    let (report, code, _) = doctor_json(&sandbox, &other);
+    assert_eq!(report["time_server"], other.as_str());
+    assert_eq!(code, Some(0), "{report}");
+}
+
+#[test]
+fn a_malformed_time_server_is_a_usage_error() {
+    let sandbox = Sandbox::plain();
+    let (output, _) = doctor(&sandbox, &["--time-server", "host:notaport"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("host:notaport"));
+}
