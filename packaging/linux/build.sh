@@ -16,7 +16,11 @@ for tool in "cargo-deb@$CARGO_DEB_VERSION" "cargo-about@$CARGO_ABOUT_VERSION"; d
   version="${tool#*@}"
   if ! "$name" --version 2>/dev/null | grep -qF "$version"; then
     echo "installing $tool" >&2
-    cargo install --locked --quiet "$tool"
+    features=()
+    # cargo-about builds its binary only with the `cli` feature.
+    [[ "$name" == cargo-about ]] && features=(--features cli)
+    cargo install --locked --quiet "${features[@]}" "$tool"
+    command -v "$name" >/dev/null || { echo "installing $tool gave no $name" >&2; exit 1; }
   fi
 done
 

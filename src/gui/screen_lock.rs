@@ -30,7 +30,7 @@ pub fn watch_system() -> Receiver<()> {
 }
 
 /// Watches the bus at `address` (tests: a private `dbus-daemon`) for screensaver signals.
-#[cfg(target_os = "linux")]
+#[cfg(all(test, target_os = "linux"))]
 pub fn watch_address(address: String) -> Receiver<()> {
     let (sender, receiver) = channel();
     spawn_watcher(move || dbus::at_address(&address), sender);
@@ -72,6 +72,7 @@ mod dbus {
         Connection::system()
     }
 
+    #[cfg(test)]
     pub fn at_address(address: &str) -> Result<Connection> {
         zbus::blocking::connection::Builder::address(address)?.build()
     }
