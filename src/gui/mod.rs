@@ -51,6 +51,10 @@ pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), 
         // OpenGL through glow: smaller binary and a cheaper frame on software renderers than
         // wgpu (the tests' snapshots still render with wgpu, a dev-dependency).
         renderer: eframe::Renderer::Glow,
+        // No dithering: the window has only flat colours (nothing to band), and the per-pixel
+        // noise costs CPU on software OpenGL (Mesa llvmpipe: remote desktops, VMs): the idle
+        // window with 20 accounts went from 0.77 % to 0.63 % of a core without it.
+        dithering: false,
         ..Default::default()
     };
     let start_minimized = settings.start_minimized;

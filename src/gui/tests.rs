@@ -853,6 +853,17 @@ fn the_window_asks_for_one_repaint_a_second_not_continuous_ones() {
         delay > Duration::from_millis(500) && delay <= Duration::from_millis(1010),
         "next repaint at the next second: {delay:?}"
     );
+    // Each tick is one frame: the frame painted when the second changes asks for nothing
+    // sooner than the next second (a second frame per tick doubled the idle CPU).
+    for tick in 1..=3 {
+        world.set_time(PINNED + f64::from(tick) + 0.02);
+        harness.step();
+        let delay = harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+        assert!(
+            delay > Duration::from_millis(500),
+            "tick {tick}: another frame asked for after {delay:?}"
+        );
+    }
 }
 
 #[test]
