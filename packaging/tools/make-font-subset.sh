@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds assets/fonts/NotoSansCJKjp-Mamori-subset.otf: face 0 ("Noto Sans CJK JP") of Debian's
+# Builds assets/fonts/NotoSansCJKjp-Mamori-subset.otf.zz (the subset OpenType font, zlib
+# level 9; src/gui/style.rs inflates it at start): face 0 ("Noto Sans CJK JP") of Debian's
 # fonts-noto-cjk NotoSansCJK-Regular.ttc, cut down to the characters Mamori's Japanese UI needs
 # (ASCII, Latin-1, punctuation, kana, full/half-width forms, common UI symbols, every JIS X 0208
 # character, and every character of assets/i18n/*.json).
@@ -17,7 +18,6 @@ FONT_SRC="${FONT_SRC:-/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc}"
 FONT_NUM="${FONT_NUM:-0}"
 DESUBR="${DESUBR:-auto}"
 OUT_DIR="$ROOT/assets/fonts"
-OUT="$OUT_DIR/NotoSansCJKjp-Mamori-subset.otf"
 I18N_DIR="$ROOT/assets/i18n"
 
 [[ -f "$FONT_SRC" ]] || { echo "missing $FONT_SRC: apt-get install -y fonts-noto-cjk" >&2; exit 1; }
@@ -25,6 +25,9 @@ command -v pyftsubset >/dev/null || { echo "missing pyftsubset: pip install font
 mkdir -p "$OUT_DIR"
 
 WORK="$(mktemp -d)"
+WORK_OUT="$WORK/out"
+mkdir -p "$WORK_OUT"
+OUT="$WORK_OUT/NotoSansCJKjp-Mamori-subset.otf"
 trap 'rm -rf "$WORK"' EXIT
 
 # 1. The character list: fixed Unicode ranges + all of JIS X 0208 + every char of the i18n files.
@@ -150,4 +153,12 @@ print(f"  glyphs: {font['maxp'].numGlyphs}")
 print(f"  mapped characters: {len(cmap)} (requested {len(requested)}; {absent} of those are not in the source face)")
 print(f"  required set: {len(must)} characters (i18n files + あア守鍵認証「＿ｋ), all present")
 print(f"  size: {pathlib.Path(out_path).stat().st_size} bytes")
+PY
+
+# 4. Stored zlib-compressed (3.66 MB → 2.99 MB of the binary); the window inflates it once.
+python3 - "$OUT" "$OUT_DIR/NotoSansCJKjp-Mamori-subset.otf.zz" <<'PY'
+import pathlib, sys, zlib
+data = pathlib.Path(sys.argv[1]).read_bytes()
+pathlib.Path(sys.argv[2]).write_bytes(zlib.compress(data, 9))
+print(f"  stored: {sys.argv[2]} ({len(zlib.compress(data, 9))} bytes)")
 PY

@@ -677,14 +677,10 @@ fn delete_asks_first_and_undo_brings_the_account_back() {
         .unwrap()
         .click();
     harness.run();
-    harness
-        .get_by_role_and_label(Role::Button, "Delete account…")
-        .click();
+    click_scrolled(&mut harness, "Delete account…");
     harness.run();
     harness.get_by_label_contains("Turn off two-factor login at the service first");
-    harness
-        .get_by_role_and_label(Role::Button, "Delete")
-        .click();
+    click_scrolled(&mut harness, "Delete");
     harness.run();
     let on_disk = accounts_on_disk(&world.vault(), None);
     assert_eq!(on_disk.len(), 1);
@@ -753,9 +749,7 @@ fn a_backup_code_marked_used_stays_used_after_reopening() {
         "1111-2222\n3333-4444\n5555-6666\n",
     );
     harness.run();
-    harness
-        .get_by_role_and_label(Role::Button, "Add these codes")
-        .click();
+    click_scrolled(&mut harness, "Add these codes");
     harness.run();
     harness.get_by_label("Backup codes: 3 of 3 unused");
     harness.get_by_label("33334444").click();
