@@ -629,6 +629,52 @@ fn search_filters_by_issuer_and_name_ignoring_case_and_width() {
     harness.get_by_label("No account matches “ADMINzzz”.");
 }
 
+/// Composes `text` as an input method does: preedit (shown, not yet entered), then commit.
+fn compose(harness: &mut Harness<'_, MamoriApp>, reading: &str, text: &str) {
+    harness.event(egui::Event::Ime(egui::ImeEvent::Preedit {
+        text: reading.into(),
+        active_range_chars: None,
+    }));
+    harness.run();
+    harness.event(egui::Event::Ime(egui::ImeEvent::Commit(text.into())));
+    harness.run();
+}
+
+#[test]
+fn japanese_typed_through_an_input_method_reaches_the_fields() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Slack", "ops@example.com", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Add account")
+        .click();
+    harness.run();
+    harness.get_by_label("Enter key").click();
+    harness.run();
+    harness.get_by_label("Service").focus();
+    harness.run();
+    compose(&mut harness, "さいぼうず", "サイボウズ");
+    harness.get_by_label("Account").focus();
+    harness.run();
+    compose(&mut harness, "かんりしゃ", "管理者");
+    type_into(&mut harness, "Key", "GEZDGNBVGY3TQOJQ");
+    harness.run();
+    click_scrolled(&mut harness, "Save account");
+    harness.run();
+    let on_disk = accounts_on_disk(&world.vault(), None);
+    assert_eq!(on_disk.len(), 2);
+    assert_eq!(on_disk[1].issuer, "サイボウズ");
+    assert_eq!(on_disk[1].name, "管理者");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run();
+    compose(&mut harness, "さい", "サイ");
+    assert_eq!(harness.state().visible_ids().len(), 1);
+    harness.get_by_label("管理者");
+    assert!(harness.query_by_label("Slack").is_none());
+}
+
 #[test]
 fn copying_puts_the_code_on_the_clipboard_and_clears_it_later() {
     let world = World::new();
