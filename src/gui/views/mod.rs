@@ -162,9 +162,23 @@ fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<
                 out.push(Command::OpenAdd(add::AddTab::Scan));
             }
             let label = ui.label(view.t("gui-search"));
+            // The search field takes what the Lock and Menu buttons leave, measured in the
+            // current language (Japanese labels are wider).
+            let button_width = |text: &str| {
+                let galley = ui.painter().layout_no_wrap(
+                    text.to_owned(),
+                    egui::TextStyle::Button.resolve(ui.style()),
+                    egui::Color32::PLACEHOLDER,
+                );
+                galley.size().x + 2.0 * ui.spacing().button_padding.x + ui.spacing().item_spacing.x
+            };
+            let mut buttons = button_width(&view.t("gui-menu"));
+            if session.vault.is_encrypted() {
+                buttons += button_width(&view.t("gui-lock"));
+            }
             let search = egui::TextEdit::singleline(&mut session.search)
                 .hint_text(view.t("gui-search-hint"))
-                .desired_width(ui.available_width() - 130.0);
+                .desired_width((ui.available_width() - buttons - 12.0).max(80.0));
             let response = ui.add(search.id_salt("search")).labelled_by(label.id);
             let response = response.on_hover_text(view.t("gui-search-tooltip"));
             if session.focus_search {
