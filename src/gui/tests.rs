@@ -205,6 +205,19 @@ pub fn add_accounts(vault: &mut Vault, accounts: &[(&str, &str, &str)]) {
         .unwrap();
 }
 
+/// A password-protected vault (`PASSWORD`) with `accounts` at `path`.
+pub fn encrypted_vault(path: &Path, accounts: &[(&str, &str, &str)]) {
+    let mut vault = Vault::create(path, Some(PASSWORD)).unwrap();
+    add_accounts(&mut vault, accounts);
+}
+
+/// Types `PASSWORD` on the unlock screen, presses Enter and waits for the list.
+pub fn unlock(harness: &mut Harness<'_, MamoriApp>) {
+    type_password(harness, "Password", PASSWORD);
+    harness.key_press(egui::Key::Enter);
+    wait_until(harness, "the vault", is_open);
+}
+
 /// Steps the harness (real time passes, so worker threads finish) until `done` holds.
 pub fn wait_until(
     harness: &mut Harness<'_, MamoriApp>,
@@ -345,9 +358,7 @@ fn first_run_without_a_password_needs_an_explicit_yes() {
 #[test]
 fn a_wrong_password_says_so_and_the_right_one_unlocks() {
     let world = World::new();
-    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
-    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
-    drop(vault);
+    encrypted_vault(&world.vault(), &[("Example", "alice", KEY)]);
     let mut harness = world.harness();
     harness.run();
     harness.get_by_label("Unlock Mamori");
@@ -775,9 +786,7 @@ fn switching_to_japanese_changes_the_labels_and_is_remembered() {
 #[test]
 fn a_backup_code_marked_used_stays_used_after_reopening() {
     let world = World::new();
-    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
-    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
-    drop(vault);
+    encrypted_vault(&world.vault(), &[("Example", "alice", KEY)]);
     let open = |harness: &mut Harness<'static, MamoriApp>| {
         harness.run();
         type_password(harness, "Password", PASSWORD);
@@ -825,14 +834,10 @@ fn a_backup_code_marked_used_stays_used_after_reopening() {
 #[test]
 fn idle_vaults_lock_themselves_and_forget_the_clipboard() {
     let world = World::new();
-    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
-    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
-    drop(vault);
+    encrypted_vault(&world.vault(), &[("Example", "alice", KEY)]);
     let mut harness = world.harness();
     harness.run();
-    type_password(&mut harness, "Password", PASSWORD);
-    harness.key_press(egui::Key::Enter);
-    wait_until(&mut harness, "the vault", is_open);
+    unlock(&mut harness);
     harness.get_by_role_and_label(Role::Button, "Copy").click();
     harness.run();
     assert!(world.clipboard.0.lock().unwrap().is_some());
@@ -845,14 +850,10 @@ fn idle_vaults_lock_themselves_and_forget_the_clipboard() {
 #[test]
 fn locking_the_screen_locks_the_vault_unless_locking_is_set_to_never() {
     let world = World::new();
-    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
-    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
-    drop(vault);
+    encrypted_vault(&world.vault(), &[("Example", "alice", KEY)]);
     let mut harness = world.harness();
     harness.run();
-    type_password(&mut harness, "Password", PASSWORD);
-    harness.key_press(egui::Key::Enter);
-    wait_until(&mut harness, "the vault", is_open);
+    unlock(&mut harness);
     harness.get_by_role_and_label(Role::Button, "Copy").click();
     harness.run();
     let lock_screen = || {
@@ -873,9 +874,7 @@ fn locking_the_screen_locks_the_vault_unless_locking_is_set_to_never() {
     settings.save(&world.settings_file()).unwrap();
     let mut harness = world.harness();
     harness.run();
-    type_password(&mut harness, "Password", PASSWORD);
-    harness.key_press(egui::Key::Enter);
-    wait_until(&mut harness, "the vault", is_open);
+    unlock(&mut harness);
     lock_screen();
     harness.run();
     assert!(is_open(harness.state()));
@@ -1267,20 +1266,16 @@ fn exports_write_an_encrypted_backup_and_a_plain_list_only_after_the_warning() {
 #[test]
 fn transfer_codes_need_the_password_and_decode_to_the_accounts() {
     let world = World::new();
-    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
-    add_accounts(
-        &mut vault,
+    encrypted_vault(
+        &world.vault(),
         &[
             ("Example", "alice", KEY),
             ("Slack", "ops", "GEZDGNBVGY3TQOJQ"),
         ],
     );
-    drop(vault);
     let mut harness = world.harness();
     harness.run();
-    type_password(&mut harness, "Password", PASSWORD);
-    harness.key_press(egui::Key::Enter);
-    wait_until(&mut harness, "the vault", is_open);
+    unlock(&mut harness);
     menu(&mut harness, "Export and move to another device…");
     type_password(&mut harness, "Password", PASSWORD);
     harness
@@ -1313,14 +1308,10 @@ fn automatic_backups_copy_the_vault_after_each_change_and_keep_the_newest() {
         ..Default::default()
     };
     settings.save(&world.settings_file()).unwrap();
-    let mut vault = Vault::create(&world.vault(), Some(PASSWORD)).unwrap();
-    add_accounts(&mut vault, &[("Example", "alice", KEY)]);
-    drop(vault);
+    encrypted_vault(&world.vault(), &[("Example", "alice", KEY)]);
     let mut harness = world.harness();
     harness.run();
-    type_password(&mut harness, "Password", PASSWORD);
-    harness.key_press(egui::Key::Enter);
-    wait_until(&mut harness, "the vault", is_open);
+    unlock(&mut harness);
     let ids = harness.state().visible_ids();
     for (i, name) in ["one", "two", "three"].iter().enumerate() {
         harness.state_mut().push(super::app::Command::EditLabels {
