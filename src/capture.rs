@@ -13,6 +13,14 @@ use crate::scan::{CaptureError, Screen, ScreenSource};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemScreens;
 
+/// True where screens and the clipboard need `DISPLAY` or `WAYLAND_DISPLAY` (Linux and the
+/// BSDs) and neither is set (or both are empty): a console, SSH, or CI without Xvfb.
+pub fn display_missing() -> bool {
+    cfg!(all(unix, not(target_os = "macos")))
+        && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty())
+        && std::env::var_os("WAYLAND_DISPLAY").is_none_or(|d| d.is_empty())
+}
+
 fn on_wayland() -> bool {
     std::env::var_os("WAYLAND_DISPLAY").is_some()
         || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t.eq_ignore_ascii_case("wayland"))
@@ -20,9 +28,7 @@ fn on_wayland() -> bool {
 
 fn capture_error(error: xcap::XCapError) -> CaptureError {
     let detail = error.to_string();
-    let no_display =
-        std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none();
-    if no_display {
+    if display_missing() {
         CaptureError::NoDisplay(detail)
     } else if on_wayland() {
         CaptureError::Refused(detail)
@@ -61,7 +67,7 @@ pub enum ClipboardContent {
 /// Reads the clipboard: its image if it has one, else its text.
 pub fn read_clipboard() -> Result<ClipboardContent, CaptureError> {
     let mut clipboard = arboard::Clipboard::new().map_err(|e| {
-        if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        if display_missing() {
             CaptureError::NoDisplay(e.to_string())
         } else {
             CaptureError::Clipboard(e.to_string())

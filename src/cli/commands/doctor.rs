@@ -262,19 +262,11 @@ fn permissions(_doctor: &mut Doctor, _path: &Path) {
     // Windows keeps the per-user folder private through its ACLs; nothing simple to report.
 }
 
-/// True on systems whose screens and clipboard need `DISPLAY` or `WAYLAND_DISPLAY`.
-#[cfg(feature = "capture")]
-fn no_display() -> bool {
-    cfg!(all(unix, not(target_os = "macos")))
-        && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty())
-        && std::env::var_os("WAYLAND_DISPLAY").is_none_or(|d| d.is_empty())
-}
-
 #[cfg(feature = "capture")]
 fn screens(doctor: &mut Doctor) {
     use mamori::scan::ScreenSource as _;
     let lang = lang();
-    let result = if no_display() {
+    let result = if mamori::capture::display_missing() {
         Err(tr(lang, "doctor-no-display", &[]))
     } else {
         mamori::capture::SystemScreens
@@ -300,7 +292,7 @@ fn screens(doctor: &mut Doctor) {
 #[cfg(feature = "capture")]
 fn clipboard(doctor: &mut Doctor) {
     let lang = lang();
-    let result = if no_display() {
+    let result = if mamori::capture::display_missing() {
         Err(tr(lang, "doctor-no-display", &[]))
     } else {
         mamori::capture::Clipboard::open()
