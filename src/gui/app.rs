@@ -374,7 +374,7 @@ impl MamoriApp {
     }
 
     /// The offset applied to codes, in seconds (0 unless turned on and measured).
-    pub fn clock_correction(&self) -> f64 {
+    fn clock_correction(&self) -> f64 {
         match &self.clock_status {
             ClockStatus::Measured(reading) if self.settings.clock.apply_offset => {
                 reading.offset_seconds
@@ -1346,12 +1346,17 @@ impl MamoriApp {
         // is set to "never".
         let screen_locked = self.env.screen_locks.try_iter().count() > 0;
         let lockable = matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted());
-        if minutes > 0 && lockable && screen_locked {
+        let reason = if screen_locked {
+            "gui-screen-locked"
+        } else {
+            "gui-auto-locked"
+        };
+        if minutes > 0
+            && lockable
+            && (screen_locked || now - self.last_input > f64::from(minutes) * 60.0)
+        {
             self.lock();
-            self.toasts.info(tr(self.lang(), "gui-screen-locked", &[]));
-        } else if minutes > 0 && lockable && now - self.last_input > f64::from(minutes) * 60.0 {
-            self.lock();
-            self.toasts.info(tr(self.lang(), "gui-auto-locked", &[]));
+            self.toasts.info(tr(self.lang(), reason, &[]));
         }
     }
 
@@ -1417,7 +1422,6 @@ impl eframe::App for MamoriApp {
             busy,
             settings: &self.settings,
             clock: &self.clock_status,
-            clock_correction: self.clock_correction(),
         };
         match &mut self.phase {
             Phase::Welcome(form) => views::welcome::ui(ui, &view, form, &mut commands),

@@ -32,8 +32,6 @@ pub struct View<'a> {
     pub settings: &'a Settings,
     /// What the last clock check found.
     pub clock: &'a ClockStatus,
-    /// Seconds added to the clock for codes (0 unless turned on).
-    pub clock_correction: f64,
 }
 
 impl View<'_> {
@@ -57,7 +55,8 @@ pub fn clock_banner_ui(ui: &mut egui::Ui, view: &View) {
         return;
     };
     let drift = mamori::clock::describe(reading.offset_seconds).localize(view.lang);
-    let correcting = view.clock_correction != 0.0;
+    // The same condition as `MamoriApp::clock_correction`: a measurement, and the setting on.
+    let correcting = view.settings.clock.apply_offset;
     if !reading.needs_attention() && !correcting {
         return;
     }
