@@ -8,15 +8,16 @@
 //!
 //! Lost in conversion (import): groups, favourites, icons, entry UUIDs; Steam, mOTP and Yandex
 //! entries are rejected as unsupported types. The note is kept. Nothing Mamori keeps is lost
-//! on export.
+//! on export: backup codes travel in the note as a block ([`super::note_block`]), which the
+//! import turns back into backup codes.
 
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
 use super::crypto::{gcm_open, gcm_seal, random, scrypt};
 use super::{
-    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, int_field, otp_params,
-    period_field, str_field,
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, int_field, note_block,
+    otp_params, period_field, str_field,
 };
 use crate::account::{Account, OtpKind};
 use crate::secret::Secret;
@@ -146,7 +147,7 @@ fn read_entry(value: &Value) -> Item {
     let name = str_field(value, "name");
     match convert(value) {
         Ok(mut entry) => {
-            entry.note = str_field(value, "note").to_string();
+            entry.set_note_with_codes(str_field(value, "note"));
             Item::Entry(entry)
         }
         Err(reason) => Item::rejected(issuer, name, reason),
@@ -222,7 +223,7 @@ pub fn db_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ExportError> 
             "uuid": uuid().map_err(|_| ExportError::Random)?,
             "name": account.name,
             "issuer": account.issuer,
-            "note": account.note,
+            "note": note_block::join(&account.note, &account.backup_codes),
             "favorite": false,
             "icon": null,
             "icon_mime": null,

@@ -5,7 +5,8 @@
 //! The encrypted export (Argon2id + libsodium secretstream XChaCha20-Poly1305) is recognised
 //! and explained but not read: the spec marks it unverified against a sample, so the user is
 //! asked to export the plain text instead. Lost in conversion (plain): tags, pinned state,
-//! icons; the note is kept.
+//! icons; the note is kept, and a block of backup codes at its end ([`super::note_block`], as
+//! Mamori writes into Aegis notes) becomes the account's backup codes.
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;

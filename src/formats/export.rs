@@ -6,6 +6,9 @@
 //! Files are written atomically (temporary file in the same folder, sync, rename) with mode
 //! 0600, through the vault's own [`store::atomic_write`]. The shells decide whether a
 //! plain-secret export is allowed ([`ExportFormat::plain_secrets`]); nothing here logs secrets.
+//!
+//! What each format cannot hold is data ([`ExportFormat::loses`]); [`losses`] counts the
+//! accounts it touches, for the shells to say before writing.
 
 use std::path::{Path, PathBuf};
 
@@ -68,6 +71,74 @@ impl ExportFormat {
     pub fn writes_images(self) -> bool {
         matches!(self, ExportFormat::Qr | ExportFormat::MigrationQr)
     }
+
+    /// What of an account this format has no room for. Mamori's own backup keeps everything;
+    /// Aegis keeps notes and carries backup codes in the note ([`super::note_block`]). Account
+    /// ids and the added/changed times are not counted: an import gives new ones anyway.
+    pub fn loses(self) -> &'static [Loss] {
+        match self {
+            ExportFormat::Mamori | ExportFormat::Aegis => &[],
+            ExportFormat::Otpauth | ExportFormat::Qr => &[Loss::Notes, Loss::BackupCodes],
+            ExportFormat::MigrationQr => &[Loss::Notes, Loss::BackupCodes, Loss::CodeSettings],
+        }
+    }
+}
+
+/// Something an export format cannot hold ([`ExportFormat::loses`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loss {
+    /// The account's note.
+    Notes,
+    /// The account's backup codes.
+    BackupCodes,
+    /// Code settings other than SHA1, 6 or 8 digits and 30 s (Google Authenticator transfer
+    /// codes): the whole account is left out.
+    CodeSettings,
+}
+
+impl Loss {
+    /// True when exporting `account` would lose this.
+    pub fn affects(self, account: &Account) -> bool {
+        match self {
+            Loss::Notes => !account.note.trim().is_empty(),
+            Loss::BackupCodes => !account.backup_codes.is_empty(),
+            Loss::CodeSettings => google_migration::fits(&account.otp).is_err(),
+        }
+    }
+}
+
+/// One thing an export would leave out, and how many accounts it touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lost {
+    /// What is left out.
+    pub loss: Loss,
+    /// Accounts that have it.
+    pub accounts: usize,
+}
+
+impl Localize for Lost {
+    fn localize(&self, lang: Lang) -> String {
+        let key = match self.loss {
+            Loss::Notes => "export-loses-notes",
+            Loss::BackupCodes => "export-loses-backup-codes",
+            Loss::CodeSettings => "export-loses-code-settings",
+        };
+        tr(lang, key, &[("count", &self.accounts)])
+    }
+}
+
+/// What exporting `accounts` as `format` would leave out, only the losses that touch at least
+/// one account: empty when the export keeps everything.
+pub fn losses(format: ExportFormat, accounts: &[Account]) -> Vec<Lost> {
+    format
+        .loses()
+        .iter()
+        .map(|&loss| Lost {
+            loss,
+            accounts: accounts.iter().filter(|a| loss.affects(a)).count(),
+        })
+        .filter(|lost| lost.accounts > 0)
+        .collect()
 }
 
 /// Why an export failed.

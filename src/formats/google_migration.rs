@@ -304,12 +304,8 @@ impl Localize for NotExportable {
     }
 }
 
-/// The transfer parameters of one account, or why it does not fit.
-pub fn to_parameters(
-    issuer: &str,
-    name: &str,
-    otp: &OtpParams,
-) -> Result<Parameters, NotExportable> {
+/// The transfer code's digits, type and counter fields for `otp`, or why it does not fit.
+fn transfer_fields(otp: &OtpParams) -> Result<(i32, i32, i64), NotExportable> {
     if otp.algorithm != Algorithm::Sha1 {
         return Err(NotExportable::Algorithm(otp.algorithm));
     }
@@ -326,6 +322,21 @@ pub fn to_parameters(
             i64::try_from(counter).map_err(|_| NotExportable::Counter(counter))?,
         ),
     };
+    Ok((digits, kind, counter))
+}
+
+/// Whether an account with these code settings fits a transfer code, or why not.
+pub fn fits(otp: &OtpParams) -> Result<(), NotExportable> {
+    transfer_fields(otp).map(|_| ())
+}
+
+/// The transfer parameters of one account, or why it does not fit.
+pub fn to_parameters(
+    issuer: &str,
+    name: &str,
+    otp: &OtpParams,
+) -> Result<Parameters, NotExportable> {
+    let (digits, kind, counter) = transfer_fields(otp)?;
     Ok(Parameters {
         secret: otp.secret.as_bytes().to_vec(),
         name: name.to_string(),

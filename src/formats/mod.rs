@@ -32,6 +32,7 @@ pub mod export;
 pub mod freeotp;
 pub mod google_migration;
 pub mod keepass;
+pub mod note_block;
 pub mod otpauth_list;
 pub mod qr_image;
 mod text;
@@ -39,7 +40,7 @@ pub mod twofas;
 
 use serde_json::Value;
 
-use crate::account::{Account, OtpParams, label};
+use crate::account::{Account, BackupCode, OtpParams, label};
 use crate::i18n::{Lang, Localize, tr};
 use crate::secret::SecretError;
 use crate::uri::UriError;
@@ -356,17 +357,28 @@ pub struct Entry {
     pub otp: OtpParams,
     /// Free text the format carried.
     pub note: String,
+    /// Backup codes, from a block in the note ([`note_block`]).
+    pub backup_codes: Vec<BackupCode>,
 }
 
 impl Entry {
-    /// An entry without a note.
+    /// An entry without a note or backup codes.
     pub fn new(issuer: impl Into<String>, name: impl Into<String>, otp: OtpParams) -> Entry {
         Entry {
             issuer: issuer.into(),
             name: name.into(),
             otp,
             note: String::new(),
+            backup_codes: Vec::new(),
         }
+    }
+
+    /// Sets the note from a format's note field, taking out a block of backup codes
+    /// ([`note_block`]) if it ends with one.
+    pub fn set_note_with_codes(&mut self, text: &str) {
+        let (note, codes) = note_block::split(text);
+        self.note = note;
+        self.backup_codes = codes;
     }
 }
 
@@ -724,6 +736,7 @@ pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
                             now,
                         );
                         account.note = entry.note.clone();
+                        account.backup_codes = entry.backup_codes.clone();
                         accounts.push(account);
                         Outcome::Imported
                     }

@@ -4,7 +4,8 @@
 //!
 //! Tolerated: a UTF-8 BOM or UTF-16 text (Notepad), CRLF, blank lines and `#` comments, labels
 //! with raw or percent-encoded Japanese, unencoded `#` in labels (Ente, WinAuth), Ente's
-//! `codeDisplay` metadata (its `note` is kept, `trashed` entries are rejected) and its old
+//! `codeDisplay` metadata (its `note` is kept, with a block of backup codes in it read back as
+//! backup codes, see [`super::note_block`]; `trashed` entries are rejected) and its old
 //! `issuer=…period=` bug. Lost in conversion: icons (`image`, `icon`), Ente tags and pin
 //! state, WinAuth's Battle.net/Steam extras (those entries are rejected as unsupported types).
 
@@ -89,7 +90,7 @@ pub fn read_uri_line(line: &str, number: usize) -> Item {
             }
             let mut entry = Entry::new(issuer, key.name, key.otp);
             if let Some(d) = display {
-                entry.note = d.note;
+                entry.set_note_with_codes(&d.note);
             }
             Item::Entry(entry)
         }

@@ -666,6 +666,138 @@ fn round_trips_through_mamori_exporters() {
     round(text.as_bytes(), None, &[0, 3, 4], Format::GoogleMigration);
 }
 
+/// Two accounts: one with a note and three backup codes (one used), one with neither.
+fn accounts_with_backup_codes() -> Vec<crate::account::Account> {
+    use crate::account::BackupCode;
+    let mut accounts = canonical_accounts();
+    accounts.truncate(2);
+    accounts[0].note = "Desk phone: ext. 204\nBackup codes: in the drawer".into();
+    accounts[0].backup_codes = vec![
+        BackupCode {
+            code: "1234 5678".into(),
+            used_at: None,
+        },
+        BackupCode {
+            code: "abcd-efgh".into(),
+            used_at: Some(T),
+        },
+        BackupCode {
+            code: "ZXCV BNM0".into(),
+            used_at: None,
+        },
+    ];
+    accounts
+}
+
+#[test]
+fn backup_codes_survive_an_aegis_round_trip() {
+    let accounts = accounts_with_backup_codes();
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("aegis-plain.json");
+    export::write_private(&plain, &aegis::export_plain(&accounts).unwrap()).unwrap();
+    let encrypted = dir.path().join("aegis-encrypted.json");
+    export::write_private(&encrypted, &aegis::export_encrypted(&accounts, PW).unwrap()).unwrap();
+    for (path, password) in [(plain, None), (encrypted, Some(PW))] {
+        let bytes = std::fs::read(&path).unwrap();
+        let parsed = detect_and_import(&bytes, password).unwrap();
+        assert_eq!(parsed.format, Format::Aegis);
+        let mut back = Vec::new();
+        assert_eq!(apply(&parsed, &mut back, 7).imported(), 2, "{path:?}");
+        for (got, want) in back.iter().zip(&accounts) {
+            assert_eq!(got.label(), want.label(), "{path:?}");
+            assert_eq!(got.otp, want.otp, "{path:?}");
+            assert_eq!(got.note, want.note, "{path:?}");
+            assert_eq!(got.backup_codes, want.backup_codes, "{path:?}");
+        }
+    }
+    // Aegis shows the codes in the note, as the block of note_block's documentation.
+    let raw: Value = serde_json::from_slice(&aegis::export_plain(&accounts).unwrap()).unwrap();
+    assert_eq!(
+        raw["db"]["entries"][0]["note"],
+        "Desk phone: ext. 204\nBackup codes: in the drawer\n\nBackup codes:\n[ ] 1234 5678\n\
+         [x] abcd-efgh (used 2023-11-14T22:13:20Z)\n[ ] ZXCV BNM0"
+    );
+    assert_eq!(raw["db"]["entries"][1]["note"], "");
+}
+
+#[test]
+fn notes_without_the_block_import_as_before() {
+    let notes = [
+        "Backup codes: in the drawer",
+        "Backup codes:\n1234 5678\nabcd efgh",
+        "line one\n\nBackup codes:\n[x] 1234 (used last week)",
+    ];
+    let mut db = aegis_db();
+    for (entry, note) in db["entries"].as_array_mut().unwrap().iter_mut().zip(notes) {
+        entry["note"] = json!(note);
+    }
+    let file = json!({"version": 1, "header": {"slots": null, "params": null}, "db": db});
+    let parsed = import(&serde_json::to_vec(&file).unwrap(), Format::Aegis, None).unwrap();
+    let entries: Vec<&Entry> = parsed.entries().collect();
+    for (entry, note) in entries.iter().zip(notes) {
+        assert_eq!(entry.note, note);
+        assert!(entry.backup_codes.is_empty(), "{note:?}");
+    }
+    assert_eq!(entries[3].note, "");
+}
+
+#[test]
+fn ente_notes_carry_the_block_too() {
+    let note = "desk\n\nBackup codes:\n[ ] 1234 5678\n[x] abcd-efgh (used 2023-11-14T22:13:20Z)";
+    let display = serde_json::to_string(&json!({"trashed": false, "note": note})).unwrap();
+    let line = format!("{}&codeDisplay={}\n", uri(&CANON[0], false), enc(&display));
+    let parsed = import(line.as_bytes(), Format::UriList, None).unwrap();
+    let entry = parsed.entries().next().unwrap();
+    assert_eq!(entry.note, "desk");
+    let codes: Vec<_> = entry
+        .backup_codes
+        .iter()
+        .map(|c| (c.code.as_str(), c.used_at))
+        .collect();
+    assert_eq!(codes, [("1234 5678", None), ("abcd-efgh", Some(T))]);
+}
+
+#[test]
+fn export_formats_say_what_they_cannot_hold() {
+    use export::{ExportFormat, Loss, Lost};
+    let accounts = accounts_with_backup_codes();
+    for (format, _) in ExportFormat::ALL {
+        let loses = format.loses();
+        match format {
+            ExportFormat::Mamori | ExportFormat::Aegis => assert!(loses.is_empty()),
+            _ => assert!(
+                loses.contains(&Loss::BackupCodes) && loses.contains(&Loss::Notes),
+                "{format:?}"
+            ),
+        }
+    }
+    assert_eq!(
+        export::losses(ExportFormat::Otpauth, &accounts),
+        [
+            Lost {
+                loss: Loss::Notes,
+                accounts: 1
+            },
+            Lost {
+                loss: Loss::BackupCodes,
+                accounts: 1
+            },
+        ]
+    );
+    // CANON[1] is SHA256 with 8 digits: no transfer code carries it.
+    assert!(
+        export::losses(ExportFormat::MigrationQr, &accounts).contains(&Lost {
+            loss: Loss::CodeSettings,
+            accounts: 1
+        })
+    );
+    assert!(export::losses(ExportFormat::Aegis, &accounts).is_empty());
+    assert!(export::losses(ExportFormat::Otpauth, &accounts[1..]).is_empty());
+    // The otpauth list indeed has no trace of them.
+    let list = export::otpauth_list(&accounts);
+    assert!(!list.contains("1234") && !list.contains("Desk"));
+}
+
 #[test]
 fn migration_qr_image_end_to_end() {
     let accounts = canonical_accounts();
@@ -788,7 +920,7 @@ fn unsupported_entries_are_rejected_with_reasons() {
     assert!(reasons[1].contains("MD5"), "{reasons:?}");
     assert!(reasons[2].contains("digits"), "{reasons:?}");
     assert!(reasons[3].contains("period"), "{reasons:?}");
-    assert!(reasons[4].contains("base32"), "{reasons:?}");
+    assert!(reasons[4].contains("Base32"), "{reasons:?}");
     assert_eq!(reasons[5], "ok: ok");
 }
 

@@ -1,13 +1,14 @@
 //! `mamori export --format mamori|otpauth|aegis|qr|migration-qr --output PATH|- [--plain]
 //! [--target-password-file PATH]`: write the accounts for another Mamori, another app or a
 //! phone. Formats that hold keys in the clear need `--plain`; files are written atomically with
-//! mode 0600.
+//! mode 0600. What the format cannot hold (notes, backup codes) is said on stderr first.
 
 use std::io::Write as _;
 use std::path::Path;
 
+use mamori::account::Account;
 use mamori::formats::aegis;
-use mamori::formats::export::{self, ExportError, ExportFormat};
+use mamori::formats::export::{self, ExportError, ExportFormat, Loss, Lost};
 use mamori::i18n::Localize as _;
 
 use crate::cli::args::{ExportArgs, ExportFormatArg};
@@ -22,6 +23,15 @@ fn format_of(arg: ExportFormatArg) -> ExportFormat {
         ExportFormatArg::Qr => ExportFormat::Qr,
         ExportFormatArg::MigrationQr => ExportFormat::MigrationQr,
     }
+}
+
+/// What exporting `accounts` as `format` leaves out, to warn about. Accounts whose code settings
+/// a transfer code cannot carry are named one by one when the codes are made, not counted here.
+fn warnings(format: ExportFormat, accounts: &[Account]) -> Vec<Lost> {
+    export::losses(format, accounts)
+        .into_iter()
+        .filter(|lost| lost.loss != Loss::CodeSettings)
+        .collect()
 }
 
 fn write_out(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
@@ -57,6 +67,9 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
     let accounts = vault.accounts().to_vec();
     if accounts.is_empty() {
         return Err(Failure::new(EXIT_NOT_FOUND, "export-no-accounts", &[]));
+    }
+    for lost in warnings(format, &accounts) {
+        output::warn(&lost);
     }
     let new_password = || {
         password::new_or(
@@ -126,4 +139,56 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mamori::account::{BackupCode, OtpParams};
+    use mamori::i18n::Lang;
+    use mamori::secret::Secret;
+
+    fn account(note: &str, codes: usize) -> Account {
+        let (secret, _) = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let mut account = Account::new("Co".into(), "me".into(), OtpParams::totp(secret), 0);
+        account.note = note.into();
+        account.backup_codes = (0..codes)
+            .map(|i| BackupCode {
+                code: format!("code-{i}"),
+                used_at: None,
+            })
+            .collect();
+        account
+    }
+
+    #[test]
+    fn warns_about_what_the_format_cannot_hold() {
+        let accounts = [account("desk", 3), account("", 2), account("", 0)];
+        let lines = |format, lang| {
+            warnings(format, &accounts)
+                .iter()
+                .map(|lost| lost.localize(lang))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            lines(ExportFormat::Otpauth, Lang::En),
+            [
+                "This format has no room for notes: the notes of 1 account(s) will not be \
+                 exported.",
+                "This format has no room for backup codes: the backup codes of 2 account(s) \
+                 will not be exported.",
+            ]
+        );
+        assert_eq!(
+            lines(ExportFormat::Qr, Lang::Ja)[1],
+            "この形式にはバックアップコードを入れる場所がありません。\
+             2 件のアカウントのバックアップコードはエクスポートされません。"
+        );
+        // Transfer codes: the same two; the accounts left out are named one by one instead.
+        assert_eq!(lines(ExportFormat::MigrationQr, Lang::En).len(), 2);
+        for format in [ExportFormat::Mamori, ExportFormat::Aegis] {
+            assert!(warnings(format, &accounts).is_empty(), "{format:?}");
+        }
+        assert!(warnings(ExportFormat::Otpauth, &accounts[2..]).is_empty());
+    }
 }
