@@ -85,6 +85,9 @@ pub enum VaultError {
     Busy(PathBuf),
     /// Another Mamori changed the password since this one unlocked the vault.
     ChangedElsewhere,
+    /// The file at the vault's path is now another vault, or the same vault without its
+    /// password: nothing is saved over it (an encrypted vault never turns plain unasked).
+    Replaced,
     /// A file operation failed.
     Io(IoFailure),
     /// Random numbers or the KDF failed.
@@ -188,6 +191,7 @@ impl Localize for VaultError {
             }
             VaultError::Busy(path) => tr(lang, "vault-busy", &[("path", &path.display())]),
             VaultError::ChangedElsewhere => tr(lang, "vault-changed-elsewhere", &[]),
+            VaultError::Replaced => tr(lang, "vault-replaced", &[]),
             VaultError::Io(failure) => tr(
                 lang,
                 "vault-io",

@@ -386,6 +386,15 @@ impl Vault {
         &self.master
     }
 
+    /// Reads the file again when another process (the command line, a second window) saved
+    /// since it was read; true when it had. Refuses a file that is another vault or this one
+    /// turned plain ([`VaultError::Replaced`]); the accounts in memory stay as they were.
+    pub fn refresh(&mut self) -> Result<bool, VaultError> {
+        let before = self.file_hash;
+        self.reload_if_changed()?;
+        Ok(self.file_hash != before)
+    }
+
     /// Changes the accounts under the write lock: reloads first if another process saved since
     /// this vault was read, applies `change` once to that newest list (never to a stale one),
     /// then saves atomically and verified (§5). If `change` fails, nothing is written.
@@ -542,6 +551,12 @@ impl Vault {
         }
         let locked = LockedVault::from_bytes(&self.paths.vault, bytes.clone())
             .map_err(|e| e.with_backup_hint(&self.paths, None))?;
+        // Another vault copied over this one, or this one with its password removed: saving
+        // on top would mix two vaults or write keys unencrypted that the user had encrypted.
+        let now_plain = locked.plain_slot().is_some() && locked.password_slot().is_none();
+        if locked.header().vault_id != self.header.vault_id || (self.is_encrypted() && now_plain) {
+            return Err(VaultError::Replaced);
+        }
         let fresh = match locked.clone().unlock_with_key(&self.master) {
             Ok(vault) => vault,
             Err(VaultError::PayloadDamaged { .. } | VaultError::WrongPassword) => {
