@@ -71,6 +71,41 @@ pub struct ImageScan {
     pub unreadable_code_seen: bool,
 }
 
+/// What a pasted or copied text holds, as if each `otpauth://` or `otpauth-migration://` line
+/// had been read from a QR code (a byte-order mark, CRLF and surrounding notes are ignored).
+/// Text with no such line is one [`Payload::NotAKey`] finding; the caller may then check
+/// [`crate::secret::is_pasted_key`], since a bare key is not a URI. Shared by `mamori scan
+/// --clipboard` and the window's paste.
+pub fn scan_text(source: &str, text: &str) -> ImageScan {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut found: Vec<Found> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| {
+            let lower = line.get(..8).map(str::to_ascii_lowercase);
+            lower.as_deref() == Some("otpauth:") || lower.as_deref() == Some("otpauth-")
+        })
+        .map(|line| Found {
+            source: source.to_string(),
+            text: line.to_string(),
+            payload: classify(line),
+            bounds: None,
+        })
+        .collect();
+    if found.is_empty() {
+        found.push(Found {
+            source: source.to_string(),
+            text: text.trim().to_string(),
+            payload: Payload::NotAKey,
+            bounds: None,
+        });
+    }
+    ImageScan {
+        found,
+        unreadable_code_seen: false,
+    }
+}
+
 /// Classifies the text of one QR code.
 pub fn classify(text: &str) -> Payload {
     let trimmed = text.trim_start();
@@ -96,7 +131,16 @@ pub fn classify(text: &str) -> Payload {
 
 /// Decodes every QR code in `image`; `source` names it in the results.
 pub fn scan_image(source: &str, image: &GrayImage) -> ImageScan {
-    let found: Vec<Found> = qr::decode(image)
+    let mut symbols = qr::decode(image);
+    // Nothing read, but something QR-shaped is there (a code drawn at 1.25 px a module by a
+    // zoomed-out browser): look again at that part, enlarged, as "select a region" would.
+    let mut unreadable_code_seen = false;
+    if symbols.is_empty() {
+        let regions = qr::qr_shaped_regions(image);
+        symbols = qr::decode_regions(image, &regions);
+        unreadable_code_seen = symbols.is_empty() && !regions.is_empty();
+    }
+    let found: Vec<Found> = symbols
         .into_iter()
         .map(|symbol| Found {
             source: source.to_string(),
@@ -105,7 +149,6 @@ pub fn scan_image(source: &str, image: &GrayImage) -> ImageScan {
             bounds: symbol.bounds,
         })
         .collect();
-    let unreadable_code_seen = found.is_empty() && qr::looks_like_a_qr_code(image);
     ImageScan {
         found,
         unreadable_code_seen,
@@ -159,7 +202,7 @@ impl ScreenSource for FixedScreens {
 
 /// Captures every monitor and scans each capture on its own, so each result says which screen
 /// held the code. Screens are numbered from 1 in the order the system lists them.
-pub fn scan_screens(source: &dyn ScreenSource) -> Result<Vec<ImageScan>, CaptureError> {
+pub fn scan_screens(lang: Lang, source: &dyn ScreenSource) -> Result<Vec<ImageScan>, CaptureError> {
     let screens = source.capture()?;
     if screens.is_empty() {
         return Err(CaptureError::NoScreens);
@@ -167,16 +210,22 @@ pub fn scan_screens(source: &dyn ScreenSource) -> Result<Vec<ImageScan>, Capture
     Ok(screens
         .iter()
         .enumerate()
-        .map(|(i, screen)| scan_image(&screen_label(i, &screen.name), &screen.image))
+        .map(|(i, screen)| scan_image(&screen_label(lang, i, &screen.name), &screen.image))
         .collect())
 }
 
-/// `screen 2 (HDMI-1)`.
-pub fn screen_label(index: usize, name: &str) -> String {
-    if name.is_empty() {
-        format!("screen {}", index + 1)
+/// `screen 2 (HDMI-1)` / `画面 2 (HDMI-1)`; just `screen 1` when the system gives the monitor
+/// no name of its own (X servers without RandR outputs call it "screen").
+pub fn screen_label(lang: Lang, index: usize, name: &str) -> String {
+    let number = index + 1;
+    if name.trim().is_empty() || name.trim().eq_ignore_ascii_case("screen") {
+        tr(lang, "scan-screen", &[("number", &number)])
     } else {
-        format!("screen {} ({name})", index + 1)
+        tr(
+            lang,
+            "scan-screen-named",
+            &[("number", &number), ("name", &name)],
+        )
     }
 }
 
@@ -199,6 +248,58 @@ crate::localized_error!(CaptureError);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A page with one code drawn at `pixels_per_module` (a browser zoomed out draws a 4-px
+    /// module at 1 to 1.3 px, smoothed).
+    fn zoomed_out_page(text: &str, pixels_per_module: f32) -> GrayImage {
+        let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+        let sharp = code
+            .render::<image::Luma<u8>>()
+            .module_dimensions(8, 8)
+            .quiet_zone(true)
+            .build();
+        let scale = pixels_per_module / 8.0;
+        let small = image::imageops::resize(
+            &sharp,
+            (sharp.width() as f32 * scale).round() as u32,
+            (sharp.height() as f32 * scale).round() as u32,
+            image::imageops::FilterType::Triangle,
+        );
+        let mut page = GrayImage::from_pixel(1600, 1000, image::Luma([245]));
+        image::imageops::replace(&mut page, &small, 700, 400);
+        page
+    }
+
+    #[test]
+    fn a_code_too_small_to_read_is_enlarged_where_it_looks_like_one() {
+        let uri = "otpauth://totp/Trend%20Micro:admin%40example-holdings.co.jp?secret=ABCDEFGHijkl2345&issuer=Trend%20Micro";
+        // 1.3 px a module: what a browser at 67-80 % zoom makes of a 2-px-a-module code.
+        let page = zoomed_out_page(uri, 1.3);
+        // The readers alone give up on it...
+        assert!(qr::decode(&page).is_empty(), "the case is too easy");
+        // ...the enlarged second look around the finder patterns reads it.
+        let scan = scan_image("page", &page);
+        assert_eq!(scan.found.len(), 1, "{scan:?}");
+        assert!(matches!(&scan.found[0].payload, Payload::Key(k) if k.issuer == "Trend Micro"));
+        let [x, y, _, _] = scan.found[0].bounds.unwrap();
+        assert!(
+            (650..800).contains(&x) && (350..500).contains(&y),
+            "{x} {y}"
+        );
+        assert!(!scan.unreadable_code_seen);
+    }
+
+    #[test]
+    fn pasted_text_finds_every_uri_line_and_says_when_there_is_none() {
+        let text = "\u{feff}notes\r\notpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A\r\n\
+                    otpauth://totp/B:b?secret=GEZDGNBVGY3TQOJQ\r\n";
+        let scan = scan_text("clipboard", text);
+        assert_eq!(scan.found.len(), 2);
+        assert!(matches!(&scan.found[0].payload, Payload::Key(k) if k.issuer == "A"));
+        let scan = scan_text("clipboard", "hello\nworld");
+        assert_eq!(scan.found.len(), 1);
+        assert_eq!(scan.found[0].payload, Payload::NotAKey);
+    }
 
     fn qr_screen(width: u32, height: u32, codes: &[(&str, u32, u32)]) -> GrayImage {
         let mut screen = GrayImage::from_pixel(width, height, image::Luma([230]));
@@ -251,7 +352,7 @@ mod tests {
                 image: qr_screen(1024, 768, &[(b, 600, 300)]),
             },
         ]);
-        let scans = scan_screens(&screens).unwrap();
+        let scans = scan_screens(Lang::En, &screens).unwrap();
         assert_eq!(scans.len(), 3);
         assert!(scans[0].found.is_empty());
         let second: Vec<(&str, &str)> = scans[1]
@@ -270,7 +371,7 @@ mod tests {
             "{x},{y}"
         );
         assert_eq!(
-            scan_screens(&FixedScreens::default()),
+            scan_screens(Lang::En, &FixedScreens::default()),
             Err(CaptureError::NoScreens)
         );
     }

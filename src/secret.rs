@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use zeroize::{Zeroize as _, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::i18n::{Lang, Localize, tr};
 
@@ -37,10 +37,12 @@ pub enum SecretWarning {
 pub enum SecretError {
     /// Nothing was left after removing spaces, hyphens and padding.
     Empty,
-    /// A character outside `A-Z 2-7` (after upper-casing).
+    /// A character outside `A-Z 2-7` (after upper-casing). The key itself is never kept in the
+    /// error, so no message can show it: only where the character is and what it is.
     NotBase32 {
-        /// The text as given (trimmed).
-        text: String,
+        /// Where the first offending character is in the text as given (trimmed), counting
+        /// characters from 1.
+        position: usize,
         /// The first offending character.
         bad: char,
     },
@@ -56,28 +58,36 @@ impl Secret {
     pub fn from_base32(text: &str) -> Result<(Secret, Vec<SecretWarning>), SecretError> {
         let trimmed = text.trim();
         let mut clean = Zeroizing::new(String::with_capacity(trimmed.len()));
-        for c in trimmed.chars() {
-            match c {
-                ' ' | '\t' | '-' | '\u{3000}' | '\r' | '\n' => {}
+        // Where padding began (`=` is allowed only at the end), counting characters from 1.
+        let mut padding_from = None;
+        for (index, c) in trimmed.chars().enumerate() {
+            let kept = match c {
+                ' ' | '\t' | '-' | '\u{3000}' | '\r' | '\n' => continue,
                 // Fullwidth letters and digits typed through a Japanese IME.
                 '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
-                    let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
-                    clean.push(ascii.to_ascii_uppercase());
+                    char::from_u32(c as u32 - 0xFEE0)
+                        .unwrap_or(c)
+                        .to_ascii_uppercase()
                 }
-                _ => clean.push(c.to_ascii_uppercase()),
+                _ => c.to_ascii_uppercase(),
+            };
+            match (kept, padding_from) {
+                ('=', None) => padding_from = Some(index + 1),
+                ('=', Some(_)) => {}
+                ('A'..='Z' | '2'..='7', None) => clean.push(kept),
+                (_, Some(position)) if matches!(kept, 'A'..='Z' | '2'..='7') => {
+                    return Err(SecretError::NotBase32 { position, bad: '=' });
+                }
+                _ => {
+                    return Err(SecretError::NotBase32 {
+                        position: index + 1,
+                        bad: c,
+                    });
+                }
             }
-        }
-        while clean.ends_with('=') {
-            clean.pop();
         }
         if clean.is_empty() {
             return Err(SecretError::Empty);
-        }
-        if let Some(bad) = clean.chars().find(|c| !matches!(c, 'A'..='Z' | '2'..='7')) {
-            return Err(SecretError::NotBase32 {
-                text: trimmed.to_string(),
-                bad,
-            });
         }
         let mut warnings = Vec::new();
         // 1, 3 and 6 characters past a multiple of 8 carry no whole byte in their last
@@ -114,6 +124,13 @@ impl Secret {
         ))
     }
 
+    /// Reads a key pasted or typed the way vendor manuals tell admins to copy it: the bare key
+    /// (`ABCDEFGHijkl2345`), or the text between `secret=` and `&` with either end still
+    /// attached (`secret=ABCDEFGHijkl2345&issuer=…`). See [`key_text`].
+    pub fn from_pasted(text: &str) -> Result<(Secret, Vec<SecretWarning>), SecretError> {
+        Secret::from_base32(key_text(text))
+    }
+
     /// The key as upper-case Base32 without padding (for URIs and the vault). Zeroize the
     /// result when done with it.
     pub fn to_base32(&self) -> Zeroizing<String> {
@@ -137,12 +154,33 @@ impl fmt::Debug for Secret {
     }
 }
 
-impl Drop for SecretError {
-    fn drop(&mut self) {
-        if let SecretError::NotBase32 { text, .. } = self {
-            text.zeroize();
-        }
-    }
+/// The shortest key a pasted text is taken for (16 Base32 characters: 80 bits, the shortest
+/// key vendors issue), so that an ordinary word is not mistaken for one.
+pub const MIN_PASTED_KEY_CHARS: usize = 16;
+
+/// The key part of a copied text: without a leading `secret=` (any case) and without
+/// everything from the first `&` on. Other text is returned trimmed, as it is.
+pub fn key_text(text: &str) -> &str {
+    let text = text.trim();
+    let text = match text.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("secret=") => &text[7..],
+        _ => text,
+    };
+    text.split('&').next().unwrap_or_default().trim()
+}
+
+/// True when a pasted text is a key by itself (one line; `secret=` and `&…` allowed, see
+/// [`key_text`]) of at least [`MIN_PASTED_KEY_CHARS`] Base32 characters: the window then
+/// opens "Enter key" with it filled in instead of calling it "not a key".
+pub fn is_pasted_key(text: &str) -> bool {
+    let key = key_text(text);
+    let letters = key
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}' | '='))
+        .count();
+    !key.contains(['\n', '\r'])
+        && letters >= MIN_PASTED_KEY_CHARS
+        && Secret::from_base32(key).is_ok()
 }
 
 /// Base32 (RFC 4648) that ignores leftover bits instead of refusing them.
@@ -170,8 +208,12 @@ impl Localize for SecretError {
     fn localize(&self, lang: Lang) -> String {
         match self {
             SecretError::Empty => tr(lang, "secret-empty", &[]),
-            SecretError::NotBase32 { text, bad } => {
-                let mut message = tr(lang, "secret-not-base32", &[("text", text), ("bad", bad)]);
+            SecretError::NotBase32 { position, bad } => {
+                let mut message = tr(
+                    lang,
+                    "secret-not-base32",
+                    &[("position", position), ("bad", bad)],
+                );
                 if let Some(meant) = likely_meant(*bad) {
                     message.push_str(&tr(lang, "secret-did-you-mean", &[("letter", &meant)]));
                 }
@@ -245,17 +287,52 @@ mod tests {
         assert_eq!(
             err,
             SecretError::NotBase32 {
-                text: "ABC1".into(),
+                position: 4,
                 bad: '1'
             }
         );
-        let text = err.localize(Lang::En);
-        assert!(text.contains("'ABC1' is not base32"), "{text}");
-        assert!(text.contains("'1' is not a base32 letter"), "{text}");
-        assert!(text.contains("'I'"), "{text}");
+        for lang in [Lang::En, Lang::Ja] {
+            let text = err.localize(lang);
+            assert!(!text.contains("ABC"), "the key is never shown: {text}");
+            assert!(text.contains('4') && text.contains('1'), "{text}");
+            assert!(text.contains('I'), "{text}");
+        }
+        assert_eq!(
+            Secret::from_base32("JBSW=Y3DP").unwrap_err(),
+            SecretError::NotBase32 {
+                position: 5,
+                bad: '='
+            }
+        );
         assert!(Secret::from_base32("JBSWY3DP!").is_err());
         assert_eq!(Secret::from_base32(" = ").unwrap_err(), SecretError::Empty);
         assert_eq!(Secret::from_base32("A").unwrap_err(), SecretError::Empty);
+    }
+
+    #[test]
+    fn keys_copied_as_the_manuals_say_are_read() {
+        for text in [
+            "ABCDEFGHijkl2345",
+            "secret=ABCDEFGHijkl2345",
+            "SECRET=ABCDEFGHijkl2345&",
+            " secret=ABCDEFGHijkl2345&issuer=Vendor&digits=6 ",
+            "ABCDEFGHijkl2345&issuer=Vendor",
+            "ABCD EFGH ijkl 2345",
+        ] {
+            assert!(is_pasted_key(text), "{text:?}");
+            let (secret, _) = Secret::from_pasted(text).unwrap();
+            assert_eq!(&*secret.to_base32(), "ABCDEFGHIJKL2345", "{text:?}");
+        }
+        for text in [
+            "hello",
+            "ABCDEFGH",
+            "https://example.com/?secret=ABCDEFGHijkl2345",
+            "ABCDEFGHijkl2345\nABCDEFGHijkl2345",
+            "ABCDEFGHijkl2340",
+            "otpauth://totp/A?secret=ABCDEFGHijkl2345",
+        ] {
+            assert!(!is_pasted_key(text), "{text:?}");
+        }
     }
 
     #[test]

@@ -601,7 +601,7 @@ mod tests {
             ("otpauth://totp/a?issuer=x", "secret: missing"),
             (
                 "otpauth://totp/a?secret=ABC1",
-                "secret: 'ABC1' is not base32",
+                "secret: character 4 of the key, '1', is not a Base32 letter",
             ),
             ("otpauth://totp/a?secret=", "secret: empty"),
             ("otpauth://steam/a?secret=JBSWY3DPEHPK3PXP", "type: 'steam'"),

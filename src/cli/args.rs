@@ -121,7 +121,9 @@ pub struct AddArgs {
     /// The otpauth:// URI the service showed (as text or from its QR code).
     #[arg(long, value_name = "URI", conflicts_with_all = ["secret", "name", "issuer", "algorithm", "digits", "period", "kind", "counter"])]
     pub uri: Option<String>,
-    /// The key in Base32; case, spaces, hyphens and padding are ignored.
+    /// The key in Base32; case, spaces, hyphens and padding are ignored, and so are a leading
+    /// `secret=` and a trailing `&…` (the text between `secret=` and `&` copied from a setup
+    /// page, with either end still attached).
     #[arg(
         long,
         value_name = "KEY",

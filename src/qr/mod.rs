@@ -126,8 +126,15 @@ pub fn decode_with(image: &GrayImage, fallbacks: Fallbacks) -> Vec<Symbol> {
 /// than "no code". Uses rxing's finder-pattern search, about one decoding pass; call it only
 /// after [`decode`] found nothing.
 pub fn looks_like_a_qr_code(image: &GrayImage) -> bool {
+    !qr_shaped_regions(image).is_empty()
+}
+
+/// The regions of the image framed by QR-shaped finder-pattern triples (at most
+/// [`MAX_REGIONS`], each with room for the quiet zone), for a second, enlarged look when
+/// nothing could be read. Empty when nothing QR-shaped is there.
+pub fn qr_shaped_regions(image: &GrayImage) -> Vec<[u32; 4]> {
     let Ok(source) = Luma8Source::new(image.as_raw().clone(), image.width(), image.height()) else {
-        return false;
+        return Vec::new();
     };
     catch_unwind(AssertUnwindSafe(|| {
         let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
@@ -136,9 +143,84 @@ pub fn looks_like_a_qr_code(image: &GrayImage) -> bool {
             true,
             0,
         );
-        !rxing::qrcode::cpp_port::detector::GenerateFinderPatternSets(&mut patterns).is_empty()
+        let sets = rxing::qrcode::cpp_port::detector::GenerateFinderPatternSets(&mut patterns);
+        let mut regions: Vec<[u32; 4]> = Vec::new();
+        for set in sets.iter().take(MAX_REGIONS) {
+            let corners = [set.bl, set.tl, set.tr];
+            let xs = corners.iter().map(|c| c.p.x);
+            let ys = corners.iter().map(|c| c.p.y);
+            let (x0, x1) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(0.0, f32::max));
+            let (y0, y1) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(0.0, f32::max));
+            // The centres of the finder patterns are 3.5 modules in from the symbol's edges;
+            // the region adds those, the quiet zone and a margin for a skewed symbol.
+            let size = corners.iter().map(|c| c.size).max().unwrap_or(7).max(7) as f32;
+            let pad = size * 1.5 + (x1 - x0).max(y1 - y0) * 0.15;
+            let left = (x0 - pad).max(0.0) as u32;
+            let top = (y0 - pad).max(0.0) as u32;
+            let right = ((x1 + pad) as u32).min(image.width());
+            let bottom = ((y1 + pad) as u32).min(image.height());
+            if right > left && bottom > top {
+                let region = [left, top, right - left, bottom - top];
+                if !regions.contains(&region) {
+                    regions.push(region);
+                }
+            }
+        }
+        regions
     }))
-    .unwrap_or(false)
+    .unwrap_or_default()
+}
+
+/// How many QR-shaped regions are looked at again, enlarged.
+pub const MAX_REGIONS: usize = 4;
+
+/// A selected region's smaller side is enlarged to at least this many pixels (at most ×4).
+pub const ENLARGE_TO: u32 = 900;
+
+/// The part `[x, y, w, h]` of `image`, enlarged so its smaller side is at least
+/// [`ENLARGE_TO`] pixels (at most ×4), ready to scan: a code drawn at 1.25 pixels a module (a
+/// browser zoomed to 67-80 %) comes out at 4 to 5 pixels a module, which the readers handle.
+/// Used for the window's "select a region" and for [`decode_regions`].
+pub fn enlarged_region(image: &GrayImage, [x, y, w, h]: [u32; 4]) -> GrayImage {
+    enlarge(image, [x, y, w, h]).0
+}
+
+/// [`enlarged_region`] and the factor it was enlarged by.
+fn enlarge(image: &GrayImage, [x, y, w, h]: [u32; 4]) -> (GrayImage, f32) {
+    let x = x.min(image.width().saturating_sub(1));
+    let y = y.min(image.height().saturating_sub(1));
+    let w = w.clamp(1, image.width() - x);
+    let h = h.clamp(1, image.height() - y);
+    let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
+    let factor = (ENLARGE_TO as f32 / w.min(h) as f32).clamp(1.0, 4.0);
+    if factor <= 1.0 {
+        return (crop, 1.0);
+    }
+    let (nw, nh) = ((w as f32 * factor) as u32, (h as f32 * factor) as u32);
+    (
+        image::imageops::resize(&crop, nw, nh, image::imageops::FilterType::Triangle),
+        factor,
+    )
+}
+
+/// Reads the codes in `regions` of `image` (from [`qr_shaped_regions`]), each enlarged as
+/// [`enlarged_region`] does and read with every step of [`decode`]; bounds are given in
+/// `image`'s pixels.
+pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
+    let mut found: Vec<Symbol> = Vec::new();
+    for &[left, top, width, height] in regions.iter().take(MAX_REGIONS) {
+        let (enlarged, factor) = enlarge(image, [left, top, width, height]);
+        for mut symbol in decode(&enlarged) {
+            let back = |v: u32| (v as f32 / factor) as u32;
+            symbol.bounds = symbol
+                .bounds
+                .map(|[x, y, w, h]| [left + back(x), top + back(y), back(w), back(h)]);
+            if !found.iter().any(|s| s.text == symbol.text) {
+                found.push(symbol);
+            }
+        }
+    }
+    found
 }
 
 fn hints() -> DecodeHints {

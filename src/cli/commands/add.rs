@@ -19,7 +19,7 @@ fn from_args(args: &AddArgs) -> Result<KeyUri, Failure> {
             &[],
         ));
     };
-    let (secret, warnings) = Secret::from_base32(text)?;
+    let (secret, warnings) = Secret::from_pasted(text)?;
     let kind = match args.kind {
         Some(TypeArg::Hotp) => OtpKind::Hotp {
             counter: args.counter.unwrap_or(0),

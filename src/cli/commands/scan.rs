@@ -53,7 +53,8 @@ fn gather(args: &ScanArgs) -> Result<Gathered, Failure> {
 
 #[cfg(feature = "capture")]
 fn screens() -> Result<Gathered, Failure> {
-    let scans = scan::scan_screens(&mamori::capture::SystemScreens).map_err(capture_failure)?;
+    let scans =
+        scan::scan_screens(lang(), &mamori::capture::SystemScreens).map_err(capture_failure)?;
     Ok(Gathered { scans, errors: 0 })
 }
 
@@ -63,20 +64,7 @@ fn clipboard() -> Result<Gathered, Failure> {
     let scans = match mamori::capture::read_clipboard().map_err(capture_failure)? {
         ClipboardContent::Image(image) => vec![scan::scan_image("clipboard", &image)],
         // A copied URI (or several, one a line) counts as if read from a code.
-        ClipboardContent::Text(text) => vec![ImageScan {
-            found: text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(|line| Found {
-                    source: "clipboard".into(),
-                    text: line.to_string(),
-                    payload: scan::classify(line),
-                    bounds: None,
-                })
-                .collect(),
-            unreadable_code_seen: false,
-        }],
+        ClipboardContent::Text(text) => vec![scan::scan_text("clipboard", &text)],
     };
     Ok(Gathered { scans, errors: 0 })
 }
