@@ -4,6 +4,8 @@
 
 pub mod app;
 pub mod env;
+pub mod file_dialogs;
+mod kinsoku;
 pub mod screen_lock;
 pub mod settings;
 pub mod style;
