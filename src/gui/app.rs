@@ -19,8 +19,9 @@ use mamori::vault::opening::{self, Notice, Opened};
 use mamori::vault::{LockedVault, ReadOnly, SaveKind, Vault, VaultError};
 
 use super::env::Env;
+use super::file_dialogs::{Picked, Request};
 use super::settings::Settings;
-use super::toasts::Toasts;
+use super::toasts::{ToastAction, Toasts};
 use super::views::add::{AddDialog, AddTab, Draft};
 use super::views::manage::ManageDialog;
 use super::views::settings::SettingsDialog;
@@ -48,6 +49,8 @@ pub enum Command {
     Lock,
     /// Copy an account's current code.
     CopyCode(AccountId),
+    /// Copy a TOTP account's next code (offered when the current one was about to expire).
+    CopyNextCode(AccountId),
     /// Copy a text (a key, a URI) the user asked for.
     CopyText(Zeroizing<String>),
     /// HOTP: use up the next code and show it.
@@ -56,8 +59,14 @@ pub enum Command {
     OpenAdd(AddTab),
     /// Capture every screen (hiding the window) and scan it.
     ScanScreens,
-    /// Scan what the clipboard holds.
+    /// Scan what the clipboard holds (the "Paste from clipboard" button).
     Paste,
+    /// Scan a text pasted with Ctrl+V (egui-winit's `Event::Paste`): `otpauth://` lines, or a
+    /// bare key, which opens "Enter key" with it filled in.
+    PasteText(Zeroizing<String>),
+    /// Scan an image pasted with Ctrl+V after PrintScreen (egui-winit's `Event::PasteImage`,
+    /// sent instead of a key press when the clipboard holds an image and no text).
+    PasteImage(Arc<egui::ColorImage>),
     /// Ask for an image file and scan it.
     ChooseImage,
     /// Scan an image file (dropped on the window or chosen).
@@ -127,6 +136,9 @@ pub enum Command {
     ChooseExportTarget,
     /// Export to this file or folder, as the export dialog says.
     ExportTo(PathBuf),
+    /// Export to a path typed in the export dialog (no file dialog could be shown): a file,
+    /// or for QR pictures the folder to write them in.
+    TypedExportTarget(PathBuf),
     /// Show the Google Authenticator transfer codes (after the vault password, if any).
     ShowTransferCodes(Option<Zeroizing<String>>),
     /// Close whatever dialog is open.
@@ -141,8 +153,12 @@ pub enum Done {
     Unlocked(Result<Opened, VaultError>),
     /// Screens were captured and scanned.
     Screens(Result<(Vec<Screen>, Vec<ImageScan>), CaptureError>),
-    /// An image (file, clipboard or region) was scanned.
+    /// An image (file, clipboard or region) or a pasted text was scanned.
     Image(Result<ImageScan, String>),
+    /// The pasted text is a key by itself: open "Enter key" with it.
+    PastedKey(Zeroizing<String>),
+    /// A file dialog closed (or could not be shown).
+    Picked(PickFor, Picked),
     /// The password was checked for revealing a key.
     KeyRevealed(AccountId, bool),
     /// A file to import was read.
@@ -156,6 +172,19 @@ pub enum Done {
     TransferUnlocked(bool),
     /// The password was changed; the vault comes back either way.
     PasswordChanged(Box<Vault>, Result<(), VaultError>),
+}
+
+/// What a file dialog was opened for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PickFor {
+    /// An image to scan.
+    ScanImage,
+    /// A file to import.
+    Import,
+    /// Where to export.
+    Export,
+    /// The automatic-backup folder.
+    BackupFolder,
 }
 
 /// Where the window is.
@@ -182,6 +211,10 @@ pub struct Session {
     pub focus_search: bool,
     /// The row Enter copies.
     pub selected: Option<AccountId>,
+    /// Scroll the selected row into view next frame.
+    pub scroll_to_selected: bool,
+    /// The search the selection was last checked against.
+    filtered_for: String,
     /// The add dialog, when open.
     pub add: Option<AddDialog>,
     /// The details dialog, when open.
@@ -202,15 +235,30 @@ pub struct Session {
     pub removed: Option<(usize, Account)>,
     /// Messages shown above the list until dismissed (read-only vault, older copy).
     pub banners: Vec<String>,
+    /// The vault file's modification time and length when last looked at.
+    file_stamp: Option<(Option<std::time::SystemTime>, u64)>,
+    /// When to look at the vault file again.
+    next_file_check: f64,
+}
+
+/// What identifies a version of the vault file cheaply (no read): modified time and length.
+fn file_stamp(path: &std::path::Path) -> Option<(Option<std::time::SystemTime>, u64)> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.modified().ok(), m.len()))
 }
 
 impl Session {
     fn new(vault: Vault) -> Session {
         Session {
+            file_stamp: file_stamp(vault.path()),
+            next_file_check: 0.0,
             vault,
             search: String::new(),
             focus_search: false,
             selected: None,
+            scroll_to_selected: false,
+            filtered_for: String::new(),
             add: None,
             manage: None,
             settings: None,
@@ -466,7 +514,7 @@ impl MamoriApp {
         }
     }
 
-    fn copy(&mut self, text: Zeroizing<String>, toast_key: &str) {
+    fn copy(&mut self, text: Zeroizing<String>, said: &str) {
         let lang = self.lang();
         let now = self.now();
         match self.env.clipboard.copy(&text) {
@@ -479,8 +527,7 @@ impl MamoriApp {
                 } else {
                     tr(lang, "gui-copied", &[])
                 };
-                self.toasts
-                    .info(format!("{} {message}", tr(lang, toast_key, &[])));
+                self.toasts.info(format!("{said} {message}"));
             }
             Err(e) => self.toasts.error(e.localize(lang)),
         }
@@ -544,34 +591,12 @@ impl MamoriApp {
                 });
             }
             Command::Lock => self.lock(),
-            Command::CopyCode(id) => {
-                let now = self.code_time() as u64;
-                let Some(code) = self.session().and_then(|s| {
-                    s.vault
-                        .accounts()
-                        .iter()
-                        .find(|a| a.id == id)
-                        .map(|a| match a.otp.kind {
-                            OtpKind::Totp { .. } => mamori::otp::generate(&a.otp, now).code,
-                            OtpKind::Hotp { .. } => s
-                                .hotp_codes
-                                .iter()
-                                .find(|(i, _)| *i == id)
-                                .map(|(_, c)| c.clone())
-                                .unwrap_or_default(),
-                        })
-                }) else {
-                    return;
-                };
-                if let Phase::Open(session) = &mut self.phase {
-                    session.selected = Some(id.clone());
-                    session.revealed.insert(id);
-                }
-                if !code.is_empty() {
-                    self.copy(Zeroizing::new(code), "gui-code-copied");
-                }
+            Command::CopyCode(id) => self.copy_code(id, false),
+            Command::CopyNextCode(id) => self.copy_code(id, true),
+            Command::CopyText(text) => {
+                let said = tr(lang, "gui-key-copied", &[]);
+                self.copy(text, &said);
             }
-            Command::CopyText(text) => self.copy(text, "gui-key-copied"),
             Command::NextHotpCode(id) => {
                 let mut shown = None;
                 let saved = self.change_vault(SaveKind::Routine, |accounts| {
@@ -591,8 +616,16 @@ impl MamoriApp {
                 {
                     session.hotp_codes.retain(|(i, _)| *i != id);
                     session.hotp_codes.push((id.clone(), code.clone()));
-                    session.revealed.insert(id);
-                    self.copy(Zeroizing::new(code), "gui-code-copied");
+                    session.revealed.insert(id.clone());
+                    let label = session
+                        .vault
+                        .accounts()
+                        .iter()
+                        .find(|a| a.id == id)
+                        .map(views::accounts::title)
+                        .unwrap_or_default();
+                    let said = tr(lang, "gui-code-copied-for", &[("label", &label)]);
+                    self.copy(Zeroizing::new(code), &said);
                 }
             }
             Command::OpenAdd(tab) => {
@@ -616,40 +649,42 @@ impl MamoriApp {
                             .iter()
                             .enumerate()
                             .map(|(i, s)| {
-                                scan::scan_image(&scan::screen_label(i, &s.name), &s.image)
+                                scan::scan_image(&scan::screen_label(lang, i, &s.name), &s.image)
                             })
                             .collect();
                         (captures, scans)
                     }))
                 });
             }
-            Command::Paste => {
+            Command::Paste => match self.env.clipboard.read() {
+                Ok(mamori::capture::ClipboardContent::Text(text)) => {
+                    self.paste_text(ctx, Zeroizing::new(text));
+                }
+                Ok(mamori::capture::ClipboardContent::Image(image)) => {
+                    self.open_add_busy(AddTab::Paste);
+                    let source = tr(lang, "gui-source-clipboard", &[]);
+                    self.worker.spawn(ctx, move || {
+                        Done::Image(Ok(scan::scan_image(&source, &image)))
+                    });
+                }
+                Err(e) => {
+                    self.open_add_busy(AddTab::Paste);
+                    self.finish_image_scan(Err(e.localize(lang)));
+                }
+            },
+            Command::PasteText(text) => self.paste_text(ctx, text),
+            Command::PasteImage(image) => {
                 self.open_add_busy(AddTab::Paste);
-                match self.env.clipboard.read() {
-                    Ok(mamori::capture::ClipboardContent::Text(text)) => {
-                        let source = tr(lang, "gui-source-clipboard", &[]);
-                        let scan = super::views::add::scan_text(&source, &text);
-                        self.finish_image_scan(Ok(scan));
-                    }
-                    Ok(mamori::capture::ClipboardContent::Image(image)) => {
-                        let source = tr(lang, "gui-source-clipboard", &[]);
-                        self.worker.spawn(ctx, move || {
-                            Done::Image(Ok(scan::scan_image(&source, &image)))
-                        });
-                    }
-                    Err(e) => self.finish_image_scan(Err(e.localize(lang))),
-                }
+                let source = tr(lang, "gui-source-clipboard", &[]);
+                self.worker.spawn(ctx, move || {
+                    // Premultiplied RGBA; a pasted screenshot is opaque, so the same as straight.
+                    let [width, height] = image.size;
+                    let gray =
+                        mamori::qr::rgba_to_gray(width as u32, height as u32, image.as_raw());
+                    Done::Image(Ok(scan::scan_image(&source, &gray)))
+                });
             }
-            Command::ChooseImage => {
-                let title = tr(lang, "gui-open-image-title", &[]);
-                let picked = rfd::FileDialog::new()
-                    .set_title(title)
-                    .add_filter(tr(lang, "gui-image-files", &[]), &IMAGE_EXTENSIONS)
-                    .pick_file();
-                if let Some(path) = picked {
-                    self.apply(ctx, Command::ScanFile(path));
-                }
-            }
+            Command::ChooseImage => self.pick_file(ctx, PickFor::ScanImage),
             Command::ScanFile(path) => {
                 self.open_add_busy(AddTab::File);
                 self.worker.spawn(ctx, move || {
@@ -765,23 +800,28 @@ impl MamoriApp {
                 }
             },
             Command::AddBackupCodes(id, text) => {
+                // Kept as the service printed them (`1234-5678`), compared without spaces,
+                // hyphens or case, as the command line does.
                 let codes: Vec<String> = text
                     .lines()
-                    .map(BackupCode::normalized)
-                    .filter(|c| !c.is_empty())
+                    .map(str::trim)
+                    .filter(|c| !BackupCode::normalized(c).is_empty())
+                    .map(str::to_string)
                     .collect();
                 if codes.is_empty() {
                     self.toasts.error(tr(lang, "gui-backup-none-found", &[]));
                     return;
                 }
                 let count = codes.len();
+                let now = self.now() as u64;
                 if self.change_vault(SaveKind::Structural, |accounts| {
                     if let Some(a) = accounts.iter_mut().find(|a| a.id == id) {
                         for code in codes {
+                            let key = BackupCode::normalized(&code);
                             if !a
                                 .backup_codes
                                 .iter()
-                                .any(|c| BackupCode::normalized(&c.code) == code)
+                                .any(|c| BackupCode::normalized(&c.code) == key)
                             {
                                 a.backup_codes.push(BackupCode {
                                     code,
@@ -789,6 +829,7 @@ impl MamoriApp {
                                 });
                             }
                         }
+                        a.updated = now;
                     }
                     Ok(())
                 }) {
@@ -804,15 +845,14 @@ impl MamoriApp {
             Command::ToggleBackupCode(id, index) => {
                 let now = self.now() as u64;
                 self.change_vault(SaveKind::Structural, |accounts| {
-                    if let Some(code) = accounts
-                        .iter_mut()
-                        .find(|a| a.id == id)
-                        .and_then(|a| a.backup_codes.get_mut(index))
+                    if let Some(account) = accounts.iter_mut().find(|a| a.id == id)
+                        && let Some(code) = account.backup_codes.get_mut(index)
                     {
                         code.used_at = match code.used_at {
                             Some(_) => None,
                             None => Some(now),
                         };
+                        account.updated = now;
                     }
                     Ok(())
                 });
@@ -825,18 +865,7 @@ impl MamoriApp {
                     session.settings = Some(SettingsDialog::new(&self.settings, encrypted));
                 }
             }
-            Command::ChooseBackupFolder => {
-                let picked = rfd::FileDialog::new()
-                    .set_title(tr(lang, "gui-auto-backup", &[]))
-                    .pick_folder();
-                if let (Some(folder), Phase::Open(session)) = (picked, &mut self.phase)
-                    && let Some(dialog) = &mut session.settings
-                {
-                    dialog.draft.backup_folder = Some(folder);
-                    let settings = dialog.draft.clone();
-                    self.apply(ctx, Command::ApplySettings(settings));
-                }
-            }
+            Command::ChooseBackupFolder => self.pick_file(ctx, PickFor::BackupFolder),
             Command::ApplySettings(settings) => {
                 let recheck = settings.clock.servers() != self.settings.clock.servers();
                 self.settings = settings;
@@ -884,14 +913,7 @@ impl MamoriApp {
                     session.import = Some(ImportDialog::default());
                 }
             }
-            Command::ChooseImport => {
-                let picked = rfd::FileDialog::new()
-                    .set_title(tr(lang, "gui-import-title", &[]))
-                    .pick_file();
-                if let Some(path) = picked {
-                    self.apply(ctx, Command::ReadImport(path, None));
-                }
-            }
+            Command::ChooseImport => self.pick_file(ctx, PickFor::Import),
             Command::ReadImport(path, password) => {
                 if let Phase::Open(session) = &mut self.phase {
                     let dialog = session.import.get_or_insert_with(ImportDialog::default);
@@ -954,23 +976,10 @@ impl MamoriApp {
                     session.export = Some(ExportDialog::default());
                 }
             }
-            Command::ChooseExportTarget => {
-                let Some(choice) = self
-                    .session()
-                    .and_then(|s| s.export.as_ref())
-                    .map(|d| d.choice)
-                else {
-                    return;
-                };
-                let dialog = rfd::FileDialog::new().set_title(tr(lang, "gui-export-title", &[]));
-                let target = if choice.format().writes_images() {
-                    dialog.pick_folder().map(|dir| dir.join(choice.file_name()))
-                } else {
-                    dialog.set_file_name(choice.file_name()).save_file()
-                };
-                if let Some(target) = target {
-                    self.apply(ctx, Command::ExportTo(target));
-                }
+            Command::ChooseExportTarget => self.pick_file(ctx, PickFor::Export),
+            Command::TypedExportTarget(path) => {
+                let target = self.export_target(path);
+                self.push(Command::ExportTo(target));
             }
             Command::ExportTo(target) => {
                 let Some((choice, password, accounts)) = self.session().and_then(|s| {
@@ -998,6 +1007,159 @@ impl MamoriApp {
         }
     }
 
+    /// Copies an account's code (TOTP: the current one, or the next; HOTP: the one shown) and
+    /// says whose it was. A TOTP code copied in its last seconds comes with an offer of the next.
+    fn copy_code(&mut self, id: AccountId, next: bool) {
+        let lang = self.lang();
+        let at = self.code_time().max(0.0) as u64;
+        let Some(session) = self.session() else {
+            return;
+        };
+        let Some(account) = session.vault.accounts().iter().find(|a| a.id == id) else {
+            return;
+        };
+        let label = views::accounts::title(account);
+        let (code, remaining) = match account.otp.kind {
+            OtpKind::Totp { .. } => {
+                let now = mamori::otp::generate(&account.otp, at);
+                let left = u64::from(now.remaining.unwrap_or(0));
+                if next {
+                    (mamori::otp::generate(&account.otp, at + left).code, None)
+                } else {
+                    (now.code, now.remaining)
+                }
+            }
+            OtpKind::Hotp { .. } => (
+                session
+                    .hotp_codes
+                    .iter()
+                    .find(|(i, _)| *i == id)
+                    .map(|(_, c)| c.clone())
+                    .unwrap_or_default(),
+                None,
+            ),
+        };
+        if let Phase::Open(session) = &mut self.phase {
+            session.selected = Some(id.clone());
+            session.revealed.insert(id.clone());
+        }
+        if code.is_empty() {
+            return;
+        }
+        let key = if next {
+            "gui-next-code-copied-for"
+        } else {
+            "gui-code-copied-for"
+        };
+        let said = tr(lang, key, &[("label", &label)]);
+        self.copy(Zeroizing::new(code), &said);
+        if let Some(left) = remaining
+            && left <= views::accounts::URGENT_SECONDS
+        {
+            self.toasts
+                .offer_next(tr(lang, "gui-code-expiring", &[("seconds", &left)]), id);
+        }
+    }
+
+    /// Opens the desktop's file dialog for `purpose` on the worker (the window keeps painting
+    /// while it is open); [`Done::Picked`] brings the answer back.
+    fn pick_file(&mut self, ctx: &egui::Context, purpose: PickFor) {
+        let lang = self.lang();
+        let (request, title, filter) = match purpose {
+            PickFor::ScanImage => (
+                Request::Image,
+                tr(lang, "gui-open-image-title", &[]),
+                Some((
+                    tr(lang, "gui-image-files", &[]),
+                    IMAGE_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
+                )),
+            ),
+            PickFor::Import => (Request::Import, tr(lang, "gui-import-title", &[]), None),
+            PickFor::BackupFolder => (Request::Folder, tr(lang, "gui-auto-backup", &[]), None),
+            PickFor::Export => {
+                let Some(choice) = self
+                    .session()
+                    .and_then(|s| s.export.as_ref())
+                    .map(|d| d.choice)
+                else {
+                    return;
+                };
+                let request = if choice.format().writes_images() {
+                    Request::Folder
+                } else {
+                    Request::SaveFile(choice.file_name().to_string())
+                };
+                (request, tr(lang, "gui-export-title", &[]), None)
+            }
+        };
+        let dialogs = Arc::clone(&self.env.file_dialogs);
+        self.worker.spawn(ctx, move || {
+            Done::Picked(purpose, dialogs.pick(&request, &title, filter.as_ref()))
+        });
+    }
+
+    /// A file dialog's answer: carry on with the path, or, when no dialog could be shown, open
+    /// the path field in the dialog that asked.
+    fn picked(&mut self, purpose: PickFor, picked: Picked) {
+        let path = match picked {
+            Picked::Chosen(path) => path,
+            Picked::Cancelled => return,
+            Picked::Unavailable => {
+                if let Phase::Open(session) = &mut self.phase {
+                    let entry = match purpose {
+                        PickFor::ScanImage => {
+                            let dialog = session.add.get_or_insert_with(AddDialog::default);
+                            dialog.tab = AddTab::File;
+                            Some(&mut dialog.path_entry)
+                        }
+                        PickFor::Import => session.import.as_mut().map(|d| &mut d.path_entry),
+                        PickFor::Export => session.export.as_mut().map(|d| &mut d.path_entry),
+                        PickFor::BackupFolder => {
+                            session.settings.as_mut().map(|d| &mut d.path_entry)
+                        }
+                    };
+                    if let Some(entry) = entry {
+                        entry.open();
+                    }
+                }
+                return;
+            }
+        };
+        let command = match purpose {
+            PickFor::ScanImage => Command::ScanFile(path),
+            PickFor::Import => Command::ReadImport(path, None),
+            PickFor::Export => Command::ExportTo(self.export_target(path)),
+            PickFor::BackupFolder => {
+                let Some(mut settings) = self
+                    .session()
+                    .and_then(|s| s.settings.as_ref())
+                    .map(|d| d.draft.clone())
+                else {
+                    return;
+                };
+                settings.backup_folder = Some(path);
+                if let Phase::Open(session) = &mut self.phase
+                    && let Some(dialog) = &mut session.settings
+                {
+                    dialog.draft = settings.clone();
+                }
+                Command::ApplySettings(settings)
+            }
+        };
+        self.push(command);
+    }
+
+    /// Where an export goes: the chosen file, or, for QR pictures, a new folder inside the
+    /// chosen one.
+    pub fn export_target(&self, chosen: PathBuf) -> PathBuf {
+        match self.session().and_then(|s| s.export.as_ref()) {
+            Some(dialog) if dialog.choice.format().writes_images() => {
+                chosen.join(dialog.choice.file_name())
+            }
+            _ => chosen,
+        }
+    }
+
     fn show_transfer_codes(&mut self) {
         let lang = self.lang();
         if let Phase::Open(session) = &mut self.phase {
@@ -1005,6 +1167,28 @@ impl MamoriApp {
             session.close_dialogs();
             session.pager = Some(pager);
         }
+    }
+
+    /// Scans a pasted text on the worker: its `otpauth` lines, else a bare key (opened in
+    /// "Enter key"), else a message that names neither the text nor any part of it.
+    fn paste_text(&mut self, ctx: &egui::Context, text: Zeroizing<String>) {
+        self.open_add_busy(AddTab::Paste);
+        let lang = self.lang();
+        self.worker.spawn(ctx, move || {
+            let source = tr(lang, "gui-source-clipboard", &[]);
+            let scan = scan::scan_text(&source, &text);
+            if scan
+                .found
+                .iter()
+                .any(|f| !matches!(f.payload, scan::Payload::NotAKey))
+            {
+                Done::Image(Ok(scan))
+            } else if mamori::secret::is_pasted_key(&text) {
+                Done::PastedKey(Zeroizing::new(mamori::secret::key_text(&text).to_string()))
+            } else {
+                Done::Image(Err(tr(lang, "gui-paste-not-a-key", &[])))
+            }
+        });
     }
 
     fn open_add_busy(&mut self, tab: AddTab) {
@@ -1110,7 +1294,11 @@ impl MamoriApp {
                 }
                 Done::Unlocked(Err(e)) => {
                     if let Phase::Unlock(form) = &mut self.phase {
-                        form.error = Some(e.localize(lang));
+                        // Unlocking changes nothing, so "the vault was not changed" is noise.
+                        form.error = Some(match e {
+                            VaultError::WrongPassword => tr(lang, "gui-unlock-wrong-password", &[]),
+                            e => e.localize(lang),
+                        });
                         form.focus = true;
                     }
                 }
@@ -1130,6 +1318,19 @@ impl MamoriApp {
                     }
                 }
                 Done::Image(result) => self.finish_image_scan(result),
+                Done::Picked(purpose, picked) => self.picked(purpose, picked),
+                Done::PastedKey(key) => {
+                    if let Phase::Open(session) = &mut self.phase {
+                        let dialog = session.add.get_or_insert_with(AddDialog::default);
+                        dialog.waiting = false;
+                        dialog.message = None;
+                        dialog.chosen = None;
+                        dialog.candidates.clear();
+                        dialog.tab = AddTab::Manual;
+                        dialog.manual.key = key;
+                        dialog.manual.focus = true;
+                    }
+                }
                 Done::KeyRevealed(id, ok) => {
                     if let Phase::Open(session) = &mut self.phase
                         && let Some(manage) = &mut session.manage
@@ -1266,19 +1467,34 @@ impl MamoriApp {
         };
         let dialog_open = session.dialog_open();
         let command = egui::Modifiers::COMMAND;
-        let (find, paste_key, new, lock, enter, up, down, paste_event) = ctx.input_mut(|i| {
+        let (find, new, lock, enter, up, down, escape) = ctx.input_mut(|i| {
             (
                 i.consume_key(command, egui::Key::F),
-                i.consume_key(command, egui::Key::V),
                 i.consume_key(command, egui::Key::N),
                 i.consume_key(command, egui::Key::L),
                 i.key_pressed(egui::Key::Enter),
                 i.key_pressed(egui::Key::ArrowUp),
                 i.key_pressed(egui::Key::ArrowDown),
-                i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))),
+                i.key_pressed(egui::Key::Escape),
             )
         });
+        // egui-winit turns Ctrl+V (Cmd+V, Shift+Insert) into `Event::Paste` with the clipboard's
+        // text, or `Event::PasteImage` when it holds only an image (after PrintScreen); the key
+        // press itself never arrives. A text field takes pasted text; anything else is scanned.
         let text_focused = ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input();
+        let pasted: Vec<Command> = ctx.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|event| match event {
+                    egui::Event::Paste(text) if !text_focused => {
+                        Some(Command::PasteText(Zeroizing::new(text.clone())))
+                    }
+                    egui::Event::PasteImage(image) => Some(Command::PasteImage(Arc::clone(image))),
+                    _ => None,
+                })
+                .take(1)
+                .collect()
+        });
         if lock {
             self.push(Command::Lock);
         }
@@ -1288,15 +1504,15 @@ impl MamoriApp {
         if find && let Phase::Open(session) = &mut self.phase {
             session.focus_search = true;
         }
-        // Ctrl+V in a text field pastes text there; elsewhere it scans the clipboard.
-        if (paste_key || paste_event) && !text_focused {
-            self.push(Command::Paste);
-        }
+        self.commands.extend(pasted);
         if dialog_open {
             return;
         }
         let visible = self.visible_ids();
         if let Phase::Open(session) = &mut self.phase {
+            if escape && !text_focused {
+                session.search.clear();
+            }
             if up || down {
                 let current = session
                     .selected
@@ -1308,6 +1524,7 @@ impl MamoriApp {
                     (Some(i), false) => i.saturating_sub(1),
                 };
                 session.selected = visible.get(next).cloned();
+                session.scroll_to_selected = true;
             }
             if enter {
                 let target = session
@@ -1318,6 +1535,59 @@ impl MamoriApp {
                 if let Some(id) = target {
                     self.push(Command::CopyCode(id));
                 }
+            }
+        }
+    }
+
+    /// After the search changed: the selection stays on a row the list shows (the first one when
+    /// the selected row was filtered out) and is scrolled into view, so Enter never copies a
+    /// code the user cannot see.
+    fn keep_selection_visible(&mut self, ctx: &egui::Context) {
+        let changed = self.session().is_some_and(|s| s.search != s.filtered_for);
+        if !changed {
+            return;
+        }
+        let visible = self.visible_ids();
+        if let Phase::Open(session) = &mut self.phase {
+            session.filtered_for = session.search.clone();
+            let still_shown = session
+                .selected
+                .as_ref()
+                .is_some_and(|id| visible.contains(id));
+            if !still_shown {
+                session.selected = if session.search.trim().is_empty() {
+                    None
+                } else {
+                    visible.first().cloned()
+                };
+            }
+            session.scroll_to_selected = session.selected.is_some();
+            ctx.request_repaint();
+        }
+    }
+
+    /// Follows changes other programs make to the vault file (`mamori add` in a terminal, a
+    /// second window): once a second the file's time and size are compared, and when they
+    /// changed the vault is read again. Dialogs, the search and the selection stay as they are.
+    fn follow_vault_file(&mut self) {
+        let now = self.now();
+        let lang = self.lang();
+        let Phase::Open(session) = &mut self.phase else {
+            return;
+        };
+        if now < session.next_file_check {
+            return;
+        }
+        session.next_file_check = now + 1.0;
+        let stamp = file_stamp(session.vault.path());
+        if stamp == session.file_stamp {
+            return;
+        }
+        session.file_stamp = stamp;
+        if let Err(e) = session.vault.refresh() {
+            let message = e.localize(lang);
+            if !session.banners.contains(&message) {
+                session.banners.push(message);
             }
         }
     }
@@ -1405,6 +1675,7 @@ impl eframe::App for MamoriApp {
             self.clear_clipboard(true);
         }
         self.idle_lock(ctx);
+        self.follow_vault_file();
         self.apply_theme(ctx);
     }
 
@@ -1430,10 +1701,13 @@ impl eframe::App for MamoriApp {
             Phase::Broken(message) => views::broken_ui(ui, &view, message, &self.env.vault_path),
             Phase::Busy => views::busy_ui(ui, &view),
         }
-        if self.toasts.ui(ui, lang, now) == Some(true) {
-            commands.push(Command::UndoDelete);
+        match self.toasts.ui(ui, lang, now) {
+            Some(ToastAction::Undo) => commands.push(Command::UndoDelete),
+            Some(ToastAction::CopyNext(id)) => commands.push(Command::CopyNextCode(id)),
+            None => {}
         }
         self.commands.extend(commands);
+        self.keep_selection_visible(&ctx);
         self.apply_all(&ctx);
         self.schedule_repaint(&ctx);
     }

@@ -111,6 +111,8 @@ pub struct Env {
     pub screens: Arc<dyn ScreenSource + Send + Sync>,
     /// One `()` each time the desktop's screen locks (see [`super::screen_lock`]).
     pub screen_locks: Receiver<()>,
+    /// File and folder dialogs.
+    pub file_dialogs: Arc<dyn super::file_dialogs::FileDialogs>,
     /// How long to wait after hiding the window before capturing (the compositor needs a
     /// moment to take it off the screen).
     pub capture_delay: Duration,
@@ -128,6 +130,7 @@ impl Env {
             clipboard: Box::new(SystemClipboard::default()),
             screens: Arc::new(capture::SystemScreens),
             screen_locks: super::screen_lock::watch_system(),
+            file_dialogs: Arc::new(super::file_dialogs::SystemDialogs),
             capture_delay: Duration::from_millis(350),
         }
     }

@@ -3,6 +3,7 @@
 
 use egui::{Align2, Color32, RichText};
 
+use mamori::account::AccountId;
 use mamori::i18n::{Lang, tr};
 
 /// How long a toast stays, in seconds.
@@ -15,6 +16,17 @@ enum Kind {
     Info,
     Error,
     Undo,
+    /// A code copied in its last seconds, with a button that copies the account's next code.
+    OfferNext(AccountId),
+}
+
+/// A button the user pressed in a toast.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ToastAction {
+    /// Undo the last removal.
+    Undo,
+    /// Copy this account's next code (the one copied was about to expire).
+    CopyNext(AccountId),
 }
 
 #[derive(Clone, Debug)]
@@ -62,6 +74,13 @@ impl Toasts {
         self.push(text, Kind::Undo);
     }
 
+    /// A code copied in its last seconds, offering the next one.
+    pub fn offer_next(&mut self, text: String, id: AccountId) {
+        self.toasts
+            .retain(|t| !matches!(t.kind, Kind::OfferNext(_)));
+        self.push(text, Kind::OfferNext(id));
+    }
+
     /// When the next toast disappears.
     pub fn next_change(&self, now: f64) -> Option<f64> {
         self.toasts
@@ -70,8 +89,8 @@ impl Toasts {
             .reduce(f64::min)
     }
 
-    /// Draws the toasts; `Some(true)` when the user pressed Undo.
-    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, now: f64) -> Option<bool> {
+    /// Draws the toasts; returns the button the user pressed, if any.
+    pub fn ui(&mut self, ui: &mut egui::Ui, lang: Lang, now: f64) -> Option<ToastAction> {
         for toast in &mut self.toasts {
             toast.shown_at.get_or_insert(now);
         }
@@ -80,7 +99,7 @@ impl Toasts {
         if self.toasts.is_empty() {
             return None;
         }
-        let mut undo = false;
+        let mut action = None;
         egui::Area::new(egui::Id::unique("toasts"))
             .anchor(Align2::CENTER_BOTTOM, [0.0, -16.0])
             .order(egui::Order::Tooltip)
@@ -94,25 +113,37 @@ impl Toasts {
                                 _ => text,
                             };
                             ui.label(text);
-                            if toast.kind == Kind::Undo
-                                && ui.button(tr(lang, "gui-undo", &[])).clicked()
-                            {
-                                undo = true;
+                            match &toast.kind {
+                                Kind::Undo if ui.button(tr(lang, "gui-undo", &[])).clicked() => {
+                                    action = Some(ToastAction::Undo);
+                                }
+                                Kind::OfferNext(id)
+                                    if ui.button(tr(lang, "gui-copy-next", &[])).clicked() =>
+                                {
+                                    action = Some(ToastAction::CopyNext(id.clone()));
+                                }
+                                _ => {}
                             }
                         });
                     });
                 }
             });
-        if undo {
-            self.toasts.retain(|t| t.kind != Kind::Undo);
+        match &action {
+            Some(ToastAction::Undo) => self.toasts.retain(|t| t.kind != Kind::Undo),
+            Some(ToastAction::CopyNext(_)) => {
+                self.toasts
+                    .retain(|t| !matches!(t.kind, Kind::OfferNext(_)));
+            }
+            None => {}
         }
-        Some(undo)
+        action
     }
 }
 
 fn duration(kind: &Kind) -> f64 {
     match kind {
         Kind::Undo => UNDO_FOR,
+        Kind::OfferNext(_) => f64::from(crate::gui::views::accounts::URGENT_SECONDS) + 1.0,
         Kind::Error => SHOW_FOR * 2.0,
         Kind::Info => SHOW_FOR,
     }

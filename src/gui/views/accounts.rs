@@ -103,7 +103,20 @@ pub fn row_code(account: &Account, session: &Session, now: f64, hide: bool) -> R
     }
 }
 
-/// Draws the list (or the empty state).
+/// Height of a row when the code sits beside the names. Every row has the same height, kept
+/// while the next code shows in the last seconds, so the list never shifts under the pointer.
+pub const ROW_HEIGHT: f32 = 72.0;
+/// Height of a row in a narrow window, where the code sits under the names.
+pub const NARROW_ROW_HEIGHT: f32 = 96.0;
+/// Below this width (in points) the code goes under the names.
+pub const NARROW_BELOW: f32 = 440.0;
+/// Height of a row's content: the code in large digits with the next code under it.
+const CONTENT_HEIGHT: f32 = 50.0;
+/// Room left under the last row so that a toast never covers it.
+const TOAST_ROOM: f32 = 64.0;
+
+/// Draws the list (or the empty state). Only the rows in view are laid out and painted, so an
+/// idle window with 500 accounts costs what one with 10 does.
 pub fn list_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<Command>) {
     if session.vault.accounts().is_empty() {
         empty_ui(ui, view, out);
@@ -112,168 +125,284 @@ pub fn list_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
     let sort = view.settings.sort;
     let rows: Vec<(usize, AccountId)> = {
         let all = session.vault.accounts();
+        let position: std::collections::HashMap<&AccountId, usize> =
+            all.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
         ordered(all, &session.search, sort)
             .into_iter()
-            .filter_map(|a| {
-                all.iter()
-                    .position(|b| b.id == a.id)
-                    .map(|i| (i, a.id.clone()))
-            })
+            .filter_map(|a| position.get(&a.id).map(|i| (*i, a.id.clone())))
             .collect()
     };
     if rows.is_empty() {
         ui.add_space(20.0);
         ui.vertical_centered(|ui| {
-            ui.label(view.tf("gui-no-match", &[("query", &session.search.trim())]));
+            crate::gui::kinsoku::label(
+                ui,
+                view.tf("gui-no-match", &[("query", &session.search.trim())]),
+            );
         });
         return;
     }
     let draggable = sort == SortOrder::Manual && session.search.trim().is_empty();
+    let narrow = ui.available_width() < NARROW_BELOW;
+    let row_height = if narrow {
+        NARROW_ROW_HEIGHT
+    } else {
+        ROW_HEIGHT
+    };
+    let spacing = ui.spacing().item_spacing.y;
+    let scroll_to = std::mem::take(&mut session.scroll_to_selected)
+        .then(|| {
+            session
+                .selected
+                .as_ref()
+                .and_then(|id| rows.iter().position(|(_, r)| r == id))
+        })
+        .flatten();
+    // One row more than there are accounts: blank room for the toasts at the end.
+    let extra = (TOAST_ROOM / (row_height + spacing)).ceil() as usize;
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for (index, id) in rows {
-                let Some(account) = session.vault.accounts().get(index) else {
+        .show_rows(ui, row_height, rows.len() + extra, |ui, range| {
+            let first_top = ui.max_rect().top() - range.start as f32 * (row_height + spacing);
+            if let Some(position) = scroll_to {
+                let top = first_top + position as f32 * (row_height + spacing);
+                let rect = egui::Rect::from_min_size(
+                    egui::pos2(ui.max_rect().left(), top),
+                    egui::vec2(ui.max_rect().width(), row_height),
+                );
+                ui.scroll_to_rect(rect, None);
+            }
+            for position in range {
+                let Some((index, id)) = rows.get(position) else {
+                    ui.allocate_space(egui::vec2(ui.available_width(), row_height));
+                    continue;
+                };
+                let Some(account) = session.vault.accounts().get(*index) else {
                     continue;
                 };
                 let code = row_code(account, session, view.now, view.settings.hide_codes);
-                let selected = session.selected.as_ref() == Some(&id);
-                row_ui(ui, view, account, index, &code, selected, draggable, out);
+                let row = Row {
+                    account,
+                    index: *index,
+                    code: &code,
+                    selected: session.selected.as_ref() == Some(id),
+                    draggable,
+                    narrow,
+                    height: row_height,
+                };
+                row_ui(ui, view, &row, out);
             }
         });
 }
 
-#[allow(clippy::too_many_arguments)]
-fn row_ui(
-    ui: &mut egui::Ui,
-    view: &View,
-    account: &Account,
+/// One row to draw.
+struct Row<'a> {
+    account: &'a Account,
+    /// Position in the vault's order (for drag and drop).
     index: usize,
-    code: &RowCode,
+    code: &'a RowCode,
     selected: bool,
     draggable: bool,
-    out: &mut Vec<Command>,
-) {
-    let urgent = code.remaining.is_some_and(|r| r <= URGENT_SECONDS);
-    let mut frame = egui::Frame::group(ui.style()).inner_margin(egui::Margin::symmetric(10, 8));
-    if selected {
-        frame = frame.stroke(ui.visuals().selection.stroke);
+    /// Code under the names instead of beside them.
+    narrow: bool,
+    height: f32,
+}
+
+fn row_ui(ui: &mut egui::Ui, view: &View, row: &Row, out: &mut Vec<Command>) {
+    let account = row.account;
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), row.height), Sense::hover());
+    if !ui.is_rect_visible(rect) {
+        return;
     }
     // The row senses clicks behind its children: a click on a button goes to the button, a
     // click anywhere else on the row copies.
-    let row = ui.scope_builder(egui::UiBuilder::new().sense(Sense::click()), |ui| {
-        frame.show(ui, |ui| {
-            ui.set_width(ui.available_width());
+    let response = ui.interact(
+        rect,
+        egui::Id::unique(("account-row", &account.id)),
+        Sense::click(),
+    );
+    let visuals = ui.visuals();
+    let stroke = if row.selected {
+        visuals.selection.stroke
+    } else {
+        visuals.widgets.noninteractive.bg_stroke
+    };
+    let fill = if response.hovered() {
+        visuals.faint_bg_color
+    } else {
+        Color32::TRANSPARENT
+    };
+    ui.painter().rect(
+        rect,
+        visuals.widgets.noninteractive.corner_radius,
+        fill,
+        stroke,
+        egui::StrokeKind::Inside,
+    );
+    let inner = rect.shrink2(egui::vec2(10.0, 6.0));
+    // The content, centred in the row: the code column (large code, next code under it) is
+    // CONTENT_HEIGHT tall; a narrow row adds the names above it.
+    let content_height = if row.narrow {
+        CONTENT_HEIGHT + 32.0
+    } else {
+        CONTENT_HEIGHT
+    };
+    let content = egui::Rect::from_center_size(
+        inner.center(),
+        egui::vec2(inner.width(), content_height.min(inner.height())),
+    );
+    let mut child = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(content)
+            .layout(egui::Layout::left_to_right(egui::Align::Center)),
+    );
+    child.set_clip_rect(inner.intersect(ui.clip_rect()));
+    if row.narrow {
+        child.vertical(|ui| {
             ui.horizontal(|ui| {
-                if draggable {
-                    let handle_id = egui::Id::unique(("drag-row", index));
-                    ui.dnd_drag_source(handle_id, index, |ui| {
-                        ui.label(RichText::new("≡").size(20.0).weak())
-                            .on_hover_text(view.t("gui-drag-hint"));
-                    });
-                }
-                ui.vertical(|ui| {
-                    let issuer = if account.issuer.is_empty() {
-                        account.name.as_str()
-                    } else {
-                        account.issuer.as_str()
-                    };
-                    ui.label(RichText::new(issuer).strong());
-                    if !account.issuer.is_empty() && !account.name.is_empty() {
-                        ui.label(RichText::new(&account.name).weak());
-                    }
-                    let unused = account.unused_backup_codes().count();
-                    if !account.backup_codes.is_empty() {
-                        ui.label(
-                            RichText::new(view.tf("gui-backup-count", &[("count", &unused)]))
-                                .small(),
-                        );
-                    }
-                });
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
-                    if ui
-                        .button("⋯")
-                        .on_hover_text(view.t("gui-details"))
-                        .clicked()
-                    {
-                        out.push(Command::Manage(account.id.clone()));
-                    }
-                    match code.remaining {
-                        Some(_) => {
-                            if ui
-                                .button(view.t("gui-copy"))
-                                .on_hover_text(view.t("gui-copy-hint"))
-                                .clicked()
-                            {
-                                out.push(Command::CopyCode(account.id.clone()));
-                            }
-                        }
-                        None => {
-                            if ui
-                                .button(view.t("gui-next-code"))
-                                .on_hover_text(view.t("gui-next-code-hint"))
-                                .clicked()
-                            {
-                                out.push(Command::NextHotpCode(account.id.clone()));
-                            }
-                        }
-                    }
-                    if let (Some(remaining), Some(period)) = (code.remaining, code.period) {
-                        ui.allocate_ui_with_layout(
-                            egui::vec2(60.0, 40.0),
-                            egui::Layout::top_down(egui::Align::Center),
-                            |ui| countdown_ui(ui, view, remaining, period, view.now),
-                        );
-                    }
-                    let width = 24.0 + 17.0 * code.text.chars().count() as f32;
-                    ui.allocate_ui_with_layout(
-                        egui::vec2(width, 48.0),
-                        egui::Layout::top_down(egui::Align::Max),
-                        |ui| {
-                            let color = if urgent {
-                                URGENT
-                            } else {
-                                ui.visuals().strong_text_color()
-                            };
-                            let big = ui.add(
-                                egui::Label::new(
-                                    RichText::new(&code.text)
-                                        .monospace()
-                                        .size(28.0)
-                                        .color(color),
-                                )
-                                .sense(Sense::click()),
-                            );
-                            if big.clicked() {
-                                out.push(Command::CopyCode(account.id.clone()));
-                            }
-                            if let Some(next) = &code.next {
-                                ui.label(
-                                    RichText::new(view.tf("gui-next", &[("code", next)]))
-                                        .monospace()
-                                        .small(),
-                                );
-                            }
-                        },
-                    );
-                });
+                handle_ui(ui, view, row);
+                names_ui(ui, view, account);
             });
-        })
-    });
-    let response = row.response;
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                code_side_ui(ui, view, row, out);
+            });
+        });
+    } else {
+        child.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            code_side_ui(ui, view, row, out);
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                handle_ui(ui, view, row);
+                names_ui(ui, view, account);
+            });
+        });
+    }
     if response.clicked() {
-        match code.remaining {
+        match row.code.remaining {
             Some(_) => out.push(Command::CopyCode(account.id.clone())),
             None => out.push(Command::Manage(account.id.clone())),
         }
     }
-    if draggable && let Some(from) = response.dnd_release_payload::<usize>() {
+    if row.draggable
+        && let Some(from) = response.dnd_release_payload::<usize>()
+    {
         out.push(Command::Move {
             from: *from,
-            to: index,
+            to: row.index,
         });
     }
+}
+
+/// The drag handle (manual order only).
+fn handle_ui(ui: &mut egui::Ui, view: &View, row: &Row) {
+    if row.draggable {
+        let handle_id = egui::Id::unique(("drag-row", row.index));
+        ui.dnd_drag_source(handle_id, row.index, |ui| {
+            ui.label(RichText::new("≡").size(20.0).weak())
+                .on_hover_text(view.t("gui-drag-hint"));
+        });
+    }
+}
+
+/// Service, account and backup-code count, each on one line cut short with "…" (the whole
+/// text shows on hover).
+fn names_ui(ui: &mut egui::Ui, view: &View, account: &Account) {
+    ui.vertical(|ui| {
+        ui.spacing_mut().item_spacing.y = 2.0;
+        let issuer = if account.issuer.is_empty() {
+            account.name.as_str()
+        } else {
+            account.issuer.as_str()
+        };
+        ui.add(egui::Label::new(RichText::new(issuer).strong()).truncate());
+        if !account.issuer.is_empty() && !account.name.is_empty() {
+            ui.add(egui::Label::new(RichText::new(&account.name).weak()).truncate());
+        }
+        if !account.backup_codes.is_empty() {
+            let unused = account.unused_backup_codes().count();
+            ui.add(
+                egui::Label::new(
+                    RichText::new(view.tf("gui-backup-count", &[("count", &unused)])).small(),
+                )
+                .truncate(),
+            );
+        }
+    });
+}
+
+/// Right to left: details, copy (or next code), countdown, the code with the next one under it
+/// in the last seconds.
+fn code_side_ui(ui: &mut egui::Ui, view: &View, row: &Row, out: &mut Vec<Command>) {
+    let account = row.account;
+    let code = row.code;
+    ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
+    if ui
+        .button("⋯")
+        .on_hover_text(view.t("gui-details"))
+        .clicked()
+    {
+        out.push(Command::Manage(account.id.clone()));
+    }
+    match code.remaining {
+        Some(_) => {
+            if ui
+                .button(view.t("gui-copy"))
+                .on_hover_text(view.t("gui-copy-hint"))
+                .clicked()
+            {
+                out.push(Command::CopyCode(account.id.clone()));
+            }
+        }
+        None => {
+            if ui
+                .button(view.t("gui-next-code"))
+                .on_hover_text(view.t("gui-next-code-hint"))
+                .clicked()
+            {
+                out.push(Command::NextHotpCode(account.id.clone()));
+            }
+        }
+    }
+    if let (Some(remaining), Some(period)) = (code.remaining, code.period) {
+        ui.allocate_ui_with_layout(
+            egui::vec2(60.0, 40.0),
+            egui::Layout::top_down(egui::Align::Center),
+            |ui| countdown_ui(ui, view, remaining, period, view.now),
+        );
+    }
+    let urgent = code.remaining.is_some_and(|r| r <= URGENT_SECONDS);
+    let width = 24.0 + 17.0 * code.text.chars().count() as f32;
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, CONTENT_HEIGHT),
+        egui::Layout::top_down(egui::Align::Max),
+        |ui| {
+            ui.spacing_mut().item_spacing.y = 0.0;
+            let color = if urgent {
+                URGENT
+            } else {
+                ui.visuals().strong_text_color()
+            };
+            let big = ui.add(
+                egui::Label::new(
+                    RichText::new(&code.text)
+                        .monospace()
+                        .size(28.0)
+                        .color(color),
+                )
+                .sense(Sense::click()),
+            );
+            if big.clicked() {
+                out.push(Command::CopyCode(account.id.clone()));
+            }
+            if let Some(next) = &code.next {
+                ui.label(
+                    RichText::new(view.tf("gui-next", &[("code", next)]))
+                        .monospace()
+                        .small(),
+                );
+            }
+        },
+    );
 }
 
 /// A bar that empties as the period runs out, with the seconds left.
@@ -292,7 +421,10 @@ fn countdown_ui(ui: &mut egui::Ui, view: &View, remaining: u32, period: u32, now
             .desired_height(6.0)
             .fill(fill),
     );
-    ui.label(RichText::new(view.tf("gui-seconds-left", &[("seconds", &remaining)])).small());
+    crate::gui::kinsoku::label(
+        ui,
+        RichText::new(view.tf("gui-seconds-left", &[("seconds", &remaining)])).small(),
+    );
 }
 
 fn empty_ui(ui: &mut egui::Ui, view: &View, out: &mut Vec<Command>) {
@@ -300,7 +432,7 @@ fn empty_ui(ui: &mut egui::Ui, view: &View, out: &mut Vec<Command>) {
         ui.add_space(40.0);
         ui.heading(view.t("gui-empty-title"));
         ui.add_space(8.0);
-        ui.label(view.t("gui-empty-intro"));
+        crate::gui::kinsoku::label(ui, view.t("gui-empty-intro"));
         ui.add_space(12.0);
         if ui.button(view.t("gui-add-scan")).clicked() {
             out.push(Command::ScanScreens);
@@ -318,6 +450,6 @@ fn empty_ui(ui: &mut egui::Ui, view: &View, out: &mut Vec<Command>) {
             out.push(Command::OpenImport);
         }
         ui.add_space(8.0);
-        ui.label(RichText::new(view.t("gui-empty-drop")).weak());
+        crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-empty-drop")).weak());
     });
 }

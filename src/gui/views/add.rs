@@ -12,8 +12,8 @@ use mamori::account::{
 use mamori::i18n::{Lang, Localize, tr};
 use mamori::otp;
 use mamori::scan::{Found, ImageScan, Payload, Screen};
-use mamori::secret::Secret;
-use mamori::uri::KeyUri;
+use mamori::secret::{Secret, SecretWarning};
+use mamori::uri::{KeyUri, UriWarning};
 
 use super::View;
 use super::region::RegionSelect;
@@ -44,6 +44,8 @@ pub struct Draft {
     pub otp: OtpParams,
     /// Warnings about the key or URI, in the user's language.
     pub warnings: Vec<String>,
+    /// Facts worth a quiet line (a vendor's 80-bit key: nothing the admin can change).
+    pub info: Vec<String>,
     /// Add even though the same key is in the vault.
     pub allow_duplicate: bool,
     /// HOTP: the dialog showed the code for the current counter (the verify step uses it up).
@@ -52,14 +54,39 @@ pub struct Draft {
 
 impl Draft {
     fn from_key(lang: Lang, key: &KeyUri) -> Draft {
-        Draft {
+        let mut draft = Draft {
             issuer: key.issuer.clone(),
             name: key.name.clone(),
             otp: key.otp.clone(),
-            warnings: key.warnings.iter().map(|w| w.localize(lang)).collect(),
+            warnings: Vec::new(),
+            info: Vec::new(),
             allow_duplicate: false,
             hotp_code_shown: false,
+        };
+        for warning in &key.warnings {
+            match warning {
+                UriWarning::Secret(secret) => draft.note_secret(lang, secret),
+                other => draft.warnings.push(other.localize(lang)),
+            }
         }
+        draft
+    }
+
+    /// A short key is the service's choice, so it is a quiet line; leftover bits may mean the
+    /// key was copied incompletely, so they stay a warning.
+    fn note_secret(&mut self, lang: Lang, warning: &SecretWarning) {
+        match warning {
+            SecretWarning::Short { bits } => {
+                self.info
+                    .push(tr(lang, "gui-key-short-info", &[("bits", bits)]))
+            }
+            SecretWarning::TrailingBits => self.warnings.push(warning.localize(lang)),
+        }
+    }
+
+    /// The account already in the vault with the same key, if any.
+    pub fn duplicate_of<'a>(&self, accounts: &'a [Account]) -> Option<&'a Account> {
+        accounts.iter().find(|a| a.otp.same_key(&self.otp))
     }
 }
 
@@ -91,6 +118,11 @@ pub struct ManualForm {
     pub period: u32,
     /// HOTP counter.
     pub counter: u64,
+    /// Give the first empty field the keyboard focus next frame (the tab was just opened, or a
+    /// pasted key was filled in).
+    pub focus: bool,
+    /// Save even though the same key is in the vault (asked, as when scanning).
+    pub allow_duplicate: bool,
 }
 
 impl Default for ManualForm {
@@ -104,6 +136,8 @@ impl Default for ManualForm {
             digits: DEFAULT_DIGITS,
             period: DEFAULT_PERIOD,
             counter: 0,
+            focus: true,
+            allow_duplicate: false,
         }
     }
 }
@@ -114,11 +148,11 @@ impl ManualForm {
         if self.key.trim().is_empty() {
             return Err(tr(lang, "gui-manual-need-key", &[]));
         }
-        let (secret, warnings) = Secret::from_base32(&self.key).map_err(|e| e.localize(lang))?;
+        let (secret, warnings) = Secret::from_pasted(&self.key).map_err(|e| e.localize(lang))?;
         if self.issuer.trim().is_empty() && self.name.trim().is_empty() {
             return Err(tr(lang, "gui-manual-need-name", &[]));
         }
-        Ok(Draft {
+        let mut draft = Draft {
             issuer: self.issuer.trim().to_string(),
             name: self.name.trim().to_string(),
             otp: OtpParams {
@@ -135,10 +169,15 @@ impl ManualForm {
                 algorithm: self.algorithm,
                 digits: self.digits.clamp(1, MAX_DIGITS),
             },
-            warnings: warnings.iter().map(|w| w.localize(lang)).collect(),
-            allow_duplicate: false,
-            hotp_code_shown: false,
-        })
+            warnings: Vec::new(),
+            info: Vec::new(),
+            allow_duplicate: self.allow_duplicate,
+            hotp_code_shown: self.hotp,
+        };
+        for warning in &warnings {
+            draft.note_secret(lang, warning);
+        }
+        Ok(draft)
     }
 }
 
@@ -161,6 +200,8 @@ pub struct AddDialog {
     pub captures: Vec<Screen>,
     /// Selecting a region of a capture.
     pub region: Option<RegionSelect>,
+    /// The image's path, typed, when no file dialog can be shown.
+    pub path_entry: super::PathEntry,
 }
 
 impl AddDialog {
@@ -196,8 +237,9 @@ impl AddDialog {
             }
         }
         self.captures = captures.to_vec();
+        // One code goes straight to its confirmation; it stays listed, so Back returns to it.
         if self.candidates.len() == 1 {
-            self.chosen = self.candidates.pop().map(|c| c.draft);
+            self.chosen = self.candidates.first().map(|c| c.draft.clone());
         }
         if !problems.is_empty() {
             self.message = Some(problems.join("\n"));
@@ -227,7 +269,7 @@ fn candidate(lang: Lang, found: &Found, key: &KeyUri, captures: &[Screen]) -> Ca
         captures
             .iter()
             .enumerate()
-            .find(|(i, s)| mamori::scan::screen_label(*i, &s.name) == found.source)
+            .find(|(i, s)| mamori::scan::screen_label(lang, *i, &s.name) == found.source)
             .map(|(_, s)| thumbnail(&s.image, bounds))
     });
     Candidate {
@@ -263,37 +305,6 @@ pub fn thumbnail(image: &GrayImage, [left, top, width, height]: [u32; 4]) -> Col
     ColorImage::from_gray([w as usize, h as usize], small.as_raw())
 }
 
-/// What a pasted text holds: each line that is an `otpauth://` or `otpauth-migration://` URI.
-pub fn scan_text(source: &str, text: &str) -> ImageScan {
-    let text = text.trim_start_matches('\u{feff}');
-    let mut found: Vec<Found> = text
-        .lines()
-        .map(str::trim)
-        .filter(|line| {
-            let lower = line.get(..8).map(str::to_ascii_lowercase);
-            lower.as_deref() == Some("otpauth:") || lower.as_deref() == Some("otpauth-")
-        })
-        .map(|line| Found {
-            source: source.to_string(),
-            text: line.to_string(),
-            payload: mamori::scan::classify(line),
-            bounds: None,
-        })
-        .collect();
-    if found.is_empty() {
-        found.push(Found {
-            source: source.to_string(),
-            text: text.trim().to_string(),
-            payload: Payload::NotAKey,
-            bounds: None,
-        });
-    }
-    ImageScan {
-        found,
-        unreadable_code_seen: false,
-    }
-}
-
 /// Draws the dialog.
 pub fn ui(
     ctx: &egui::Context,
@@ -302,111 +313,139 @@ pub fn ui(
     accounts: &[Account],
     out: &mut Vec<Command>,
 ) {
-    let modal = egui::Modal::new(egui::Id::unique("add-dialog")).show(ctx, |ui| {
-        ui.set_width(520.0_f32.min(ctx.content_rect().width() - 40.0));
-        ui.heading(view.t("gui-add-title"));
-        if let Some(draft) = &mut dialog.chosen {
-            if confirm_ui(ui, view, draft, accounts, out) {
-                dialog.chosen = None;
-            }
-            return;
-        }
-        ui.horizontal_wrapped(|ui| {
-            for (tab, key) in [
-                (AddTab::Scan, "gui-tab-scan"),
-                (AddTab::Paste, "gui-tab-paste"),
-                (AddTab::File, "gui-tab-file"),
-                (AddTab::Manual, "gui-tab-manual"),
-            ] {
-                if ui
-                    .selectable_label(dialog.tab == tab, view.t(key))
-                    .clicked()
-                {
-                    dialog.tab = tab;
-                    dialog.message = None;
+    let title = view.t("gui-add-title");
+    let modal = super::dialog::show(
+        ctx,
+        "add",
+        520.0,
+        &title,
+        |ui| {
+            if let Some(draft) = &mut dialog.chosen {
+                if confirm_ui(ui, view, draft, accounts, out) {
+                    dialog.chosen = None;
+                    dialog.manual.focus = dialog.tab == AddTab::Manual;
                 }
+                return;
             }
-        });
-        if ui
-            .link(view.t("gui-add-import-link"))
-            .on_hover_text(view.t("gui-import-explain"))
-            .clicked()
-        {
-            out.push(Command::OpenImport);
-        }
-        ui.separator();
-        match dialog.tab {
-            AddTab::Scan => {
-                ui.label(view.t("gui-scan-explain"));
-                if ui
-                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-scan-start")))
-                    .clicked()
-                {
-                    out.push(Command::ScanScreens);
+            ui.horizontal_wrapped(|ui| {
+                for (tab, key) in [
+                    (AddTab::Scan, "gui-tab-scan"),
+                    (AddTab::Paste, "gui-tab-paste"),
+                    (AddTab::File, "gui-tab-file"),
+                    (AddTab::Manual, "gui-tab-manual"),
+                ] {
+                    if ui
+                        .selectable_label(dialog.tab == tab, view.t(key))
+                        .clicked()
+                    {
+                        dialog.tab = tab;
+                        dialog.message = None;
+                        dialog.manual.focus = tab == AddTab::Manual;
+                    }
                 }
-                if !dialog.captures.is_empty()
-                    && dialog.candidates.is_empty()
-                    && ui.button(view.t("gui-select-region")).clicked()
-                {
-                    dialog.region = Some(RegionSelect::new(std::mem::take(&mut dialog.captures)));
-                }
-            }
-            AddTab::Paste => {
-                ui.label(view.t("gui-paste-explain"));
-                if ui
-                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-paste-now")))
-                    .clicked()
-                {
-                    out.push(Command::Paste);
-                }
-            }
-            AddTab::File => {
-                ui.label(view.t("gui-file-explain"));
-                if ui
-                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-file-choose")))
-                    .clicked()
-                {
-                    out.push(Command::ChooseImage);
-                }
-            }
-            AddTab::Manual => {
-                manual_ui(ui, view, &mut dialog.manual, accounts, out);
-            }
-        }
-        if dialog.waiting {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(view.t("gui-scanning"));
             });
-        }
-        if let Some(message) = &dialog.message {
-            ui.add_space(4.0);
-            ui.label(RichText::new(message).color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)));
-        }
-        if !dialog.candidates.is_empty() {
-            candidates_ui(ui, view, dialog, out);
-        }
-        ui.add_space(6.0);
-        ui.separator();
-        if ui.button(view.t("gui-cancel")).clicked() {
-            out.push(Command::CloseDialogs);
-        }
-    });
+            if ui
+                .link(view.t("gui-add-import-link"))
+                .on_hover_text(view.t("gui-import-explain"))
+                .clicked()
+            {
+                out.push(Command::OpenImport);
+            }
+            ui.separator();
+            match dialog.tab {
+                AddTab::Scan => {
+                    crate::gui::kinsoku::label(ui, view.t("gui-scan-explain"));
+                    if ui
+                        .add_enabled(!view.busy, egui::Button::new(view.t("gui-scan-start")))
+                        .clicked()
+                    {
+                        out.push(Command::ScanScreens);
+                    }
+                    if !dialog.captures.is_empty()
+                        && dialog.candidates.is_empty()
+                        && ui.button(view.t("gui-select-region")).clicked()
+                    {
+                        dialog.region =
+                            Some(RegionSelect::new(std::mem::take(&mut dialog.captures)));
+                    }
+                }
+                AddTab::Paste => {
+                    crate::gui::kinsoku::label(ui, view.t("gui-paste-explain"));
+                    if ui
+                        .add_enabled(!view.busy, egui::Button::new(view.t("gui-paste-now")))
+                        .clicked()
+                    {
+                        out.push(Command::Paste);
+                    }
+                }
+                AddTab::File => {
+                    crate::gui::kinsoku::label(ui, view.t("gui-file-explain"));
+                    if ui
+                        .add_enabled(!view.busy, egui::Button::new(view.t("gui-file-choose")))
+                        .clicked()
+                    {
+                        out.push(Command::ChooseImage);
+                    }
+                    if let Some(path) = super::path_entry_ui(
+                        ui,
+                        view,
+                        &mut dialog.path_entry,
+                        "gui-path-image-explain",
+                        Some("mamori scan --add FILE"),
+                    ) {
+                        out.push(Command::ScanFile(path));
+                    }
+                }
+                AddTab::Manual => {
+                    manual_ui(ui, view, &mut dialog.manual, accounts, out);
+                }
+            }
+            if dialog.waiting {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    crate::gui::kinsoku::label(ui, view.t("gui-scanning"));
+                });
+            }
+            if let Some(message) = &dialog.message {
+                ui.add_space(4.0);
+                crate::gui::kinsoku::label(
+                    ui,
+                    RichText::new(message).color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)),
+                );
+            }
+            if !dialog.candidates.is_empty() {
+                candidates_ui(ui, view, dialog, accounts, out);
+            }
+        },
+        |ui| ui.button(view.t("gui-cancel")).clicked(),
+    );
+    if modal.inner.1 {
+        out.push(Command::CloseDialogs);
+    }
     if modal.should_close() && !view.busy {
         out.push(Command::CloseDialogs);
     }
 }
 
-fn candidates_ui(ui: &mut egui::Ui, view: &View, dialog: &mut AddDialog, out: &mut Vec<Command>) {
+fn candidates_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    dialog: &mut AddDialog,
+    accounts: &[Account],
+    out: &mut Vec<Command>,
+) {
     ui.add_space(6.0);
     ui.label(
         RichText::new(view.tf("gui-found-count", &[("count", &dialog.candidates.len())])).strong(),
     );
     let mut picked = None;
+    let mut new_ones = 0usize;
     egui::ScrollArea::vertical()
         .max_height(300.0)
         .show(ui, |ui| {
             for (i, candidate) in dialog.candidates.iter_mut().enumerate() {
+                let existing = candidate.draft.duplicate_of(accounts);
+                new_ones += usize::from(existing.is_none());
                 ui.horizontal(|ui| {
                     if let Some(image) = candidate.thumbnail.take() {
                         candidate.texture = Some(ui.ctx().load_texture(
@@ -422,6 +461,15 @@ fn candidates_ui(ui: &mut egui::Ui, view: &View, dialog: &mut AddDialog, out: &m
                     ui.vertical(|ui| {
                         ui.label(RichText::new(label(&candidate.draft)).strong());
                         ui.label(RichText::new(&candidate.source).weak().small());
+                        if let Some(existing) = existing {
+                            ui.label(
+                                RichText::new(view.tf(
+                                    "gui-duplicate",
+                                    &[("label", &super::accounts::title(existing))],
+                                ))
+                                .small(),
+                            );
+                        }
                     });
                     if ui.button(view.t("gui-use-this")).clicked() {
                         picked = Some(i);
@@ -431,12 +479,12 @@ fn candidates_ui(ui: &mut egui::Ui, view: &View, dialog: &mut AddDialog, out: &m
             }
         });
     if let Some(i) = picked {
-        let candidate = dialog.candidates.remove(i);
-        dialog.chosen = Some(candidate.draft);
-        dialog.candidates.clear();
+        // The list stays: Back on the confirmation returns to it.
+        dialog.chosen = dialog.candidates.get(i).map(|c| c.draft.clone());
     } else if dialog.candidates.len() > 1
+        && new_ones > 0
         && ui
-            .button(view.tf("gui-add-all", &[("count", &dialog.candidates.len())]))
+            .button(view.tf("gui-add-all", &[("count", &new_ones)]))
             .clicked()
     {
         out.push(Command::AddAccounts(
@@ -457,7 +505,7 @@ fn label(draft: &Draft) -> String {
 fn live_code_ui(ui: &mut egui::Ui, view: &View, otp_params: &OtpParams) {
     let code = otp::generate(otp_params, view.now.max(0.0) as u64);
     ui.horizontal(|ui| {
-        ui.label(view.t("gui-current-code"));
+        crate::gui::kinsoku::label(ui, view.t("gui-current-code"));
         let urgent = code
             .remaining
             .is_some_and(|r| r <= super::accounts::URGENT_SECONDS);
@@ -468,7 +516,7 @@ fn live_code_ui(ui: &mut egui::Ui, view: &View, otp_params: &OtpParams) {
             text.strong()
         });
         if let Some(left) = code.remaining {
-            ui.label(view.tf("gui-seconds-left", &[("seconds", &left)]));
+            crate::gui::kinsoku::label(ui, view.tf("gui-seconds-left", &[("seconds", &left)]));
         }
     });
 }
@@ -481,14 +529,18 @@ fn confirm_ui(
     accounts: &[Account],
     out: &mut Vec<Command>,
 ) -> bool {
-    ui.label(view.t("gui-confirm-explain"));
+    crate::gui::kinsoku::label(ui, view.t("gui-confirm-explain"));
     egui::Grid::new("confirm-grid")
         .num_columns(2)
         .show(ui, |ui| {
-            let l = ui.label(view.t("gui-issuer"));
-            ui.text_edit_singleline(&mut draft.issuer).labelled_by(l.id);
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-issuer"));
+            let first = ui.text_edit_singleline(&mut draft.issuer).labelled_by(l.id);
+            // The confirmation opens with the keyboard in its first field, so Enter saves.
+            if ui.memory(|m| m.focused().is_none()) {
+                first.request_focus();
+            }
             ui.end_row();
-            let l = ui.label(view.t("gui-account-name"));
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-account-name"));
             ui.text_edit_singleline(&mut draft.name).labelled_by(l.id);
             ui.end_row();
         });
@@ -507,32 +559,18 @@ fn confirm_ui(
     live_code_ui(ui, view, &draft.otp);
     if matches!(draft.otp.kind, OtpKind::Hotp { .. }) {
         draft.hotp_code_shown = true;
-        ui.label(RichText::new(view.t("gui-hotp-verify-note")).small());
+        crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-hotp-verify-note")).small());
     }
-    for warning in &draft.warnings {
-        ui.label(RichText::new(warning).color(egui::Color32::from_rgb(0xc0, 0x80, 0x20)));
-    }
-    let duplicate = accounts.iter().find(|a| a.otp.same_key(&draft.otp));
-    if let Some(existing) = duplicate {
-        ui.label(
-            RichText::new(view.tf(
-                "gui-duplicate",
-                &[("label", &super::accounts::title(existing))],
-            ))
-            .color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)),
-        );
-        ui.checkbox(&mut draft.allow_duplicate, view.t("gui-add-anyway"));
-    }
+    notes_ui(ui, draft);
+    let duplicate = duplicate_ui(ui, view, draft, accounts);
     let mut back = false;
     ui.horizontal(|ui| {
-        let can_save = duplicate.is_none() || draft.allow_duplicate;
-        if ui
-            .add_enabled(
-                can_save,
-                egui::Button::new(RichText::new(view.t("gui-save-account")).strong()),
-            )
-            .clicked()
-        {
+        let can_save = !duplicate || draft.allow_duplicate;
+        let save = ui.add_enabled(
+            can_save,
+            egui::Button::new(RichText::new(view.t("gui-save-account")).strong()),
+        );
+        if save.clicked() || (can_save && enter_pressed(ui)) {
             out.push(Command::AddAccounts(vec![draft.clone()]));
         }
         if ui.button(view.t("gui-back")).clicked() {
@@ -540,6 +578,42 @@ fn confirm_ui(
         }
     });
     back
+}
+
+/// Enter was pressed this frame (in a single-line field or on no widget): the dialog's default
+/// button.
+fn enter_pressed(ui: &egui::Ui) -> bool {
+    ui.input(|i| i.key_pressed(egui::Key::Enter) && i.modifiers.is_none())
+}
+
+/// The draft's warnings (orange) and facts (a quiet line each).
+fn notes_ui(ui: &mut egui::Ui, draft: &Draft) {
+    for warning in &draft.warnings {
+        crate::gui::kinsoku::label(
+            ui,
+            RichText::new(warning).color(egui::Color32::from_rgb(0xc0, 0x80, 0x20)),
+        );
+    }
+    for info in &draft.info {
+        crate::gui::kinsoku::label(ui, RichText::new(info).small().weak());
+    }
+}
+
+/// When the key is already in the vault: names the account and asks, as the scan path does.
+/// Returns whether it is a duplicate.
+fn duplicate_ui(ui: &mut egui::Ui, view: &View, draft: &mut Draft, accounts: &[Account]) -> bool {
+    let Some(existing) = draft.duplicate_of(accounts) else {
+        return false;
+    };
+    ui.label(
+        RichText::new(view.tf(
+            "gui-duplicate",
+            &[("label", &super::accounts::title(existing))],
+        ))
+        .color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)),
+    );
+    ui.checkbox(&mut draft.allow_duplicate, view.t("gui-add-anyway"));
+    true
 }
 
 fn manual_ui(
@@ -552,47 +626,57 @@ fn manual_ui(
     egui::Grid::new("manual-grid")
         .num_columns(2)
         .show(ui, |ui| {
-            let l = ui.label(view.t("gui-issuer"));
-            ui.text_edit_singleline(&mut form.issuer).labelled_by(l.id);
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-issuer"));
+            let issuer = ui.text_edit_singleline(&mut form.issuer).labelled_by(l.id);
             ui.end_row();
-            let l = ui.label(view.t("gui-account-name"));
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-account-name"));
             ui.text_edit_singleline(&mut form.name).labelled_by(l.id);
             ui.end_row();
-            let l = ui.label(view.t("gui-key"));
-            ui.add(egui::TextEdit::singleline(&mut *form.key).hint_text("JBSW Y3DP EHPK 3PXP"))
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-key"));
+            let key = ui
+                .add(egui::TextEdit::singleline(&mut *form.key).hint_text("JBSW Y3DP EHPK 3PXP"))
                 .labelled_by(l.id);
             ui.end_row();
+            // Focus the first field to fill in: the key when the names are there, else the
+            // service name (also after a pasted key was filled in).
+            if std::mem::take(&mut form.focus) {
+                if form.key.is_empty() && !form.issuer.is_empty() {
+                    key.request_focus();
+                } else {
+                    issuer.request_focus();
+                }
+            }
         });
-    ui.label(RichText::new(view.t("gui-key-hint")).small().weak());
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-key-hint")).small().weak());
     egui::CollapsingHeader::new(view.t("gui-advanced"))
         .id_salt("advanced")
         .show(ui, |ui| {
             egui::Grid::new("advanced-grid")
                 .num_columns(2)
                 .show(ui, |ui| {
-                    ui.label(view.t("gui-type"));
+                    crate::gui::kinsoku::label(ui, view.t("gui-type"));
                     ui.horizontal(|ui| {
                         ui.radio_value(&mut form.hotp, false, view.t("gui-type-totp"));
                         ui.radio_value(&mut form.hotp, true, view.t("gui-type-hotp"));
                     });
                     ui.end_row();
-                    ui.label(view.t("gui-algorithm"));
+                    crate::gui::kinsoku::label(ui, view.t("gui-algorithm"));
                     ui.horizontal(|ui| {
                         for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
                             ui.radio_value(&mut form.algorithm, algorithm, algorithm.as_str());
                         }
                     });
                     ui.end_row();
-                    let l = ui.label(view.t("gui-digits"));
+                    let l = crate::gui::kinsoku::label(ui, view.t("gui-digits"));
                     ui.add(egui::DragValue::new(&mut form.digits).range(6..=MAX_DIGITS))
                         .labelled_by(l.id);
                     ui.end_row();
                     if form.hotp {
-                        let l = ui.label(view.t("gui-counter"));
+                        let l = crate::gui::kinsoku::label(ui, view.t("gui-counter"));
                         ui.add(egui::DragValue::new(&mut form.counter))
                             .labelled_by(l.id);
                     } else {
-                        let l = ui.label(view.t("gui-period"));
+                        let l = crate::gui::kinsoku::label(ui, view.t("gui-period"));
                         ui.add(egui::DragValue::new(&mut form.period).range(1..=86_400))
                             .labelled_by(l.id);
                     }
@@ -602,28 +686,24 @@ fn manual_ui(
     match form.draft(view.lang) {
         Ok(mut draft) => {
             live_code_ui(ui, view, &draft.otp);
-            for warning in &draft.warnings {
-                ui.label(RichText::new(warning).color(egui::Color32::from_rgb(0xc0, 0x80, 0x20)));
-            }
-            let duplicate = accounts.iter().any(|a| a.otp.same_key(&draft.otp));
-            if duplicate {
-                ui.label(
-                    RichText::new(view.t("gui-duplicate-manual"))
-                        .color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)),
-                );
-            }
-            if ui
-                .button(RichText::new(view.t("gui-save-account")).strong())
-                .clicked()
-            {
-                draft.allow_duplicate = duplicate;
-                draft.hotp_code_shown = form.hotp;
+            notes_ui(ui, &draft);
+            let duplicate = duplicate_ui(ui, view, &mut draft, accounts);
+            form.allow_duplicate = draft.allow_duplicate;
+            let can_save = !duplicate || draft.allow_duplicate;
+            let save = ui.add_enabled(
+                can_save,
+                egui::Button::new(RichText::new(view.t("gui-save-account")).strong()),
+            );
+            if save.clicked() || (can_save && enter_pressed(ui)) {
                 out.push(Command::AddAccounts(vec![draft]));
             }
         }
         Err(reason) => {
             if !form.key.is_empty() {
-                ui.label(RichText::new(reason).color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)));
+                crate::gui::kinsoku::label(
+                    ui,
+                    RichText::new(reason).color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)),
+                );
             }
         }
     }
@@ -632,17 +712,6 @@ fn manual_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pasted_text_finds_every_uri_line_and_says_when_there_is_none() {
-        let text = "\u{feff}notes\r\notpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A\r\n\
-                    otpauth://totp/B:b?secret=GEZDGNBVGY3TQOJQ\r\n";
-        let scan = scan_text("clipboard", text);
-        assert_eq!(scan.found.len(), 2);
-        assert!(matches!(&scan.found[0].payload, Payload::Key(k) if k.issuer == "A"));
-        let scan = scan_text("clipboard", "hello");
-        assert_eq!(scan.found[0].payload, Payload::NotAKey);
-    }
 
     #[test]
     fn manual_keys_ignore_spaces_and_case_and_need_a_label() {

@@ -90,25 +90,25 @@ pub fn ui(
     encrypted: bool,
     out: &mut Vec<Command>,
 ) {
-    let modal = egui::Modal::new(egui::Id::unique("manage-dialog")).show(ctx, |ui| {
-        ui.set_width(480.0_f32.min(ctx.content_rect().width() - 40.0));
-        ui.heading(super::accounts::title(account));
-        egui::ScrollArea::vertical()
-            .max_height(ctx.content_rect().height() - 140.0)
-            .show(ui, |ui| {
-                labels_ui(ui, view, dialog, account, index, count, out);
-                ui.separator();
-                key_ui(ui, view, dialog, account, encrypted, out);
-                ui.separator();
-                backup_codes_ui(ui, view, dialog, account, out);
-                ui.separator();
-                delete_ui(ui, view, dialog, account, out);
-            });
-        ui.separator();
-        if ui.button(view.t("gui-close")).clicked() {
-            out.push(Command::CloseDialogs);
-        }
-    });
+    let modal = super::dialog::show(
+        ctx,
+        "manage",
+        480.0,
+        &super::accounts::title(account),
+        |ui| {
+            labels_ui(ui, view, dialog, account, index, count, out);
+            ui.separator();
+            key_ui(ui, view, dialog, account, encrypted, out);
+            ui.separator();
+            backup_codes_ui(ui, view, dialog, account, out);
+            ui.separator();
+            delete_ui(ui, view, dialog, account, out);
+        },
+        |ui| ui.button(view.t("gui-close")).clicked(),
+    );
+    if modal.inner.1 {
+        out.push(Command::CloseDialogs);
+    }
     if modal.should_close() {
         out.push(Command::CloseDialogs);
     }
@@ -126,14 +126,14 @@ fn labels_ui(
     egui::Grid::new("labels-grid")
         .num_columns(2)
         .show(ui, |ui| {
-            let l = ui.label(view.t("gui-issuer"));
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-issuer"));
             ui.text_edit_singleline(&mut dialog.issuer)
                 .labelled_by(l.id);
             ui.end_row();
-            let l = ui.label(view.t("gui-account-name"));
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-account-name"));
             ui.text_edit_singleline(&mut dialog.name).labelled_by(l.id);
             ui.end_row();
-            let l = ui.label(view.t("gui-note"));
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-note"));
             ui.add(egui::TextEdit::multiline(&mut dialog.note).desired_rows(2))
                 .labelled_by(l.id);
             ui.end_row();
@@ -185,17 +185,16 @@ fn key_ui(
     encrypted: bool,
     out: &mut Vec<Command>,
 ) {
-    ui.label(RichText::new(view.t("gui-transfer-title")).strong());
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-transfer-title")).strong());
     if !dialog.key_shown {
-        ui.label(view.t("gui-transfer-explain"));
+        crate::gui::kinsoku::label(ui, view.t("gui-transfer-explain"));
         if encrypted {
-            let l = ui.label(view.t("gui-password"));
-            let field = ui
-                .add(egui::TextEdit::singleline(&mut *dialog.password).password(true))
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-password"));
+            let field = super::password::field(ui, view, &mut dialog.password, 240.0, true)
                 .labelled_by(l.id);
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             if let Some(error) = &dialog.password_error {
-                ui.label(RichText::new(error).color(super::accounts::URGENT));
+                crate::gui::kinsoku::label(ui, RichText::new(error).color(super::accounts::URGENT));
             }
             if (ui
                 .add_enabled(!view.busy, egui::Button::new(view.t("gui-show-key")))
@@ -229,7 +228,7 @@ fn key_ui(
     }
     let key = account.otp.secret.to_base32();
     ui.horizontal_wrapped(|ui| {
-        ui.label(view.t("gui-key"));
+        crate::gui::kinsoku::label(ui, view.t("gui-key"));
         ui.label(RichText::new(&*grouped_key(&key)).monospace());
     });
     ui.horizontal(|ui| {
@@ -254,14 +253,16 @@ fn backup_codes_ui(
     out: &mut Vec<Command>,
 ) {
     let unused = account.unused_backup_codes().count();
-    ui.label(
-        RichText::new(view.tf(
+    let title = if account.backup_codes.is_empty() {
+        view.t("gui-backup-title-none")
+    } else {
+        view.tf(
             "gui-backup-title",
             &[("unused", &unused), ("total", &account.backup_codes.len())],
-        ))
-        .strong(),
-    );
-    ui.label(RichText::new(view.t("gui-backup-explain")).small());
+        )
+    };
+    ui.label(RichText::new(title).strong());
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-backup-explain")).small());
     egui::Grid::new("backup-codes")
         .num_columns(2)
         .show(ui, |ui| {
@@ -281,7 +282,7 @@ fn backup_codes_ui(
                 }
             }
         });
-    let l = ui.label(view.t("gui-backup-paste"));
+    let l = crate::gui::kinsoku::label(ui, view.t("gui-backup-paste"));
     ui.add(
         egui::TextEdit::multiline(&mut dialog.backup_input)
             .desired_rows(3)
@@ -315,7 +316,10 @@ fn delete_ui(
         }
         return;
     }
-    ui.label(RichText::new(view.t("gui-delete-confirm")).color(super::accounts::URGENT));
+    crate::gui::kinsoku::label(
+        ui,
+        RichText::new(view.t("gui-delete-confirm")).color(super::accounts::URGENT),
+    );
     ui.horizontal(|ui| {
         if ui.button(view.t("gui-delete-yes")).clicked() {
             out.push(Command::Delete(account.id.clone()));

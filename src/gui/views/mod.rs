@@ -3,7 +3,9 @@
 
 pub mod accounts;
 pub mod add;
+pub mod dialog;
 pub mod manage;
+pub mod password;
 pub mod region;
 pub mod settings;
 pub mod transfer;
@@ -76,9 +78,89 @@ pub fn clock_banner_ui(ui: &mut egui::Ui, view: &View) {
                 );
             }
             if correcting {
-                ui.label(view.tf("gui-clock-corrected", &[("drift", &drift)]));
+                crate::gui::kinsoku::label(
+                    ui,
+                    view.tf("gui-clock-corrected", &[("drift", &drift)]),
+                );
             }
         });
+}
+
+/// The path field shown instead of a file dialog when the desktop has none (no XDG portal, no
+/// zenity: minimal, RDP and VDI desktops).
+#[derive(Debug, Default)]
+pub struct PathEntry {
+    /// Shown: a dialog was asked for and could not be opened.
+    pub shown: bool,
+    /// What was typed.
+    pub text: String,
+    /// Give the field the keyboard focus next frame.
+    focus: bool,
+}
+
+impl PathEntry {
+    /// Shows the field, focused.
+    pub fn open(&mut self) {
+        self.shown = true;
+        self.focus = true;
+    }
+}
+
+/// Draws the path field with what to do instead (`explain_key`: type the path or drop the file;
+/// `command`: the same from a terminal). Returns the path when the user pressed Enter or Open.
+pub fn path_entry_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    entry: &mut PathEntry,
+    explain_key: &str,
+    command: Option<&str>,
+) -> Option<std::path::PathBuf> {
+    if !entry.shown {
+        return None;
+    }
+    let mut chosen = None;
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        crate::gui::kinsoku::label(ui, view.t("gui-no-file-dialog"));
+        crate::gui::kinsoku::label(ui, view.t(explain_key));
+        ui.horizontal(|ui| {
+            let open = view.t("gui-path-open");
+            let button_width = ui
+                .painter()
+                .layout_no_wrap(
+                    open.clone(),
+                    egui::TextStyle::Button.resolve(ui.style()),
+                    egui::Color32::PLACEHOLDER,
+                )
+                .size()
+                .x
+                + 3.0 * ui.spacing().button_padding.x;
+            let field = ui.add(
+                egui::TextEdit::singleline(&mut entry.text)
+                    .hint_text(view.t("gui-path-hint"))
+                    .desired_width((ui.available_width() - button_width).max(80.0)),
+            );
+            if std::mem::take(&mut entry.focus) {
+                field.request_focus();
+            }
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let typed = crate::gui::file_dialogs::typed_path(&entry.text);
+            if (ui
+                .add_enabled(typed.is_some(), egui::Button::new(open))
+                .clicked()
+                || entered)
+                && typed.is_some()
+            {
+                chosen = typed;
+            }
+        });
+        if let Some(command) = command {
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(view.tf("gui-path-command", &[("command", &command)])).small(),
+            );
+        }
+    });
+    chosen
 }
 
 /// A centred column for the welcome and unlock screens.
@@ -101,7 +183,7 @@ pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
             let mut keep = true;
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(banner).strong());
+                    crate::gui::kinsoku::label(ui, RichText::new(banner).strong());
                     if ui.small_button(view.t("gui-dismiss")).clicked() {
                         keep = false;
                     }
@@ -142,17 +224,22 @@ pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
         transfer::import_ui(ui.ctx(), view, dialog, out);
     }
     if let Some(dialog) = &mut session.export {
-        transfer::export_ui(ui.ctx(), view, dialog, session.vault.is_encrypted(), out);
+        let (accounts, encrypted) = (session.vault.accounts(), session.vault.is_encrypted());
+        transfer::export_ui(ui.ctx(), view, dialog, accounts, encrypted, out);
     }
     if let Some(pager) = &mut session.pager {
         transfer::pager_ui(ui.ctx(), view, pager, out);
     }
 }
 
+/// The toolbar: Add and the search field on the left, Lock and Menu on the right. The buttons
+/// are placed first, so they stay on the window at its smallest size in either language; the
+/// search field takes what is left.
 fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<Command>) {
     egui::Panel::top("toolbar").show(ui, |ui| {
         ui.add_space(4.0);
         ui.horizontal(|ui| {
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
             if ui
                 .button(RichText::new(view.t("gui-add")).strong())
                 .on_hover_text(view.t("gui-add-hint"))
@@ -160,55 +247,61 @@ fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<
             {
                 out.push(Command::OpenAdd(add::AddTab::Scan));
             }
-            let label = ui.label(view.t("gui-search"));
-            // The search field takes what the Lock and Menu buttons leave, measured in the
-            // current language (Japanese labels are wider).
-            let button_width = |text: &str| {
-                let galley = ui.painter().layout_no_wrap(
-                    text.to_owned(),
-                    egui::TextStyle::Button.resolve(ui.style()),
-                    egui::Color32::PLACEHOLDER,
-                );
-                galley.size().x + 2.0 * ui.spacing().button_padding.x + ui.spacing().item_spacing.x
-            };
-            let mut buttons = button_width(&view.t("gui-menu"));
-            if session.vault.is_encrypted() {
-                buttons += button_width(&view.t("gui-lock"));
-            }
-            let search = egui::TextEdit::singleline(&mut session.search)
-                .hint_text(view.t("gui-search-hint"))
-                .desired_width((ui.available_width() - buttons - 12.0).max(80.0));
-            let response = ui.add(search.id_salt("search")).labelled_by(label.id);
-            let response = response.on_hover_text(view.t("gui-search-tooltip"));
-            if session.focus_search {
-                response.request_focus();
-                session.focus_search = false;
-            }
-            if response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
-                session.search.clear();
-            }
-            if session.vault.is_encrypted()
-                && ui
-                    .button(view.t("gui-lock"))
-                    .on_hover_text(view.t("gui-lock-hint"))
-                    .clicked()
-            {
-                out.push(Command::Lock);
-            }
-            ui.menu_button(view.t("gui-menu"), |ui| {
-                if ui.button(view.t("gui-import")).clicked() {
-                    out.push(Command::OpenImport);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.menu_button(view.t("gui-menu"), |ui| {
+                    if ui.button(view.t("gui-import")).clicked() {
+                        out.push(Command::OpenImport);
+                    }
+                    if ui.button(view.t("gui-export")).clicked() {
+                        out.push(Command::OpenExport);
+                    }
+                    if ui.button(view.t("gui-settings")).clicked() {
+                        out.push(Command::OpenSettings);
+                    }
+                });
+                if session.vault.is_encrypted()
+                    && ui
+                        .button(view.t("gui-lock"))
+                        .on_hover_text(view.t("gui-lock-hint"))
+                        .clicked()
+                {
+                    out.push(Command::Lock);
                 }
-                if ui.button(view.t("gui-export")).clicked() {
-                    out.push(Command::OpenExport);
-                }
-                if ui.button(view.t("gui-settings")).clicked() {
-                    out.push(Command::OpenSettings);
-                }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    search_ui(ui, view, session);
+                });
             });
         });
         ui.add_space(4.0);
     });
+}
+
+/// The search field (Ctrl+F focuses it with the old query selected; Esc clears it).
+fn search_ui(ui: &mut egui::Ui, view: &View, session: &mut Session) {
+    let label = crate::gui::kinsoku::label(ui, view.t("gui-search"));
+    let search = egui::TextEdit::singleline(&mut session.search)
+        .hint_text(view.t("gui-search-hint"))
+        .desired_width(ui.available_width().max(40.0));
+    let output = search.id_salt("search").show(ui);
+    let response = output
+        .response
+        .response
+        .clone()
+        .labelled_by(label.id)
+        .on_hover_text(view.t("gui-search-tooltip"));
+    if std::mem::take(&mut session.focus_search) {
+        response.request_focus();
+        let mut state = output.state;
+        state
+            .cursor
+            .set_char_range(Some(egui::text::CCursorRange::select_all_str(
+                &session.search,
+            )));
+        state.store(ui.ctx(), response.id);
+    }
+    if response.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+        session.search.clear();
+    }
 }
 
 /// The vault cannot be opened.
@@ -218,8 +311,8 @@ pub fn broken_ui(ui: &mut egui::Ui, view: &View, message: &str, path: &Path) {
         ui.add_space(8.0);
         ui.label(message);
         ui.add_space(8.0);
-        ui.label(view.tf("gui-broken-path", &[("path", &path.display())]));
-        ui.label(view.t("gui-broken-hint"));
+        crate::gui::kinsoku::label(ui, view.tf("gui-broken-path", &[("path", &path.display())]));
+        crate::gui::kinsoku::label(ui, view.t("gui-broken-hint"));
     });
 }
 
@@ -227,6 +320,6 @@ pub fn broken_ui(ui: &mut egui::Ui, view: &View, message: &str, path: &Path) {
 pub fn busy_ui(ui: &mut egui::Ui, view: &View) {
     centered_column(ui, |ui| {
         ui.spinner();
-        ui.label(view.t("gui-working"));
+        crate::gui::kinsoku::label(ui, view.t("gui-working"));
     });
 }

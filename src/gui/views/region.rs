@@ -3,15 +3,11 @@
 //! region enlarged — which rescues codes that are tiny or partly hidden.
 
 use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureHandle};
-use image::GrayImage;
 
 use mamori::scan::Screen;
 
 use super::View;
 use crate::gui::app::Command;
-
-/// The smallest side a selected region is enlarged to before decoding.
-const ENLARGE_TO: u32 = 900;
 
 /// A region selection in progress.
 pub struct RegionSelect {
@@ -35,21 +31,7 @@ impl RegionSelect {
     }
 }
 
-/// The selected part of `image` (rectangle in image pixels), enlarged so its smaller side is at
-/// least [`ENLARGE_TO`] pixels (at most ×4), ready to scan.
-pub fn enlarged_region(image: &GrayImage, [x, y, w, h]: [u32; 4]) -> GrayImage {
-    let x = x.min(image.width().saturating_sub(1));
-    let y = y.min(image.height().saturating_sub(1));
-    let w = w.clamp(1, image.width() - x);
-    let h = h.clamp(1, image.height() - y);
-    let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
-    let factor = (ENLARGE_TO as f32 / w.min(h) as f32).clamp(1.0, 4.0);
-    if factor <= 1.0 {
-        return crop;
-    }
-    let (nw, nh) = ((w as f32 * factor) as u32, (h as f32 * factor) as u32);
-    image::imageops::resize(&crop, nw, nh, image::imageops::FilterType::Triangle)
-}
+pub use mamori::qr::enlarged_region;
 
 /// Draws the selection over the whole window.
 pub fn ui(ctx: &egui::Context, view: &View, region: &mut RegionSelect, out: &mut Vec<Command>) {
@@ -168,7 +150,7 @@ mod tests {
 
     #[test]
     fn a_small_region_is_cut_out_and_enlarged() {
-        let mut image = GrayImage::from_pixel(400, 300, image::Luma([255]));
+        let mut image = image::GrayImage::from_pixel(400, 300, image::Luma([255]));
         image.put_pixel(110, 60, image::Luma([0]));
         let out = enlarged_region(&image, [100, 50, 60, 40]);
         assert_eq!(out.height(), 160); // 40 × 4 (capped)

@@ -6,7 +6,8 @@ use mamori::i18n::Localize;
 use zeroize::Zeroizing;
 
 use super::View;
-use super::welcome::{labelled_password, strength_ui};
+use super::password::labelled as labelled_password;
+use super::welcome::strength_ui;
 use crate::gui::app::Command;
 use crate::gui::settings::{AUTO_LOCK_RANGE, CLIPBOARD_CLEAR_RANGE, Settings, Theme};
 
@@ -26,6 +27,8 @@ pub struct SettingsDialog {
     pub password_error: Option<String>,
     /// The time servers as typed, one per line (applied when the text changes).
     pub time_servers: String,
+    /// The backup folder, typed, when no folder dialog can be shown.
+    pub path_entry: super::PathEntry,
 }
 
 impl SettingsDialog {
@@ -39,6 +42,7 @@ impl SettingsDialog {
             repeat: Zeroizing::new(String::with_capacity(256)),
             password_error: None,
             time_servers: settings.clock.time_servers.join("\n"),
+            path_entry: super::PathEntry::default(),
         }
     }
 }
@@ -46,25 +50,25 @@ impl SettingsDialog {
 /// Draws the dialog.
 pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &mut Vec<Command>) {
     let before = dialog.draft.clone();
-    let modal = egui::Modal::new(egui::Id::unique("settings-dialog")).show(ctx, |ui| {
-        ui.set_width(480.0_f32.min(ctx.content_rect().width() - 40.0));
-        ui.heading(view.t("gui-settings"));
-        egui::ScrollArea::vertical()
-            .max_height(ctx.content_rect().height() - 140.0)
-            .show(ui, |ui| {
-                preferences_ui(ui, view, &mut dialog.draft);
-                ui.separator();
-                backups_ui(ui, view, &mut dialog.draft, out);
-                ui.separator();
-                clock_ui(ui, view, dialog, out);
-                ui.separator();
-                password_ui(ui, view, dialog, out);
-            });
-        ui.separator();
-        if ui.button(view.t("gui-close")).clicked() {
-            out.push(Command::CloseDialogs);
-        }
-    });
+    let modal = super::dialog::show(
+        ctx,
+        "settings",
+        480.0,
+        &view.t("gui-settings"),
+        |ui| {
+            preferences_ui(ui, view, &mut dialog.draft);
+            ui.separator();
+            backups_ui(ui, view, &mut dialog.draft, &mut dialog.path_entry, out);
+            ui.separator();
+            clock_ui(ui, view, dialog, out);
+            ui.separator();
+            password_ui(ui, view, dialog, out);
+        },
+        |ui| ui.button(view.t("gui-close")).clicked(),
+    );
+    if modal.inner.1 {
+        out.push(Command::CloseDialogs);
+    }
     if dialog.draft != before {
         out.push(Command::ApplySettings(dialog.draft.clone()));
     }
@@ -81,7 +85,7 @@ fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &m
     let draft = &mut dialog.draft.clock;
     ui.checkbox(&mut draft.clock_check, view.t("gui-clock-check"));
     ui.add_enabled_ui(draft.clock_check, |ui| {
-        let label = ui.label(view.t("gui-clock-servers"));
+        let label = crate::gui::kinsoku::label(ui, view.t("gui-clock-servers"));
         let edit = ui
             .add(
                 egui::TextEdit::multiline(&mut dialog.time_servers)
@@ -130,14 +134,14 @@ fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &m
         });
         ui.checkbox(&mut draft.apply_offset, view.t("gui-clock-apply"));
     });
-    ui.label(RichText::new(view.t("gui-clock-note")).small().weak());
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-clock-note")).small().weak());
 }
 
 fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
     egui::Grid::new("settings-grid")
         .num_columns(2)
         .show(ui, |ui| {
-            ui.label(view.t("gui-language"));
+            crate::gui::kinsoku::label(ui, view.t("gui-language"));
             ui.horizontal(|ui| {
                 let current = draft.lang();
                 if ui
@@ -154,14 +158,14 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
                 }
             });
             ui.end_row();
-            ui.label(view.t("gui-theme"));
+            crate::gui::kinsoku::label(ui, view.t("gui-theme"));
             ui.horizontal(|ui| {
                 ui.radio_value(&mut draft.theme, Theme::System, view.t("gui-theme-system"));
                 ui.radio_value(&mut draft.theme, Theme::Light, view.t("gui-theme-light"));
                 ui.radio_value(&mut draft.theme, Theme::Dark, view.t("gui-theme-dark"));
             });
             ui.end_row();
-            ui.label(view.t("gui-sort"));
+            crate::gui::kinsoku::label(ui, view.t("gui-sort"));
             ui.horizontal(|ui| {
                 use crate::gui::settings::SortOrder;
                 ui.radio_value(
@@ -177,7 +181,7 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
                 ui.radio_value(&mut draft.sort, SortOrder::Name, view.t("gui-sort-name"));
             });
             ui.end_row();
-            let label = ui.label(view.t("gui-auto-lock"));
+            let label = crate::gui::kinsoku::label(ui, view.t("gui-auto-lock"));
             optional_number(
                 ui,
                 view,
@@ -188,7 +192,7 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
                 "gui-minutes",
             );
             ui.end_row();
-            let label = ui.label(view.t("gui-clipboard-clear"));
+            let label = crate::gui::kinsoku::label(ui, view.t("gui-clipboard-clear"));
             optional_number(
                 ui,
                 view,
@@ -202,17 +206,29 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
         });
     ui.checkbox(&mut draft.hide_codes, view.t("gui-hide-codes"));
     ui.checkbox(&mut draft.start_minimized, view.t("gui-start-minimized"));
-    ui.label(RichText::new(view.t("gui-clipboard-note")).small().weak());
+    crate::gui::kinsoku::label(
+        ui,
+        RichText::new(view.t("gui-clipboard-note")).small().weak(),
+    );
 }
 
-fn backups_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings, out: &mut Vec<Command>) {
-    ui.label(RichText::new(view.t("gui-auto-backup")).strong());
-    ui.label(RichText::new(view.t("gui-auto-backup-explain")).small());
+fn backups_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    draft: &mut Settings,
+    path_entry: &mut super::PathEntry,
+    out: &mut Vec<Command>,
+) {
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-auto-backup")).strong());
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-auto-backup-explain")).small());
     match &draft.backup_folder {
         Some(folder) => {
-            ui.label(view.tf("gui-auto-backup-to", &[("path", &folder.display())]));
+            crate::gui::kinsoku::label(
+                ui,
+                view.tf("gui-auto-backup-to", &[("path", &folder.display())]),
+            );
             ui.horizontal(|ui| {
-                let label = ui.label(view.t("gui-auto-backup-keep"));
+                let label = crate::gui::kinsoku::label(ui, view.t("gui-auto-backup-keep"));
                 ui.add(egui::DragValue::new(&mut draft.backup_keep).range(1..=100))
                     .labelled_by(label.id);
                 if ui.button(view.t("gui-auto-backup-change")).clicked() {
@@ -228,6 +244,12 @@ fn backups_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings, out: &mut Ve
                 out.push(Command::ChooseBackupFolder);
             }
         }
+    }
+    if let Some(folder) =
+        super::path_entry_ui(ui, view, path_entry, "gui-path-folder-explain", None)
+    {
+        draft.backup_folder = Some(folder);
+        *path_entry = super::PathEntry::default();
     }
 }
 
@@ -249,7 +271,7 @@ fn optional_number(
         if *value > 0 {
             ui.add(egui::DragValue::new(value).range(range))
                 .labelled_by(label);
-            ui.label(view.t(unit));
+            crate::gui::kinsoku::label(ui, view.t(unit));
         }
     });
 }
@@ -260,24 +282,35 @@ fn password_ui(
     dialog: &mut SettingsDialog,
     out: &mut Vec<Command>,
 ) {
-    ui.label(RichText::new(view.t("gui-password-section")).strong());
-    ui.label(view.t(if dialog.encrypted {
-        "gui-password-is-set"
-    } else {
-        "gui-password-not-set"
-    }));
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-password-section")).strong());
+    crate::gui::kinsoku::label(
+        ui,
+        view.t(if dialog.encrypted {
+            "gui-password-is-set"
+        } else {
+            "gui-password-not-set"
+        }),
+    );
     if dialog.encrypted {
-        labelled_password(ui, &view.t("gui-password-current"), &mut dialog.current);
+        labelled_password(
+            ui,
+            view,
+            &view.t("gui-password-current"),
+            &mut dialog.current,
+        );
     }
-    labelled_password(ui, &view.t("gui-password-new"), &mut dialog.new);
+    labelled_password(ui, view, &view.t("gui-password-new"), &mut dialog.new);
     strength_ui(ui, view, &dialog.new);
-    labelled_password(ui, &view.t("gui-password-repeat"), &mut dialog.repeat);
+    labelled_password(ui, view, &view.t("gui-password-repeat"), &mut dialog.repeat);
     let matching = *dialog.new == *dialog.repeat;
     if !dialog.repeat.is_empty() && !matching {
-        ui.label(RichText::new(view.t("gui-password-mismatch")).color(super::accounts::URGENT));
+        crate::gui::kinsoku::label(
+            ui,
+            RichText::new(view.t("gui-password-mismatch")).color(super::accounts::URGENT),
+        );
     }
     if let Some(error) = &dialog.password_error {
-        ui.label(RichText::new(error).color(super::accounts::URGENT));
+        crate::gui::kinsoku::label(ui, RichText::new(error).color(super::accounts::URGENT));
     }
     let current_ok = !dialog.encrypted || !dialog.current.is_empty();
     ui.horizontal(|ui| {

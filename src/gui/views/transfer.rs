@@ -16,7 +16,7 @@ use mamori::formats::{self, Outcome, Parsed, Report};
 use mamori::i18n::Localize as _;
 
 use super::View;
-use super::welcome::labelled_password;
+use super::password::labelled as labelled_password;
 use crate::gui::app::Command;
 
 /// The import dialog's state.
@@ -34,6 +34,8 @@ pub struct ImportDialog {
     pub error: Option<String>,
     /// Reading or decrypting.
     pub waiting: bool,
+    /// The file's path, typed, when no file dialog can be shown.
+    pub path_entry: super::PathEntry,
 }
 
 /// Draws the import dialog.
@@ -43,71 +45,95 @@ pub fn import_ui(
     dialog: &mut ImportDialog,
     out: &mut Vec<Command>,
 ) {
-    let modal = egui::Modal::new(egui::Id::unique("import-dialog")).show(ctx, |ui| {
-        ui.set_width(520.0_f32.min(ctx.content_rect().width() - 40.0));
-        ui.heading(view.t("gui-import-title"));
-        ui.label(view.t("gui-import-explain"));
-        ui.horizontal(|ui| {
-            if ui
-                .add_enabled(!view.busy, egui::Button::new(view.t("gui-import-choose")))
-                .clicked()
-            {
-                out.push(Command::ChooseImport);
-            }
-            if let Some(path) = &dialog.path {
-                ui.label(RichText::new(path.display().to_string()).weak());
-            }
-        });
-        if dialog.needs_password {
-            ui.label(view.t("gui-import-password-explain"));
-            let (_, field) =
-                labelled_password(ui, &view.t("gui-import-password"), &mut dialog.password);
-            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if (ui
-                .add_enabled(
-                    !view.busy && !dialog.password.is_empty(),
-                    egui::Button::new(view.t("gui-import-open")),
-                )
-                .clicked()
-                || entered)
-                && !dialog.password.is_empty()
-                && let Some(path) = &dialog.path
-            {
-                out.push(Command::ReadImport(
-                    path.clone(),
-                    Some(dialog.password.clone()),
-                ));
-            }
-        }
-        if dialog.waiting {
+    let title = view.t("gui-import-title");
+    let modal = super::dialog::show(
+        ctx,
+        "import",
+        520.0,
+        &title,
+        |ui| {
+            crate::gui::kinsoku::label(ui, view.t("gui-import-explain"));
             ui.horizontal(|ui| {
-                ui.spinner();
-                ui.label(view.t("gui-working"));
+                if ui
+                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-import-choose")))
+                    .clicked()
+                {
+                    out.push(Command::ChooseImport);
+                }
+                if let Some(path) = &dialog.path {
+                    ui.label(RichText::new(path.display().to_string()).weak());
+                }
             });
-        }
-        if let Some(error) = &dialog.error {
-            ui.label(RichText::new(error).color(super::accounts::URGENT));
-        }
-        if let Some((parsed, report)) = &dialog.preview {
-            report_ui(ui, view, parsed, report);
-            let count = report.imported();
-            if ui
-                .add_enabled(
-                    count > 0 && !view.busy,
-                    egui::Button::new(
-                        RichText::new(view.tf("gui-import-commit", &[("count", &count)])).strong(),
-                    ),
-                )
-                .clicked()
-            {
-                out.push(Command::CommitImport);
+            if let Some(path) = super::path_entry_ui(
+                ui,
+                view,
+                &mut dialog.path_entry,
+                "gui-path-import-explain",
+                Some("mamori import FILE"),
+            ) {
+                out.push(Command::ReadImport(path, None));
             }
-        }
-        ui.separator();
-        if ui.button(view.t("gui-cancel")).clicked() {
-            out.push(Command::CloseDialogs);
-        }
-    });
+            if dialog.needs_password {
+                crate::gui::kinsoku::label(ui, view.t("gui-import-password-explain"));
+                let (_, field) = labelled_password(
+                    ui,
+                    view,
+                    &view.t("gui-import-password"),
+                    &mut dialog.password,
+                );
+                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if (ui
+                    .add_enabled(
+                        !view.busy && !dialog.password.is_empty(),
+                        egui::Button::new(view.t("gui-import-open")),
+                    )
+                    .clicked()
+                    || entered)
+                    && !dialog.password.is_empty()
+                    && let Some(path) = &dialog.path
+                {
+                    out.push(Command::ReadImport(
+                        path.clone(),
+                        Some(dialog.password.clone()),
+                    ));
+                }
+            }
+            if dialog.waiting {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    crate::gui::kinsoku::label(ui, view.t("gui-working"));
+                });
+            }
+            if let Some(error) = &dialog.error {
+                crate::gui::kinsoku::label(ui, RichText::new(error).color(super::accounts::URGENT));
+            }
+            if let Some((parsed, report)) = &dialog.preview {
+                report_ui(ui, view, parsed, report);
+                let count = report.imported();
+                if count == 0 {
+                    crate::gui::kinsoku::label(
+                        ui,
+                        RichText::new(view.t("gui-import-nothing")).strong(),
+                    );
+                } else if ui
+                    .add_enabled(
+                        !view.busy,
+                        egui::Button::new(
+                            RichText::new(view.tf("gui-import-commit", &[("count", &count)]))
+                                .strong(),
+                        ),
+                    )
+                    .clicked()
+                {
+                    out.push(Command::CommitImport);
+                }
+            }
+        },
+        |ui| ui.button(view.t("gui-cancel")).clicked(),
+    );
+    if modal.inner.1 {
+        out.push(Command::CloseDialogs);
+    }
     if modal.should_close() && !view.busy {
         out.push(Command::CloseDialogs);
     }
@@ -224,6 +250,8 @@ pub struct ExportDialog {
     pub vault_password: Zeroizing<String>,
     /// Why the last attempt failed.
     pub error: Option<String>,
+    /// Where to save, typed, when no file dialog can be shown.
+    pub path_entry: super::PathEntry,
 }
 
 impl Default for ExportDialog {
@@ -235,78 +263,115 @@ impl Default for ExportDialog {
             accept_plain: false,
             vault_password: Zeroizing::new(String::with_capacity(256)),
             error: None,
+            path_entry: super::PathEntry::default(),
         }
     }
 }
 
-/// Draws the export dialog.
+/// Draws the export dialog. `accounts` are the ones to export: under the format choice, a line
+/// for each thing of theirs the chosen format cannot hold (notes, backup codes, …).
 pub fn export_ui(
     ctx: &egui::Context,
     view: &View,
     dialog: &mut ExportDialog,
+    accounts: &[Account],
     encrypted_vault: bool,
     out: &mut Vec<Command>,
 ) {
-    let modal = egui::Modal::new(egui::Id::unique("export-dialog")).show(ctx, |ui| {
-        ui.set_width(520.0_f32.min(ctx.content_rect().width() - 40.0));
-        ui.heading(view.t("gui-export-title"));
-        for (choice, key) in ExportChoice::ALL {
-            ui.radio_value(&mut dialog.choice, choice, view.t(key));
-        }
-        ui.separator();
-        let ready = if dialog.choice.encrypted() {
-            labelled_password(ui, &view.t("gui-export-password"), &mut dialog.password);
-            super::welcome::strength_ui(ui, view, &dialog.password);
-            labelled_password(ui, &view.t("gui-password-repeat"), &mut dialog.repeat);
-            let matching = *dialog.password == *dialog.repeat;
-            if !dialog.repeat.is_empty() && !matching {
+    let title = view.t("gui-export-title");
+    let modal = super::dialog::show(
+        ctx,
+        "export",
+        520.0,
+        &title,
+        |ui| {
+            for (choice, key) in ExportChoice::ALL {
+                ui.radio_value(&mut dialog.choice, choice, view.t(key));
+            }
+            for lost in mamori::formats::export::losses(dialog.choice.format(), accounts) {
+                let text =
+                    RichText::new(lost.localize(view.lang)).color(ui.visuals().warn_fg_color);
+                crate::gui::kinsoku::label(ui, text);
+            }
+            ui.separator();
+            let ready = if dialog.choice.encrypted() {
+                labelled_password(
+                    ui,
+                    view,
+                    &view.t("gui-export-password"),
+                    &mut dialog.password,
+                );
+                super::welcome::strength_ui(ui, view, &dialog.password);
+                labelled_password(ui, view, &view.t("gui-password-repeat"), &mut dialog.repeat);
+                let matching = *dialog.password == *dialog.repeat;
+                if !dialog.repeat.is_empty() && !matching {
+                    ui.label(
+                        RichText::new(view.t("gui-password-mismatch"))
+                            .color(super::accounts::URGENT),
+                    );
+                }
+                !dialog.password.is_empty() && matching
+            } else {
                 ui.label(
-                    RichText::new(view.t("gui-password-mismatch")).color(super::accounts::URGENT),
+                    RichText::new(view.t("gui-export-plain-warning"))
+                        .color(super::accounts::URGENT),
+                );
+                ui.checkbox(&mut dialog.accept_plain, view.t("gui-export-plain-accept"));
+                dialog.accept_plain
+            };
+            if let Some(error) = &dialog.error {
+                crate::gui::kinsoku::label(ui, RichText::new(error).color(super::accounts::URGENT));
+            }
+            if ui
+                .add_enabled(
+                    ready && !view.busy,
+                    egui::Button::new(view.t("gui-export-save")),
+                )
+                .clicked()
+            {
+                out.push(Command::ChooseExportTarget);
+            }
+            if let Some(path) = super::path_entry_ui(
+                ui,
+                view,
+                &mut dialog.path_entry,
+                "gui-path-export-explain",
+                Some("mamori export --format FORMAT --output FILE"),
+            ) {
+                out.push(Command::TypedExportTarget(path));
+            }
+            ui.separator();
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(view.t("gui-transfer-codes-title")).strong(),
+            );
+            crate::gui::kinsoku::label(ui, view.t("gui-transfer-codes-explain"));
+            if encrypted_vault {
+                labelled_password(
+                    ui,
+                    view,
+                    &view.t("gui-password"),
+                    &mut dialog.vault_password,
                 );
             }
-            !dialog.password.is_empty() && matching
-        } else {
-            ui.label(
-                RichText::new(view.t("gui-export-plain-warning")).color(super::accounts::URGENT),
-            );
-            ui.checkbox(&mut dialog.accept_plain, view.t("gui-export-plain-accept"));
-            dialog.accept_plain
-        };
-        if let Some(error) = &dialog.error {
-            ui.label(RichText::new(error).color(super::accounts::URGENT));
-        }
-        if ui
-            .add_enabled(
-                ready && !view.busy,
-                egui::Button::new(view.t("gui-export-save")),
-            )
-            .clicked()
-        {
-            out.push(Command::ChooseExportTarget);
-        }
-        ui.separator();
-        ui.label(RichText::new(view.t("gui-transfer-codes-title")).strong());
-        ui.label(view.t("gui-transfer-codes-explain"));
-        if encrypted_vault {
-            labelled_password(ui, &view.t("gui-password"), &mut dialog.vault_password);
-        }
-        if ui
-            .add_enabled(
-                !view.busy && (!encrypted_vault || !dialog.vault_password.is_empty()),
-                egui::Button::new(view.t("gui-transfer-codes-show")),
-            )
-            .clicked()
-        {
-            out.push(Command::ShowTransferCodes(
-                encrypted_vault.then(|| dialog.vault_password.clone()),
-            ));
-            dialog.vault_password.clear();
-        }
-        ui.separator();
-        if ui.button(view.t("gui-close")).clicked() {
-            out.push(Command::CloseDialogs);
-        }
-    });
+            if ui
+                .add_enabled(
+                    !view.busy && (!encrypted_vault || !dialog.vault_password.is_empty()),
+                    egui::Button::new(view.t("gui-transfer-codes-show")),
+                )
+                .clicked()
+            {
+                out.push(Command::ShowTransferCodes(
+                    encrypted_vault.then(|| dialog.vault_password.clone()),
+                ));
+                dialog.vault_password.clear();
+            }
+        },
+        |ui| ui.button(view.t("gui-close")).clicked(),
+    );
+    if modal.inner.1 {
+        out.push(Command::CloseDialogs);
+    }
     if modal.should_close() && !view.busy {
         out.push(Command::CloseDialogs);
     }
@@ -431,11 +496,18 @@ pub fn pager_ui(
             let rect = ctx.content_rect();
             ui.painter().rect_filled(rect, 0.0, egui::Color32::WHITE);
             ui.set_min_size(rect.size());
+            // A margin all round: the buttons never sit on the window's edge.
+            let inner = rect.shrink(16.0);
+            let mut ui = ui.new_child(egui::UiBuilder::new().max_rect(inner));
+            let ui = &mut ui;
             ui.vertical_centered(|ui| {
                 ui.add_space(8.0);
                 let dark = egui::Color32::from_gray(20);
                 if total == 0 {
-                    ui.label(RichText::new(view.t("gui-transfer-none")).color(dark));
+                    crate::gui::kinsoku::label(
+                        ui,
+                        RichText::new(view.t("gui-transfer-none")).color(dark),
+                    );
                 } else {
                     ui.label(
                         RichText::new(view.tf(

@@ -33,14 +33,8 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut UnlockForm, out: &mut Vec<C
     centered_column(ui, |ui| {
         ui.heading(view.t("gui-unlock-title"));
         ui.add_space(8.0);
-        let label = ui.label(view.t("gui-password"));
-        let field = ui
-            .add_enabled(
-                !view.busy,
-                egui::TextEdit::singleline(&mut *form.password)
-                    .password(true)
-                    .desired_width(280.0),
-            )
+        let label = crate::gui::kinsoku::label(ui, view.t("gui-password"));
+        let field = super::password::field(ui, view, &mut form.password, 280.0, !view.busy)
             .labelled_by(label.id);
         if form.focus && !view.busy {
             field.request_focus();
@@ -48,7 +42,10 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut UnlockForm, out: &mut Vec<C
         }
         let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if let Some(error) = &form.error {
-            ui.label(RichText::new(error).color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)));
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(error).color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
+            );
         }
         ui.add_space(6.0);
         let button = ui.add_enabled(
@@ -57,7 +54,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut UnlockForm, out: &mut Vec<C
         );
         if view.busy {
             ui.spinner();
-            ui.label(view.t("gui-unlocking"));
+            crate::gui::kinsoku::label(ui, view.t("gui-unlocking"));
         }
         if (button.clicked() || entered) && !view.busy && !form.password.is_empty() {
             form.error = None;

@@ -20,6 +20,8 @@ pub struct WelcomeForm {
     pub accept_plain: bool,
     /// Why creating failed.
     pub error: Option<String>,
+    /// The first field has had the keyboard focus (given once, when the screen opens).
+    pub focused: bool,
 }
 
 /// A rough strength estimate: 0 (weak) to 3 (strong), from length and character classes.
@@ -67,7 +69,7 @@ pub fn strength_ui(ui: &mut egui::Ui, view: &View, password: &str) {
             egui::Color32::from_rgb(0x20, 0x80, 0x30),
         ),
     };
-    ui.label(RichText::new(view.t(key)).color(color));
+    crate::gui::kinsoku::label(ui, RichText::new(view.t(key)).color(color));
 }
 
 /// Draws the welcome screen.
@@ -75,7 +77,7 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
     centered_column(ui, |ui| {
         ui.heading(view.t("gui-welcome-title"));
         ui.add_space(6.0);
-        ui.label(view.t("gui-welcome-intro"));
+        crate::gui::kinsoku::label(ui, view.t("gui-welcome-intro"));
         ui.add_space(12.0);
         ui.radio_value(
             &mut form.without_password,
@@ -89,14 +91,22 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
         );
         ui.add_space(8.0);
         let ready = if form.without_password {
-            ui.label(view.t("gui-welcome-plain-warning"));
+            crate::gui::kinsoku::label(ui, view.t("gui-welcome-plain-warning"));
             ui.checkbox(&mut form.accept_plain, view.t("gui-welcome-plain-accept"));
             form.accept_plain
         } else {
-            let (_, first) = labelled_password(ui, &view.t("gui-password"), &mut form.password);
+            let (_, first) =
+                super::password::labelled(ui, view, &view.t("gui-password"), &mut form.password);
+            if !std::mem::replace(&mut form.focused, true) {
+                first.request_focus();
+            }
             strength_ui(ui, view, &form.password);
-            let (_, second) =
-                labelled_password(ui, &view.t("gui-password-repeat"), &mut form.repeat);
+            let (_, second) = super::password::labelled(
+                ui,
+                view,
+                &view.t("gui-password-repeat"),
+                &mut form.repeat,
+            );
             let matching = *form.password == *form.repeat;
             if !form.repeat.is_empty() && !matching {
                 ui.label(
@@ -104,7 +114,10 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
                         .color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
                 );
             }
-            ui.label(RichText::new(view.t("gui-welcome-no-recovery")).small());
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(view.t("gui-welcome-no-recovery")).small(),
+            );
             let entered = (first.lost_focus() || second.lost_focus())
                 && ui.input(|i| i.key_pressed(egui::Key::Enter));
             let ok = !form.password.is_empty() && matching;
@@ -115,7 +128,10 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
         };
         ui.add_space(8.0);
         if let Some(error) = &form.error {
-            ui.label(RichText::new(error).color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)));
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(error).color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
+            );
         }
         let button = ui.add_enabled(
             ready && !view.busy,
@@ -130,23 +146,6 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
             out.push(Command::CreateVault(password));
         }
     });
-}
-
-/// A label and a password field under it; returns the label's and the field's responses.
-pub fn labelled_password(
-    ui: &mut egui::Ui,
-    label: &str,
-    text: &mut Zeroizing<String>,
-) -> (egui::Response, egui::Response) {
-    let label = ui.label(label);
-    let field = ui
-        .add(
-            egui::TextEdit::singleline(&mut **text)
-                .password(true)
-                .desired_width(280.0),
-        )
-        .labelled_by(label.id);
-    (label, field)
 }
 
 #[cfg(test)]
