@@ -1207,7 +1207,13 @@ impl MamoriApp {
             dialog.waiting = false;
             match result {
                 Ok(scan) => dialog.take_results(lang, &[scan], &[]),
-                Err(message) => dialog.message = Some(message),
+                Err(message) => {
+                    dialog.message = Some(message);
+                    // A mistyped path: back into the field to correct it.
+                    if dialog.path_entry.shown {
+                        dialog.path_entry.open();
+                    }
+                }
             }
         }
     }
@@ -1360,6 +1366,9 @@ impl MamoriApp {
                             Err(e) => {
                                 dialog.needs_password |= e.is_password_problem();
                                 dialog.error = Some(e.localize(lang));
+                                if dialog.path_entry.shown && !dialog.needs_password {
+                                    dialog.path_entry.open();
+                                }
                             }
                         }
                     }

@@ -511,3 +511,42 @@ fn an_older_copy_of_the_vault_gets_a_warning() {
         stderr(&output)
     );
 }
+
+/// A key copied from between `secret=` and `&` with either end still attached is accepted; a
+/// mistyped one is refused by position and character, and the key itself is never printed.
+#[test]
+fn keys_pasted_with_secret_and_ampersand_are_read_and_never_echoed() {
+    let s = Sandbox::plain();
+    s.ok(&[
+        "add",
+        "--secret",
+        "secret=ABCDEFGHijkl2345&issuer=Vendor",
+        "--name",
+        "admin",
+    ]);
+    assert_eq!(
+        s.ok(&["code", "admin", "--at", "1700000000"]),
+        s.ok(&[
+            "code",
+            "--uri",
+            "otpauth://totp/x?secret=ABCDEFGHIJKL2345",
+            "--at",
+            "1700000000"
+        ])
+    );
+    for lang in ["en", "ja"] {
+        let output = s.run(&[
+            "--lang",
+            lang,
+            "add",
+            "--secret",
+            "QWERTYUI0PASDFGH",
+            "--name",
+            "typo",
+        ]);
+        assert!(!output.status.success());
+        let message = stderr(&output);
+        assert!(!message.contains("QWERTYUI"), "{message}");
+        assert!(message.contains('9') && message.contains('0'), "{message}");
+    }
+}

@@ -199,9 +199,9 @@ fn without_a_file_dialog_a_path_field_opens_the_file_instead() {
     harness
         .get_by_role_and_label(Role::Button, "Choose a file…")
         .click();
-    harness.run();
-    harness.run_steps(4);
-    assert_eq!(world.dialogs.asked.lock().unwrap().len(), 3);
+    wait_until(&mut harness, "the third dialog", |_| {
+        world.dialogs.asked.lock().unwrap().len() == 3
+    });
 }
 
 #[test]
@@ -545,4 +545,80 @@ fn the_scan_chooser_marks_codes_already_saved_and_back_returns_to_it() {
     assert!(!disabled(
         &harness.get_by_role_and_label(Role::Button, "アカウントを保存")
     ));
+}
+
+#[test]
+fn unlocking_says_wrong_password_plainly_shows_the_password_and_warns_of_caps_lock() {
+    let world = World::new();
+    super::encrypted_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    // The field has the focus; upper-case letters typed without Shift mean Caps Lock.
+    harness.event(egui::Event::Text("NOT IT".into()));
+    harness.run();
+    harness.get_by_label("Caps Lock is on.");
+    harness.event(egui::Event::Text("x".into()));
+    harness.run();
+    assert!(harness.query_by_label("Caps Lock is on.").is_none());
+    // Show reveals what was typed (a text field instead of a password field), Hide hides it.
+    assert!(harness.query_by_role(Role::PasswordInput).is_some());
+    harness.get_by_role_and_label(Role::Button, "Show").click();
+    harness.run();
+    assert!(harness.query_by_role(Role::PasswordInput).is_none());
+    harness.get_by_role_and_label(Role::Button, "Hide").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Unlock")
+        .click();
+    wait_until(
+        &mut harness,
+        "the refusal",
+        |app| matches!(&app.phase, Phase::Unlock(f) if f.error.is_some()),
+    );
+    harness.get_by_label_contains("Wrong password. Check Caps Lock");
+    assert!(harness.query_by_label_contains("not changed").is_none());
+}
+
+#[test]
+fn the_export_dialog_says_what_a_format_cannot_hold() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    {
+        let locked = mamori::vault::LockedVault::read(&world.vault()).unwrap();
+        let mut vault = locked.unlock(None).unwrap();
+        vault
+            .update(mamori::vault::SaveKind::Structural, |accounts| {
+                accounts[0].backup_codes.push(mamori::account::BackupCode {
+                    code: "1111-2222".into(),
+                    used_at: None,
+                });
+                Ok::<_, mamori::vault::VaultError>(())
+            })
+            .unwrap();
+    }
+    let mut harness = world.harness();
+    harness.run();
+    menu(&mut harness, "Export and move to another device…");
+    assert!(
+        harness
+            .query_by_label_contains("no room for backup codes")
+            .is_none()
+    );
+    harness
+        .get_by_label("otpauth:// list, unencrypted text")
+        .click();
+    harness.run();
+    harness.get_by_label_contains("no room for backup codes: the backup codes of 1 account");
+}
+
+#[test]
+fn an_account_without_backup_codes_says_none_rather_than_0_of_0() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "⋯").click();
+    harness.run();
+    harness.get_by_label("Backup codes: none saved yet");
+    assert!(harness.query_by_label_contains("0 of 0").is_none());
 }

@@ -699,7 +699,10 @@ fn manual_ui(
             }
         }
         Err(reason) => {
-            if !form.key.is_empty() {
+            // A good key still waiting for its name is the next step, not an error.
+            if Secret::from_pasted(&form.key).is_ok() {
+                crate::gui::kinsoku::label(ui, reason);
+            } else if !form.key.is_empty() {
                 crate::gui::kinsoku::label(
                     ui,
                     RichText::new(reason).color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)),
