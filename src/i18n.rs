@@ -34,12 +34,15 @@ impl Lang {
     }
 
     /// The language of the environment: the first non-empty of `LC_ALL`, `LC_MESSAGES` and
-    /// `LANG`, as POSIX orders them; English when none is set.
+    /// `LANG`, as POSIX orders them; when none is set (the usual case on Windows and macOS),
+    /// the system's own language setting (the user's locale on Windows, the preferred
+    /// languages on macOS, through `sys-locale`); English when there is none.
     pub fn from_env() -> Lang {
         ["LC_ALL", "LC_MESSAGES", "LANG"]
             .iter()
             .filter_map(|name| std::env::var(name).ok())
             .find_map(|value| Lang::from_locale(&value))
+            .or_else(|| sys_locale::get_locale().and_then(|l| Lang::from_locale(&l)))
             .unwrap_or_default()
     }
 

@@ -312,6 +312,8 @@ pub struct MamoriApp {
     /// The window was hidden for a screen capture and must come back.
     hidden_for_capture: bool,
     applied_theme: Option<super::settings::Theme>,
+    /// Whether the window was last told to keep out of captures.
+    applied_protection: Option<bool>,
     clock_status: ClockStatus,
     clock_worker: Worker<Result<ClockReading, ClockError>>,
 }
@@ -350,6 +352,7 @@ impl MamoriApp {
             last_input: now,
             hidden_for_capture: false,
             applied_theme: None,
+            applied_protection: None,
             clock_status: ClockStatus::Off,
             clock_worker: Worker::default(),
         };
@@ -1639,6 +1642,16 @@ impl MamoriApp {
         }
     }
 
+    /// Keeps the window out of screenshots and screen sharing while the setting says so and
+    /// the system can ([`super::capture_protection`]).
+    fn apply_capture_protection(&mut self, ctx: &egui::Context) {
+        let wanted = super::capture_protection::wanted(self.settings.capture_protection);
+        if self.applied_protection != Some(wanted) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::ContentProtected(wanted));
+            self.applied_protection = Some(wanted);
+        }
+    }
+
     fn apply_theme(&mut self, ctx: &egui::Context) {
         if self.applied_theme != Some(self.settings.theme) {
             ctx.set_theme(match self.settings.theme {
@@ -1686,6 +1699,7 @@ impl eframe::App for MamoriApp {
         self.idle_lock(ctx);
         self.follow_vault_file();
         self.apply_theme(ctx);
+        self.apply_capture_protection(ctx);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

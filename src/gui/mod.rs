@@ -3,6 +3,7 @@
 //! decoding off the UI thread; `env` is everything injected (clock, clipboard, screens, paths).
 
 pub mod app;
+pub mod capture_protection;
 pub mod env;
 pub mod file_dialogs;
 mod kinsoku;

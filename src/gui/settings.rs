@@ -51,6 +51,9 @@ pub struct Settings {
     pub hide_codes: bool,
     /// Start with the window minimized.
     pub start_minimized: bool,
+    /// Keep the window out of screenshots, recordings and screen sharing where the system can
+    /// (Windows, macOS; see [`super::capture_protection`]).
+    pub capture_protection: bool,
     /// Order of the account list.
     pub sort: SortOrder,
     /// Copy the vault into this folder after every change (automatic backups), if set.
@@ -72,6 +75,7 @@ impl Default for Settings {
             clipboard_clear_seconds: 30,
             hide_codes: false,
             start_minimized: false,
+            capture_protection: true,
             sort: SortOrder::Manual,
             backup_folder: None,
             backup_keep: 10,
@@ -136,6 +140,7 @@ mod tests {
             clipboard_clear_seconds: 0,
             hide_codes: true,
             start_minimized: true,
+            capture_protection: false,
             sort: SortOrder::Issuer,
             backup_folder: Some(dir.path().join("backups")),
             backup_keep: 3,

@@ -4,15 +4,9 @@
 //! ids and numbers, nothing secret.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::store::{self, DiskStorage, MAX_SEEN_FILE};
-
-/// The default location: `seen-generations.json` in the per-user config folder.
-pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "Mamori")
-        .map(|dirs| dirs.config_dir().join("seen-generations.json"))
-}
 
 /// Records `generation` for `vault_id` in the file at `path` and returns the newest generation
 /// seen before, if it was higher (the vault is an older copy). Failures to read or write the

@@ -22,10 +22,10 @@ pub const MAX_SEEN_FILE: u64 = 1024 * 1024;
 /// How long a writer waits for another one to finish.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
-/// The default vault: `vault.mamori` in the per-user data folder.
+/// The default vault: `vault.mamori` in the data folder ([`crate::config::data_dir`]: the
+/// per-user one, or `mamori-data/data` beside a portable executable).
 pub fn default_vault_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "Mamori")
-        .map(|dirs| dirs.data_dir().join(DEFAULT_FILE_NAME))
+    crate::config::data_dir().map(|dir| dir.join(DEFAULT_FILE_NAME))
 }
 
 /// The files that belong to one vault.

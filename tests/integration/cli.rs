@@ -129,7 +129,7 @@ fn malformed_uris_are_refused_with_the_field_named() {
     for (uri, message) in [
         (
             "otpauth://totp/a?secret=ABC1",
-            "secret: 'ABC1' is not base32 — '1' is not a base32 letter",
+            "secret: character 4 of the key, '1', is not a Base32 letter",
         ),
         ("otpauth://totp/a?issuer=x", "secret: missing"),
         (
@@ -217,7 +217,7 @@ fn typed_keys_with_every_option() {
     assert_fails(
         &s.run(&["add", "--secret", "JB1", "--name", "x"]),
         1,
-        "'1' is not a base32 letter",
+        "character 3 of the key, '1', is not a Base32 letter",
     );
 }
 
@@ -549,4 +549,67 @@ fn keys_pasted_with_secret_and_ampersand_are_read_and_never_echoed() {
         assert!(!message.contains("QWERTYUI"), "{message}");
         assert!(message.contains('9') && message.contains('0'), "{message}");
     }
+}
+
+/// Portable mode: `mamori.portable` beside the program keeps the vault and the settings in
+/// `mamori-data` beside it, and nothing goes to the per-user folders (here a fake home).
+#[test]
+fn a_portable_copy_keeps_everything_beside_the_program() {
+    let stick = tempfile::TempDir::new().unwrap();
+    let home = tempfile::TempDir::new().unwrap();
+    let exe = stick.path().join("mamori");
+    std::fs::copy(env!("CARGO_BIN_EXE_mamori"), &exe).unwrap();
+    std::fs::write(stick.path().join("mamori.portable"), b"").unwrap();
+    let run = |args: &[&str]| {
+        let mut command = std::process::Command::new(&exe);
+        command
+            .args(args)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("LANG", "C")
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .stdin(std::process::Stdio::null());
+        command.output().unwrap()
+    };
+    let output = run(&["init", "--no-password"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = run(&[
+        "add",
+        "--secret",
+        "JBSWY3DPEHPK3PXP",
+        "--name",
+        "alice",
+        "--issuer",
+        "Example",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stick.path().join("mamori-data/data/vault.mamori").is_file());
+    let output = run(&["doctor", "--json", "--time-server", "127.0.0.1:9"]);
+    let report = json(&stdout(&output));
+    assert_eq!(report["storage_mode"], "portable");
+    assert_eq!(
+        report["vault_path"].as_str().unwrap(),
+        stick
+            .path()
+            .join("mamori-data/data/vault.mamori")
+            .to_str()
+            .unwrap()
+    );
+    let mut written = Vec::new();
+    for entry in walk(home.path()) {
+        written.push(entry);
+    }
+    assert!(written.is_empty(), "written outside the stick: {written:?}");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        }
+        found.push(path);
+    }
+    found
 }

@@ -114,7 +114,7 @@ fn open_window(x: &mut Xvfb, s: &Sandbox) -> (String, [u32; 4]) {
     x.keep(window);
     let mut found = None;
     wait_until("the Mamori window", || {
-        found = window_geometry(&x);
+        found = window_geometry(x);
         found.is_some()
     });
     // The first frames take a moment on a software renderer.

@@ -215,7 +215,7 @@ fn failure_modes_each_have_their_message() {
     assert_fails(
         &s.run(&["scan", broken.to_str().unwrap()]),
         4,
-        "'1' is not a base32 letter",
+        "'1', is not a Base32 letter",
     );
 
     assert_eq!(

@@ -39,6 +39,10 @@ struct Report {
     time_server: Option<String>,
     time_servers_tried: Vec<String>,
     clock_error: Option<String>,
+    /// `installed` (the platform's folders) or `portable` (`mamori-data` beside the program).
+    storage_mode: &'static str,
+    /// The settings folder in use.
+    config_dir: Option<PathBuf>,
     vault_path: Option<PathBuf>,
     vault_exists: bool,
     vault_encrypted: Option<bool>,
@@ -89,6 +93,7 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
     let clock_thread = std::thread::spawn(move || clock::check(&asked, clock::CHECK_TIMEOUT));
 
     let mut doctor = Doctor::default();
+    storage(&mut doctor);
     vault(&mut doctor, cli);
     screens(&mut doctor);
     clipboard(&mut doctor);
@@ -118,6 +123,32 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
             &[("count", &count)],
         )),
     }
+}
+
+/// Which folders are in use: the platform's, or portable ones beside the program.
+fn storage(doctor: &mut Doctor) {
+    let config = mamori::config::dir();
+    let shown = config
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let (mode, text) = match mamori::config::mode() {
+        mamori::config::Mode::Portable(root) => (
+            "portable",
+            tr(
+                lang(),
+                "doctor-storage-portable",
+                &[("folder", &root.display())],
+            ),
+        ),
+        mamori::config::Mode::Installed => (
+            "installed",
+            tr(lang(), "doctor-storage-installed", &[("folder", &shown)]),
+        ),
+    };
+    doctor.report.storage_mode = mode;
+    doctor.report.config_dir = config;
+    doctor.add(Level::Ok, "storage", text);
 }
 
 fn print_lines(lines: &[(Level, String)]) {

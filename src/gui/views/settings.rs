@@ -206,6 +206,16 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
         });
     ui.checkbox(&mut draft.hide_codes, view.t("gui-hide-codes"));
     ui.checkbox(&mut draft.start_minimized, view.t("gui-start-minimized"));
+    ui.checkbox(
+        &mut draft.capture_protection,
+        view.t("gui-capture-protection"),
+    );
+    if let Err(reason) = crate::gui::capture_protection::availability() {
+        crate::gui::kinsoku::label(
+            ui,
+            RichText::new(view.t(reason.message_key())).small().weak(),
+        );
+    }
     crate::gui::kinsoku::label(
         ui,
         RichText::new(view.t("gui-clipboard-note")).small().weak(),
