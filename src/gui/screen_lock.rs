@@ -7,9 +7,12 @@
 //! `WTS_REMOTE_DISCONNECT`). On macOS the session dictionary's `CGSSessionScreenIsLocked` is
 //! polled every two seconds (the value `com.apple.screenIsLocked` announces).
 
-use std::sync::mpsc::{Receiver, Sender, channel};
+#[cfg(target_os = "linux")]
+use std::sync::mpsc::Sender;
+use std::sync::mpsc::{Receiver, channel};
 
 /// The screensaver interfaces whose `ActiveChanged(true)` means "the screen is now locked".
+#[cfg(target_os = "linux")]
 pub const SCREENSAVER_INTERFACES: &[&str] = &[
     "org.freedesktop.ScreenSaver",
     "org.gnome.ScreenSaver",
