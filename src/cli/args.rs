@@ -292,6 +292,9 @@ pub struct ExportArgs {
     /// The file to write (a folder for qr and migration-qr; - for standard output).
     #[arg(long, short = 'o', value_name = "PATH|-")]
     pub output: PathBuf,
+    /// Replace an existing file (or write into an existing, non-empty folder).
+    #[arg(long)]
+    pub force: bool,
     /// Allow writing keys without encryption (otpauth, qr, migration-qr, aegis without password).
     #[arg(long)]
     pub plain: bool,

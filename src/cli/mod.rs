@@ -6,6 +6,7 @@
 mod args;
 mod commands;
 pub mod failure;
+mod key_input;
 mod output;
 mod password;
 mod session;

@@ -613,3 +613,75 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// `-` reads a key or URI from standard input, so it never shows in the process list.
+#[test]
+fn keys_and_uris_can_come_from_standard_input() {
+    use std::io::Write as _;
+    let s = Sandbox::plain();
+    let piped = |args: &[&str], input: &str| {
+        let mut child = s
+            .command(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let output = piped(
+        &[
+            "add", "--secret", "-", "--name", "alice", "--issuer", "Example",
+        ],
+        "JBSW Y3DP EHPK 3PXP\n",
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(s.ok(&["code", "alice", "--at", "1700000000"]), "324550\n");
+    let output = piped(
+        &["add", "--uri", "-"],
+        "otpauth://totp/Slack:ops?secret=GEZDGNBVGY3TQOJQ&issuer=Slack\r\n",
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = piped(
+        &["code", "--uri", "-", "--at", "1700000000"],
+        "otpauth://totp/x?secret=JBSWY3DPEHPK3PXP",
+    );
+    assert_eq!(stdout(&output), "324550\n");
+    assert_fails(
+        &piped(&["add", "--secret", "-", "--name", "x"], ""),
+        2,
+        "standard input held no key",
+    );
+}
+
+/// An export never silently replaces a file: it refuses without --force.
+#[test]
+fn export_refuses_to_replace_a_file_without_force() {
+    let s = Sandbox::plain();
+    s.ok(&["add", "--secret", "JBSWY3DPEHPK3PXP", "--name", "alice"]);
+    let target = s.path("keys.txt");
+    std::fs::write(&target, b"something precious").unwrap();
+    let target_arg = target.to_str().unwrap();
+    assert_fails(
+        &s.run(&[
+            "export", "--format", "otpauth", "--plain", "--output", target_arg,
+        ]),
+        2,
+        "add --force to replace it",
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"something precious");
+    s.ok(&[
+        "export", "--format", "otpauth", "--plain", "--output", target_arg, "--force",
+    ]);
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("JBSWY3DPEHPK3PXP")
+    );
+}

@@ -19,7 +19,8 @@ fn from_args(args: &AddArgs) -> Result<KeyUri, Failure> {
             &[],
         ));
     };
-    let (secret, warnings) = Secret::from_pasted(text)?;
+    let text = crate::cli::key_input::read(text)?;
+    let (secret, warnings) = Secret::from_pasted(&text)?;
     let kind = match args.kind {
         Some(TypeArg::Hotp) => OtpKind::Hotp {
             counter: args.counter.unwrap_or(0),
@@ -52,7 +53,7 @@ fn from_args(args: &AddArgs) -> Result<KeyUri, Failure> {
 /// Adds the account (refusing an exact duplicate unless asked) and prints its code.
 pub fn run(cli: &Cli, args: &AddArgs) -> Result<(), Failure> {
     let key = match &args.uri {
-        Some(uri) => uri.parse::<KeyUri>()?,
+        Some(uri) => crate::cli::key_input::read(uri)?.parse::<KeyUri>()?,
         None => from_args(args)?,
     };
     if args.counter.is_some() && args.kind != Some(TypeArg::Hotp) {

@@ -52,7 +52,7 @@ fn row(issuer: &str, name: &str, code: Code) -> Row {
 pub fn run(cli: &Cli, args: &CodeArgs) -> Result<(), Failure> {
     let at = args.at.unwrap_or_else(mamori::time::unix_now);
     if let Some(uri) = &args.uri {
-        let key: KeyUri = uri.parse()?;
+        let key: KeyUri = crate::cli::key_input::read(uri)?.parse()?;
         for warning in &key.warnings {
             output::warn(warning);
         }

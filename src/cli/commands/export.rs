@@ -46,6 +46,15 @@ fn write_out(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 }
 
 /// Exports every account of the vault.
+/// Something is already there that an export would replace: a file, or a folder with files.
+fn occupied(path: &std::path::Path) -> bool {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_some()),
+        Ok(_) => true,
+        Err(_) => false,
+    }
+}
+
 pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
     let format = format_of(args.format);
     let to_stdout = args.output.as_os_str() == "-";
@@ -62,6 +71,13 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
     }
     if to_stdout && (format.writes_images() || format == ExportFormat::Mamori) {
         return Err(Failure::new(EXIT_USAGE, "cli-export-no-stdout", &[]));
+    }
+    if !to_stdout && !args.force && occupied(&args.output) {
+        return Err(Failure::new(
+            EXIT_USAGE,
+            "cli-export-exists",
+            &[("path", &args.output.display())],
+        ));
     }
     let vault = session::open(cli)?;
     let accounts = vault.accounts().to_vec();
