@@ -44,6 +44,11 @@ pub const FLOOR_M_KIB: u32 = 65_536;
 /// ... and 3 passes.
 pub const FLOOR_T: u32 = 3;
 
+/// The most memory a stored setting may ask for: 2 GiB.
+pub const CEILING_M_KIB: u32 = 2_097_152;
+/// The most memory × passes (KiB × passes) a stored setting may ask for: 8 × the default's.
+pub const CEILING_WORK: u64 = 8 * DEFAULT_M_KIB as u64 * DEFAULT_T as u64;
+
 /// Fallbacks when the default does not fit in memory: the same memory × passes product.
 const OUT_OF_MEMORY_FALLBACKS: [(u32, u32); 2] = [(131_072, 6), (65_536, 12)];
 
@@ -67,12 +72,15 @@ impl KdfParams {
     }
 
     /// The bounds every stored setting must meet before any KDF runs (vault.md §3 step 4), so a
-    /// crafted file cannot exhaust memory or hang the program.
+    /// crafted file cannot exhaust memory or hang the program: at most [`CEILING_M_KIB`] of
+    /// memory and [`CEILING_WORK`] of memory × passes (eight times the default's work: about
+    /// 4 s here, where a crafted 4 GiB × 4 file used to cost 4.2 GB and 28 s before "wrong
+    /// password").
     pub fn within_safe_range(&self) -> bool {
-        (8_192..=4_194_304).contains(&self.m_kib)
+        (8_192..=CEILING_M_KIB).contains(&self.m_kib)
             && (1..=32).contains(&self.t)
             && (1..=16).contains(&self.p)
-            && u64::from(self.m_kib) * u64::from(self.t) <= 16_777_216
+            && u64::from(self.m_kib) * u64::from(self.t) <= CEILING_WORK
             && (16..=64).contains(&self.salt.len())
     }
 
@@ -321,10 +329,17 @@ mod tests {
         assert!(KdfParams::new_default().unwrap().within_safe_range());
         let mut p = cheap(&[0; 32]);
         assert!(p.within_safe_range());
-        p.m_kib = 4_194_305;
+        // 2 GiB at most, and 2 GiB × 3 passes (8 × the default's work) at most.
+        p.m_kib = 2_097_153;
         assert!(!p.within_safe_range());
+        p.m_kib = 2_097_152;
+        p.t = 3;
+        assert!(p.within_safe_range());
+        p.t = 4;
+        assert!(!p.within_safe_range());
+        // What a crafted file used (4 GiB × 4 passes) is refused before any work.
         p.m_kib = 4_194_304;
-        p.t = 5; // 4 GiB × 5 passes is over the product ceiling.
+        p.t = 4;
         assert!(!p.within_safe_range());
         assert_eq!(
             KdfParams::with_cost(32_768, 3, 1),
