@@ -15,7 +15,9 @@ use super::lang;
 /// Room reserved up front so typing never reallocates (and leaves copies behind).
 const CAPACITY: usize = 256;
 
-/// The first line of `path`, without its line ending.
+/// The first line of `path`, without its line ending and without a UTF-8 byte-order mark
+/// (Windows PowerShell 5.1's `Set-Content -Encoding UTF8` writes one; kept, it would silently
+/// become part of the password, and the same password typed later would be "wrong").
 pub fn from_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
     let text = Zeroizing::new(std::fs::read(path).map_err(|e| {
         Failure::new(
@@ -31,6 +33,7 @@ pub fn from_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
             &[("path", &path.display())],
         )
     })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first = text.split('\n').next().unwrap_or("");
     let mut password = Zeroizing::new(String::with_capacity(CAPACITY.max(first.len())));
     password.push_str(first.strip_suffix('\r').unwrap_or(first));
@@ -114,4 +117,19 @@ pub fn confirm(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> Result<boo
         .map_err(|e| Failure::new(EXIT_ERROR, "cli-prompt-failed", &[("reason", &e)]))?;
     let answer = answer.trim().to_lowercase();
     Ok(matches!(answer.as_str(), "y" | "yes" | "はい" | "ｙ"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_file_with_a_byte_order_mark_gives_the_password_without_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pw.txt");
+        std::fs::write(&path, "\u{feff}correct horse\r\nignored\n").unwrap();
+        assert_eq!(from_file(&path).unwrap().as_str(), "correct horse");
+        std::fs::write(&path, "plain\n").unwrap();
+        assert_eq!(from_file(&path).unwrap().as_str(), "plain");
+    }
 }
