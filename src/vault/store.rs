@@ -44,8 +44,20 @@ pub struct VaultPaths {
 }
 
 impl VaultPaths {
-    /// The paths around a vault file.
+    /// The paths around a vault file. A vault path that is a symbolic link (a vault kept in a
+    /// synced folder and linked from the default place) is resolved once, here: saves replace
+    /// the real file and the lock and backups sit beside it. Replacing the link itself with a
+    /// regular file would leave the target stale and give two processes two different lock
+    /// files.
     pub fn new(vault: &Path) -> VaultPaths {
+        let resolved;
+        let vault = match std::fs::symlink_metadata(vault) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                resolved = std::fs::canonicalize(vault).unwrap_or_else(|_| vault.to_path_buf());
+                resolved.as_path()
+            }
+            _ => vault,
+        };
         let dir = match vault.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),

@@ -901,3 +901,26 @@ fn write_golden_files() {
     make("golden-1.0-plain.mamori", None);
     make("golden-1.0-password.mamori", Some(GOLDEN_PASSWORD));
 }
+
+/// A vault reached through a symbolic link (kept in a synced folder, linked from the default
+/// place) is saved through the link: the target changes, the link stays a link, and the lock
+/// and backups sit beside the target, so every process uses one lock.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_vault_is_saved_through_the_link() {
+    let dir = TempDir::new().unwrap();
+    let synced = dir.path().join("synced");
+    fs::create_dir(&synced).unwrap();
+    let real = synced.join("vault.mamori");
+    let mut vault = Vault::create(&real, None).unwrap();
+    add(&mut vault, "Example", "alice");
+    drop(vault);
+    let link = dir.path().join("vault.mamori");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let mut through_link = open(&link, None).unwrap();
+    add(&mut through_link, "Slack", "ops");
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(labels(&open(&real, None).unwrap()).len(), 2);
+    assert!(synced.join("vault.mamori.lock").exists());
+    assert!(!dir.path().join("vault.mamori.lock").exists());
+}
