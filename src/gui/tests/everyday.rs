@@ -622,3 +622,18 @@ fn an_account_without_backup_codes_says_none_rather_than_0_of_0() {
     harness.get_by_label("Backup codes: none saved yet");
     assert!(harness.query_by_label_contains("0 of 0").is_none());
 }
+
+#[test]
+fn automatic_backups_of_a_plain_vault_are_not_called_encrypted() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    menu(&mut harness, "Settings");
+    assert!(
+        harness
+            .query_by_label_contains("encrypted like the vault")
+            .is_none()
+    );
+    harness.get_by_label_contains("the copies are not encrypted either");
+}

@@ -58,7 +58,15 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
         |ui| {
             preferences_ui(ui, view, &mut dialog.draft);
             ui.separator();
-            backups_ui(ui, view, &mut dialog.draft, &mut dialog.path_entry, out);
+            let encrypted = dialog.encrypted;
+            backups_ui(
+                ui,
+                view,
+                &mut dialog.draft,
+                &mut dialog.path_entry,
+                encrypted,
+                out,
+            );
             ui.separator();
             clock_ui(ui, view, dialog, out);
             ui.separator();
@@ -227,10 +235,21 @@ fn backups_ui(
     view: &View,
     draft: &mut Settings,
     path_entry: &mut super::PathEntry,
+    encrypted: bool,
     out: &mut Vec<Command>,
 ) {
     crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-auto-backup")).strong());
-    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-auto-backup-explain")).small());
+    // Say what is true: the copies are exactly the vault file, encrypted only if it is.
+    if encrypted {
+        crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-auto-backup-explain")).small());
+    } else {
+        crate::gui::kinsoku::label(
+            ui,
+            RichText::new(view.t("gui-auto-backup-explain-plain"))
+                .small()
+                .color(ui.visuals().warn_fg_color),
+        );
+    }
     match &draft.backup_folder {
         Some(folder) => {
             crate::gui::kinsoku::label(
