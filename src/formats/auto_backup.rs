@@ -34,6 +34,9 @@ fn parse_name(name: &str, prefix: &str) -> Option<(u64, String)> {
     Some((generation.parse().ok()?, stamp.to_string()))
 }
 
+/// Temporary files of a copy being written into the backup folder.
+const TEMP_PREFIX: &str = ".mamori-backup.tmp";
+
 /// Copies the vault file of `vault` into `folder` (created with mode 0700 if missing) and
 /// keeps the newest `keep` copies of this vault there (`keep` 0 is treated as 1). The file on
 /// disk must be the one `vault` last loaded or wrote; the copy is checked to be a vault before
@@ -50,6 +53,7 @@ pub fn write(vault: &Vault, folder: &Path, keep: usize) -> Result<Written, IoFai
         .map(|l| !l.needs_password())
         .unwrap_or(false);
     store::create_private_dir(folder)?;
+    store::remove_old_temps(folder, TEMP_PREFIX);
     let prefix = prefix(&header.vault_id);
     let existing = list(folder, &prefix);
     let path = match existing.iter().find(|(g, _, _)| *g == header.generation) {
@@ -64,7 +68,7 @@ pub fn write(vault: &Vault, folder: &Path, keep: usize) -> Result<Written, IoFai
             store::atomic_write(
                 &store::DiskStorage,
                 &path,
-                ".mamori-backup.tmp",
+                TEMP_PREFIX,
                 &bytes,
                 false,
                 &|b| container::parse(b).is_ok(),

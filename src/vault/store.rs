@@ -328,6 +328,32 @@ pub fn remove_stale_temps(paths: &VaultPaths) {
     }
 }
 
+/// How old a temporary file in a shared folder must be before it counts as left behind by a
+/// crash (a save that is still running finishes in well under a second).
+pub const STALE_TEMP_AGE: Duration = Duration::from_secs(600);
+
+/// Removes the files in `dir` whose names start with `prefix` and that were last modified more
+/// than [`STALE_TEMP_AGE`] ago: temporary files a crash left in the automatic-backup folder or
+/// the config folder, where no vault lock says whether a save is running. Best effort.
+pub fn remove_old_temps(dir: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let stale = entry.file_name().to_string_lossy().starts_with(prefix)
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| now.duration_since(t).ok())
+                .is_some_and(|age| age > STALE_TEMP_AGE);
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// At start-up: if no other Mamori is saving this vault right now, removes the temporary files
 /// a crashed save left beside it. Does nothing when the vault does not exist.
 pub fn clean_up_after_crash(paths: &VaultPaths) {
@@ -389,6 +415,35 @@ pub fn prune_backups(paths: &VaultPaths, keep: usize) -> Result<(), IoFailure> {
         fs::remove_file(path).map_err(|e| IoFailure::new(IoAction::List, path, e))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod stale_temp_tests {
+    use super::*;
+
+    #[test]
+    fn only_old_temporary_files_with_the_prefix_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".mamori-backup.tmpA1");
+        let fresh = dir.path().join(".mamori-backup.tmpB2");
+        let other = dir.path().join("vault-x-g1.mamori");
+        for path in [&old, &fresh, &other] {
+            fs::write(path, b"x").unwrap();
+        }
+        let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+        for path in [&old, &other] {
+            File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(an_hour_ago)
+                .unwrap();
+        }
+        remove_old_temps(dir.path(), ".mamori-backup.tmp");
+        assert!(!old.exists());
+        assert!(fresh.exists(), "a save may be writing it right now");
+        assert!(other.exists());
+    }
 }
 
 #[cfg(test)]
