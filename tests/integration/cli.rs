@@ -685,3 +685,23 @@ fn export_refuses_to_replace_a_file_without_force() {
             .contains("JBSWY3DPEHPK3PXP")
     );
 }
+
+/// An import entry with a mistyped key is reported by position and character, never with the
+/// key, in the text report and in --json.
+#[test]
+fn import_reports_never_echo_a_mistyped_key() {
+    let s = Sandbox::plain();
+    let list = s.path("list.txt");
+    std::fs::write(
+        &list,
+        "otpauth://totp/A:a?secret=SECRETKEYABC1XYZ&issuer=A\n",
+    )
+    .unwrap();
+    let list = list.to_str().unwrap();
+    for args in [vec!["import", list], vec!["import", "--json", list]] {
+        let output = s.run(&args);
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(!all.contains("SECRETKEY"), "{all}");
+        assert!(all.contains("character 13"), "{all}");
+    }
+}
