@@ -919,8 +919,49 @@ fn a_symlinked_vault_is_saved_through_the_link() {
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let mut through_link = open(&link, None).unwrap();
     add(&mut through_link, "Slack", "ops");
-    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(labels(&open(&real, None).unwrap()).len(), 2);
     assert!(synced.join("vault.mamori.lock").exists());
     assert!(!dir.path().join("vault.mamori.lock").exists());
+}
+
+/// Another vault copied over an open one, or the same vault with its password removed
+/// elsewhere: the next save refuses (no key is ever written unencrypted into a vault the user
+/// encrypted, and two vaults are never mixed), and the file is left as it was found.
+#[test]
+fn a_vault_swapped_or_turned_plain_behind_an_open_one_is_refused() {
+    // A different (plain) vault swapped in.
+    let dir = TempDir::new().unwrap();
+    let (path, mut vault) = new_password_vault(&dir);
+    let other_dir = TempDir::new().unwrap();
+    let (other_path, mut other) = new_plain_vault(&other_dir);
+    add(&mut other, "Evil", "x");
+    fs::copy(&other_path, &path).unwrap();
+    let swapped = fs::read(&path).unwrap();
+    let result = vault.update(SaveKind::Structural, |accounts| {
+        accounts.push(account("Example", "alice", "GEZDGNBVGY3TQOJQ"));
+        Ok::<_, VaultError>(())
+    });
+    assert!(matches!(result, Err(VaultError::Replaced)), "{result:?}");
+    assert_eq!(fs::read(&path).unwrap(), swapped);
+    assert!(matches!(vault.refresh(), Err(VaultError::Replaced)));
+
+    // The same vault, its password removed by another process.
+    let dir = TempDir::new().unwrap();
+    let (path, mut vault) = new_password_vault(&dir);
+    let mut elsewhere = open(&path, Some(PASSWORD)).unwrap();
+    elsewhere.change_password(None).unwrap();
+    let plain = fs::read(&path).unwrap();
+    let result = vault.update(SaveKind::Structural, |accounts| {
+        accounts.push(account("Example", "alice", "GEZDGNBVGY3TQOJQ"));
+        Ok::<_, VaultError>(())
+    });
+    assert!(matches!(result, Err(VaultError::Replaced)), "{result:?}");
+    assert_eq!(fs::read(&path).unwrap(), plain);
+    assert!(vault.is_encrypted(), "the open vault keeps its key");
 }
