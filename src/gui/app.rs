@@ -1269,6 +1269,30 @@ impl MamoriApp {
         }
     }
 
+    /// A background job panicked (a bug, perhaps on a hostile file): nothing it was doing took
+    /// effect. The window comes back if it hid for a capture, no dialog stays waiting, a
+    /// password change that lost the vault reopens it from disk, and the user is told.
+    fn job_panicked(&mut self, ctx: &egui::Context) {
+        if self.hidden_for_capture {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Visible(true));
+            self.hidden_for_capture = false;
+        }
+        match &mut self.phase {
+            Phase::Busy => self.phase = self.first_phase(),
+            Phase::Open(session) => {
+                if let Some(dialog) = &mut session.add {
+                    dialog.waiting = false;
+                }
+                if let Some(dialog) = &mut session.import {
+                    dialog.waiting = false;
+                }
+            }
+            _ => {}
+        }
+        let lang = self.lang();
+        self.toasts.error(tr(lang, "gui-job-failed", &[]));
+    }
+
     /// Handles finished jobs; runs in `logic`, which eframe calls even while the window is
     /// hidden for a capture.
     fn poll_jobs(&mut self, ctx: &egui::Context) {
@@ -1279,6 +1303,12 @@ impl MamoriApp {
                 Ok(reading) => ClockStatus::Measured(reading),
                 Err(e) => ClockStatus::Failed(e),
             };
+        }
+        if self.clock_worker.panicked() > 0 {
+            self.clock_status = ClockStatus::Off;
+        }
+        if self.worker.panicked() > 0 {
+            self.job_panicked(ctx);
         }
         let lang = self.lang();
         for done in self.worker.finished() {

@@ -637,3 +637,49 @@ fn automatic_backups_of_a_plain_vault_are_not_called_encrypted() {
     );
     harness.get_by_label_contains("the copies are not encrypted either");
 }
+
+/// Screens whose capture panics, as a decoder or capture bug would.
+struct PanickingScreens;
+
+impl mamori::scan::ScreenSource for PanickingScreens {
+    fn capture(&self) -> Result<Vec<mamori::scan::Screen>, mamori::scan::CaptureError> {
+        panic!("a capture bug")
+    }
+}
+
+#[test]
+fn a_background_job_that_panics_never_leaves_the_window_busy_or_hidden() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut env = world.env();
+    env.screens = std::sync::Arc::new(PanickingScreens);
+    let mut harness = Harness::builder()
+        .with_size([560.0, 640.0])
+        .with_max_steps(64)
+        .build_eframe(move |cc| MamoriApp::new(&cc.egui_ctx, env));
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Add account")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Scan now")
+        .click();
+    // Stepped by hand: a run would wait for the spinner of the frame that saw the job start.
+    for _ in 0..1500 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+        if harness
+            .state()
+            .session()
+            .and_then(|s| s.add.as_ref())
+            .is_some_and(|d| !d.waiting)
+        {
+            break;
+        }
+    }
+    harness.step();
+    harness.get_by_label_contains("Something went wrong in the background");
+    let scan = harness.get_by_role_and_label(Role::Button, "Scan now");
+    assert!(!disabled(&scan), "the window stayed busy");
+}
