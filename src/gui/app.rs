@@ -314,6 +314,10 @@ pub struct MamoriApp {
     applied_theme: Option<super::settings::Theme>,
     /// Whether the window was last told to keep out of captures.
     applied_protection: Option<bool>,
+    /// The screen locked while a job held the vault: lock as soon as it is back.
+    screen_lock_pending: bool,
+    /// Which screen the last frame showed (welcome, unlock, open, …), to notice a change.
+    shown_phase: std::mem::Discriminant<Phase>,
     clock_status: ClockStatus,
     clock_worker: Worker<Result<ClockReading, ClockError>>,
 }
@@ -353,6 +357,8 @@ impl MamoriApp {
             hidden_for_capture: false,
             applied_theme: None,
             applied_protection: None,
+            screen_lock_pending: false,
+            shown_phase: std::mem::discriminant(&Phase::Busy),
             clock_status: ClockStatus::Off,
             clock_worker: Worker::default(),
         };
@@ -1648,27 +1654,45 @@ impl MamoriApp {
 
     fn idle_lock(&mut self, ctx: &egui::Context) {
         let now = self.now();
+        let minutes = self.settings.auto_lock_minutes;
+        // The deadline is checked against the input before this frame: a key pressed in the
+        // very frame that reaches it does not cancel the lock.
+        let idle_too_long = now - self.last_input > f64::from(minutes) * 60.0;
         let active =
             ctx.input(|i| !i.events.is_empty() || i.pointer.is_moving() || i.pointer.any_down());
         if active {
             self.last_input = now;
         }
-        let minutes = self.settings.auto_lock_minutes;
         // The screen locked (where the desktop says so): lock too, unless automatic locking
-        // is set to "never".
-        let screen_locked = self.env.screen_locks.try_iter().count() > 0;
+        // is set to "never". A signal that arrives while a job holds the vault (a password
+        // change) waits for the vault to come back instead of being dropped.
+        if self.env.screen_locks.try_iter().count() > 0 {
+            self.screen_lock_pending = true;
+        }
         let lockable = matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted());
+        let screen_locked = self.screen_lock_pending && !matches!(self.phase, Phase::Busy);
+        if screen_locked {
+            self.screen_lock_pending = false;
+        }
         let reason = if screen_locked {
             "gui-screen-locked"
         } else {
             "gui-auto-locked"
         };
-        if minutes > 0
-            && lockable
-            && (screen_locked || now - self.last_input > f64::from(minutes) * 60.0)
-        {
+        if minutes > 0 && lockable && (screen_locked || idle_too_long) {
             self.lock();
             self.toasts.info(tr(self.lang(), reason, &[]));
+        }
+    }
+
+    /// When the window moves to another screen (unlocked, locked, created), egui's state of
+    /// every text field is dropped: its undo history holds copies of what was typed, the
+    /// password included.
+    fn forget_text_fields_on_screen_change(&mut self, ctx: &egui::Context) {
+        let now_shown = std::mem::discriminant(&self.phase);
+        if now_shown != self.shown_phase {
+            self.shown_phase = now_shown;
+            ctx.data_mut(|d| d.remove_by_type::<egui::text_edit::TextEditState>());
         }
     }
 
@@ -1727,6 +1751,7 @@ impl eframe::App for MamoriApp {
             self.clear_clipboard(true);
         }
         self.idle_lock(ctx);
+        self.forget_text_fields_on_screen_change(ctx);
         self.follow_vault_file();
         self.apply_theme(ctx);
         self.apply_capture_protection(ctx);
@@ -1763,6 +1788,13 @@ impl eframe::App for MamoriApp {
         self.keep_selection_visible(&ctx);
         self.apply_all(&ctx);
         self.schedule_repaint(&ctx);
+    }
+
+    /// Only the window's size and position are kept on disk (`window.ron`, mode 0600), never
+    /// egui's memory: it holds text-field state (cursor positions, undo history) that can
+    /// reveal a password's length or copies of it.
+    fn persist_egui_memory(&self) -> bool {
+        false
     }
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {

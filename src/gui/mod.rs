@@ -27,6 +27,26 @@ use crate::cli::Failure;
 /// on Wayland the compositor matches the window to its desktop entry by it.
 pub const APP_ID: &str = "io.github.mamori.Mamori";
 
+/// Makes `path` a file only its owner can read (created empty when missing): eframe rewrites
+/// `window.ron` in place, so it keeps this mode. Best effort; Unix only.
+pub(crate) fn private_file(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path);
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 /// Opens the window on the vault at `vault_path` and returns when it closes. `lang` (from
 /// `--lang`) overrides the saved language for this run.
 pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), Failure> {
@@ -46,11 +66,15 @@ pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), 
     if let Ok(icon) = eframe::icon_data::from_png_bytes(style::ICON_PNG) {
         viewport = viewport.with_icon(icon);
     }
+    let window_state = mamori::config::dir().map(|d| d.join("window.ron"));
+    if let Some(path) = &window_state {
+        private_file(path);
+    }
     let options = eframe::NativeOptions {
         viewport,
         persist_window: true,
         // A file, despite the field's name: eframe keeps the window's size and position here.
-        persistence_path: mamori::config::dir().map(|d| d.join("window.ron")),
+        persistence_path: window_state,
         // OpenGL through glow: smaller binary and a cheaper frame on software renderers than
         // wgpu (the tests' snapshots still render with wgpu, a dev-dependency).
         renderer: eframe::Renderer::Glow,

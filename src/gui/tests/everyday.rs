@@ -683,3 +683,54 @@ fn a_background_job_that_panics_never_leaves_the_window_busy_or_hidden() {
     let scan = harness.get_by_role_and_label(Role::Button, "Scan now");
     assert!(!disabled(&scan), "the window stayed busy");
 }
+
+#[test]
+fn a_key_pressed_in_the_frame_that_reaches_the_idle_deadline_does_not_cancel_the_lock() {
+    let world = World::new();
+    super::encrypted_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    super::unlock(&mut harness);
+    // The default idle lock is 5 minutes; the key arrives in the frame that is past it.
+    world.set_time(PINNED + 5.0 * 60.0 + 2.0);
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run();
+    harness.get_by_label("Unlock Mamori");
+}
+
+#[test]
+fn a_screen_lock_during_a_password_change_locks_when_the_vault_is_back() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    menu(&mut harness, "Settings");
+    super::type_password(&mut harness, "New password", super::PASSWORD);
+    super::type_password(&mut harness, "Password again", super::PASSWORD);
+    super::click_scrolled(&mut harness, "Set password");
+    // The job holds the vault (the window shows "working"); the screen locks meanwhile.
+    assert!(matches!(harness.state().phase, Phase::Busy));
+    let sender = world.screen_lock.lock().unwrap().clone().unwrap();
+    sender.send(()).unwrap();
+    wait_until(&mut harness, "the vault back and locked", |app| {
+        matches!(app.phase, Phase::Unlock(_))
+    });
+    harness.get_by_label("Locked because the screen was locked.");
+}
+
+#[test]
+fn only_the_window_geometry_is_persisted_in_a_private_file() {
+    use eframe::App as _;
+    let world = World::new();
+    plain_vault(&world.vault(), &[]);
+    let harness = world.harness();
+    assert!(!harness.state().persist_egui_memory());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = world.dir.path().join("config/window.ron");
+        crate::gui::private_file(&path);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
