@@ -133,12 +133,12 @@ pub enum Command {
     /// Open the export dialog.
     OpenExport,
     /// Ask where to export.
-    ChooseExportTarget,
+    ChooseExportTarget(Option<Zeroizing<String>>),
     /// Export to this file or folder, as the export dialog says.
     ExportTo(PathBuf),
     /// Export to a path typed in the export dialog (no file dialog could be shown): a file,
     /// or for QR pictures the folder to write them in.
-    TypedExportTarget(PathBuf),
+    TypedExportTarget(PathBuf, Option<Zeroizing<String>>),
     /// Show the Google Authenticator transfer codes (after the vault password, if any).
     ShowTransferCodes(Option<Zeroizing<String>>),
     /// Close whatever dialog is open.
@@ -170,6 +170,8 @@ pub enum Done {
     Exported(Result<String, String>),
     /// The password was checked before showing the transfer codes.
     TransferUnlocked(bool),
+    /// The password was checked before an export (to this typed path, or through the dialog).
+    ExportUnlocked(bool, Option<PathBuf>),
     /// The password was changed; the vault comes back either way.
     PasswordChanged(Box<Vault>, Result<(), VaultError>),
 }
@@ -985,10 +987,18 @@ impl MamoriApp {
                     session.export = Some(ExportDialog::default());
                 }
             }
-            Command::ChooseExportTarget => self.pick_file(ctx, PickFor::Export),
-            Command::TypedExportTarget(path) => {
+            Command::ChooseExportTarget(None) => self.pick_file(ctx, PickFor::Export),
+            Command::TypedExportTarget(path, None) => {
                 let target = self.export_target(path);
                 self.push(Command::ExportTo(target));
+            }
+            // A password vault: the password again before any key leaves (issue: an unlocked
+            // window must not hand every key to whoever sits at it).
+            Command::ChooseExportTarget(Some(password)) => {
+                self.check_export_password(ctx, password, None)
+            }
+            Command::TypedExportTarget(path, Some(password)) => {
+                self.check_export_password(ctx, password, Some(path));
             }
             Command::ExportTo(target) => {
                 let Some((choice, password, accounts)) = self.session().and_then(|s| {
@@ -1167,6 +1177,20 @@ impl MamoriApp {
             }
             _ => chosen,
         }
+    }
+
+    /// Checks the vault password on the worker before an export; [`Done::ExportUnlocked`]
+    /// carries on to the typed path or the file dialog.
+    fn check_export_password(
+        &mut self,
+        ctx: &egui::Context,
+        password: Zeroizing<String>,
+        typed: Option<PathBuf>,
+    ) {
+        let path = self.env.vault_path.clone();
+        self.worker.spawn(ctx, move || {
+            Done::ExportUnlocked(password_opens(&path, &password).is_ok(), typed)
+        });
     }
 
     fn show_transfer_codes(&mut self) {
@@ -1427,6 +1451,20 @@ impl MamoriApp {
                         }
                     }
                 },
+                Done::ExportUnlocked(true, typed) => match typed {
+                    Some(path) => {
+                        let target = self.export_target(path);
+                        self.push(Command::ExportTo(target));
+                    }
+                    None => self.pick_file(ctx, PickFor::Export),
+                },
+                Done::ExportUnlocked(false, _) => {
+                    if let Phase::Open(session) = &mut self.phase
+                        && let Some(dialog) = &mut session.export
+                    {
+                        dialog.error = Some(tr(lang, "gui-wrong-password", &[]));
+                    }
+                }
                 Done::TransferUnlocked(ok) => {
                     if ok {
                         self.show_transfer_codes();

@@ -9,8 +9,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
 use super::{
-    KEY, PINNED, World, accounts_on_disk, add_accounts, disabled, menu, paste, plain_vault,
-    qr_screen, type_into, wait_until,
+    KEY, PINNED, World, accounts_on_disk, add_accounts, click_scrolled, disabled, menu, paste,
+    plain_vault, qr_screen, type_into, wait_until,
 };
 use crate::gui::app::{MamoriApp, Phase};
 use crate::gui::file_dialogs::{Picked, Request};
@@ -733,4 +733,47 @@ fn only_the_window_geometry_is_persisted_in_a_private_file() {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
+}
+
+#[test]
+fn every_export_asks_for_the_vault_password_again() {
+    let world = World::new();
+    super::encrypted_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    *world.dialogs.answer.lock().unwrap() = Picked::Chosen(world.dir.path().join("keys.txt"));
+    let mut harness = world.harness();
+    harness.run();
+    super::unlock(&mut harness);
+    menu(&mut harness, "Export and move to another device…");
+    harness
+        .get_by_label("otpauth:// list, unencrypted text")
+        .click();
+    harness.run();
+    super::tick(&mut harness, "I understand; write the keys unencrypted");
+    harness.run();
+    // No password yet: Save is not offered.
+    assert!(disabled(
+        &harness.get_by_role_and_label(Role::Button, "Save…")
+    ));
+    // A wrong one is refused and nothing is written or asked for.
+    super::type_password(&mut harness, "Password", "not it");
+    click_scrolled(&mut harness, "Save…");
+    wait_until(&mut harness, "the refusal", |app| {
+        app.session()
+            .and_then(|s| s.export.as_ref())
+            .is_some_and(|d| d.error.is_some())
+    });
+    assert!(world.dialogs.asked.lock().unwrap().is_empty());
+    assert!(!world.dir.path().join("keys.txt").exists());
+    // The right one goes on to the file dialog and the export.
+    let field = harness.get_by_role_and_label(Role::PasswordInput, "Password");
+    field.focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.event(egui::Event::Text(super::PASSWORD.into()));
+    harness.run();
+    click_scrolled(&mut harness, "Save…");
+    wait_until(&mut harness, "the export", |_| {
+        world.dir.path().join("keys.txt").exists()
+    });
+    assert_eq!(world.dialogs.asked.lock().unwrap().len(), 1);
 }

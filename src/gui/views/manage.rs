@@ -100,7 +100,7 @@ pub fn ui(
             ui.separator();
             key_ui(ui, view, dialog, account, encrypted, out);
             ui.separator();
-            backup_codes_ui(ui, view, dialog, account, out);
+            backup_codes_ui(ui, view, dialog, account, encrypted, out);
             ui.separator();
             delete_ui(ui, view, dialog, account, out);
         },
@@ -250,6 +250,7 @@ fn backup_codes_ui(
     view: &View,
     dialog: &mut ManageDialog,
     account: &Account,
+    encrypted: bool,
     out: &mut Vec<Command>,
 ) {
     let unused = account.unused_backup_codes().count();
@@ -263,10 +264,19 @@ fn backup_codes_ui(
     };
     ui.label(RichText::new(title).strong());
     crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-backup-explain")).small());
+    // The codes log in without the authenticator: like the key, they show only after the vault
+    // password is given again (anyone at an unlocked window could read them otherwise).
+    let hidden = encrypted && !dialog.key_shown && !account.backup_codes.is_empty();
+    if hidden {
+        crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-backup-hidden")).weak());
+    }
     egui::Grid::new("backup-codes")
         .num_columns(2)
         .show(ui, |ui| {
             for (i, code) in account.backup_codes.iter().enumerate() {
+                if hidden {
+                    break;
+                }
                 let mut used = code.used_at.is_some();
                 let text = RichText::new(&code.code).monospace();
                 let text = if used {

@@ -285,6 +285,23 @@ pub fn export_ui(
         520.0,
         &title,
         |ui| {
+            // Every way out of this dialog hands over keys: with a password vault, each needs
+            // the vault password again, as showing one key does.
+            if encrypted_vault {
+                crate::gui::kinsoku::label(
+                    ui,
+                    RichText::new(view.t("gui-export-vault-password-explain")).small(),
+                );
+                labelled_password(
+                    ui,
+                    view,
+                    &view.t("gui-password"),
+                    &mut dialog.vault_password,
+                );
+                ui.separator();
+            }
+            let vault_ok = !encrypted_vault || !dialog.vault_password.is_empty();
+            let vault_password = || encrypted_vault.then(|| dialog.vault_password.clone());
             for (choice, key) in ExportChoice::ALL {
                 ui.radio_value(&mut dialog.choice, choice, view.t(key));
             }
@@ -324,12 +341,12 @@ pub fn export_ui(
             }
             if ui
                 .add_enabled(
-                    ready && !view.busy,
+                    ready && vault_ok && !view.busy,
                     egui::Button::new(view.t("gui-export-save")),
                 )
                 .clicked()
             {
-                out.push(Command::ChooseExportTarget);
+                out.push(Command::ChooseExportTarget(vault_password()));
             }
             if let Some(path) = super::path_entry_ui(
                 ui,
@@ -338,7 +355,7 @@ pub fn export_ui(
                 "gui-path-export-explain",
                 Some("mamori export --format FORMAT --output FILE"),
             ) {
-                out.push(Command::TypedExportTarget(path));
+                out.push(Command::TypedExportTarget(path, vault_password()));
             }
             ui.separator();
             crate::gui::kinsoku::label(
@@ -346,25 +363,14 @@ pub fn export_ui(
                 RichText::new(view.t("gui-transfer-codes-title")).strong(),
             );
             crate::gui::kinsoku::label(ui, view.t("gui-transfer-codes-explain"));
-            if encrypted_vault {
-                labelled_password(
-                    ui,
-                    view,
-                    &view.t("gui-password"),
-                    &mut dialog.vault_password,
-                );
-            }
             if ui
                 .add_enabled(
-                    !view.busy && (!encrypted_vault || !dialog.vault_password.is_empty()),
+                    !view.busy && vault_ok,
                     egui::Button::new(view.t("gui-transfer-codes-show")),
                 )
                 .clicked()
             {
-                out.push(Command::ShowTransferCodes(
-                    encrypted_vault.then(|| dialog.vault_password.clone()),
-                ));
-                dialog.vault_password.clear();
+                out.push(Command::ShowTransferCodes(vault_password()));
             }
         },
         |ui| ui.button(view.t("gui-close")).clicked(),
