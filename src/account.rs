@@ -162,13 +162,30 @@ impl fmt::Display for AccountId {
     }
 }
 
-/// One one-time backup (recovery) code a service gave for an account.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One one-time backup (recovery) code a service gave for an account. A code logs in without
+/// the authenticator, so it is treated like a key: zeroized when dropped, `[redacted]` in
+/// `Debug` output.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackupCode {
     /// The code as the service printed it (trimmed).
     pub code: String,
     /// When it was marked used (Unix seconds), or `None` while unused.
     pub used_at: Option<u64>,
+}
+
+impl Drop for BackupCode {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.code);
+    }
+}
+
+impl fmt::Debug for BackupCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackupCode")
+            .field("code", &"[redacted]")
+            .field("used_at", &self.used_at)
+            .finish()
+    }
 }
 
 impl BackupCode {
@@ -263,6 +280,17 @@ pub fn fold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backup_codes_never_print() {
+        let code = BackupCode {
+            code: "1234-5678".into(),
+            used_at: None,
+        };
+        let shown = format!("{code:?}");
+        assert!(!shown.contains("1234"), "{shown}");
+        assert!(shown.contains("redacted"), "{shown}");
+    }
 
     #[test]
     fn algorithm_spellings_from_the_wild() {
