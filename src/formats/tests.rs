@@ -648,6 +648,9 @@ fn round_trips_through_mamori_exporters() {
     round(&plain, None, &all(), Format::Aegis);
     let encrypted = aegis::export_encrypted(&accounts, PW).unwrap();
     round(&encrypted, Some(PW), &all(), Format::Aegis);
+    // scrypt at N = 2^17 (Aegis itself writes 2^15; it reads N from the slot).
+    let written: serde_json::Value = serde_json::from_slice(&encrypted).unwrap();
+    assert_eq!(written["header"]["slots"][0]["n"], 131_072);
     assert_eq!(
         import(&encrypted, Format::Aegis, Some("nope")),
         Err(ImportError::WrongPassword)
