@@ -165,19 +165,8 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn a_portal_is_found_only_when_one_answers_on_the_bus() {
-        use std::io::{BufRead as _, BufReader};
-        use std::process::{Command, Stdio};
-        let mut daemon = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon (Debian package dbus-daemon; .ci/install-deps --test)");
-        let mut address = String::new();
-        BufReader::new(daemon.stdout.take().unwrap())
-            .read_line(&mut address)
-            .unwrap();
-        let address = address.trim().to_string();
+        let bus = crate::gui::screen_lock::tests::PrivateBus::start();
+        let address = bus.address.clone();
         assert!(!portal_at_address(&address));
         let portal = zbus::blocking::connection::Builder::address(address.as_str())
             .unwrap()
@@ -187,8 +176,7 @@ mod tests {
             .unwrap();
         assert!(portal_at_address(&address));
         drop(portal);
-        let _ = daemon.kill();
-        let _ = daemon.wait();
+        drop(bus);
         // No bus at all.
         assert!(!portal_at_address("unix:path=/nonexistent/bus"));
     }

@@ -342,7 +342,7 @@ mod session_tests {
 }
 
 #[cfg(all(test, target_os = "linux"))]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
 
     use std::io::{BufRead, BufReader};
@@ -352,13 +352,13 @@ mod tests {
     use super::*;
 
     /// A private session bus for the test, stopped when dropped.
-    struct PrivateBus {
+    pub(crate) struct PrivateBus {
         daemon: Child,
-        address: String,
+        pub(crate) address: String,
     }
 
     impl PrivateBus {
-        fn start() -> PrivateBus {
+        pub(crate) fn start() -> PrivateBus {
             let mut daemon = Command::new("dbus-daemon")
                 .args(["--session", "--nofork", "--print-address"])
                 .stdout(Stdio::piped())

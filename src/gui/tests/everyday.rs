@@ -10,7 +10,7 @@ use egui_kittest::kittest::Queryable as _;
 
 use super::{
     KEY, PINNED, World, accounts_on_disk, add_accounts, click_scrolled, disabled, menu, paste,
-    plain_vault, qr_screen, type_into, wait_until,
+    plain_vault, qr_screen, type_into, wait_for_confirmation, wait_until,
 };
 use crate::gui::app::{MamoriApp, Phase};
 use crate::gui::file_dialogs::{Picked, Request};
@@ -42,11 +42,7 @@ fn a_screenshot_pasted_with_ctrl_v_is_scanned_in_the_list_and_in_the_paste_tab()
     harness.run();
     // From the list: PrintScreen, then Ctrl+V (an image and no text: Event::PasteImage).
     paste(&mut harness, &world);
-    wait_until(&mut harness, "the pasted screenshot", |app| {
-        app.session()
-            .and_then(|s| s.add.as_ref())
-            .is_some_and(|d| d.chosen.is_some())
-    });
+    wait_for_confirmation(&mut harness, "the pasted screenshot");
     harness.get_by_label("Enter this code on the service's verify page, then save.");
     // Enter saves, as the default button.
     harness.key_press(egui::Key::Enter);
@@ -64,11 +60,7 @@ fn a_screenshot_pasted_with_ctrl_v_is_scanned_in_the_list_and_in_the_paste_tab()
     harness.get_by_label("Paste").click();
     harness.run();
     paste(&mut harness, &world);
-    wait_until(&mut harness, "the second screenshot", |app| {
-        app.session()
-            .and_then(|s| s.add.as_ref())
-            .is_some_and(|d| d.chosen.is_some())
-    });
+    wait_for_confirmation(&mut harness, "the second screenshot");
     harness.key_press(egui::Key::Enter);
     harness.run();
     let issuers: Vec<String> = accounts_on_disk(&world.vault(), None)
@@ -175,11 +167,7 @@ fn without_a_file_dialog_a_path_field_opens_the_file_instead() {
     harness.event(egui::Event::Text(format!("'{}'", picture.display())));
     harness.run();
     harness.key_press(egui::Key::Enter);
-    wait_until(&mut harness, "the scanned file", |app| {
-        app.session()
-            .and_then(|s| s.add.as_ref())
-            .is_some_and(|d| d.chosen.is_some())
-    });
+    wait_for_confirmation(&mut harness, "the scanned file");
     harness.key_press(egui::Key::Enter);
     harness.run();
     assert_eq!(accounts_on_disk(&world.vault(), None)[0].issuer, "Box");
