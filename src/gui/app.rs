@@ -132,13 +132,12 @@ pub enum Command {
     CommitImport,
     /// Open the export dialog.
     OpenExport,
-    /// Ask where to export.
-    ChooseExportTarget(Option<Zeroizing<String>>),
+    /// Export as the export dialog says: to the path typed there (no file dialog could be
+    /// shown: a file, or for QR pictures the folder to write them in), else to one asked for
+    /// in a file dialog; with a password vault, after its password (given here) is checked.
+    ExportTarget(Option<PathBuf>, Option<Zeroizing<String>>),
     /// Export to this file or folder, as the export dialog says.
     ExportTo(PathBuf),
-    /// Export to a path typed in the export dialog (no file dialog could be shown): a file,
-    /// or for QR pictures the folder to write them in.
-    TypedExportTarget(PathBuf, Option<Zeroizing<String>>),
     /// Show the Google Authenticator transfer codes (after the vault password, if any).
     ShowTransferCodes(Option<Zeroizing<String>>),
     /// Close whatever dialog is open.
@@ -803,11 +802,7 @@ impl MamoriApp {
                     }
                 }
                 Some(password) => {
-                    let path = self.env.vault_path.clone();
-                    self.worker.spawn(ctx, move || {
-                        let ok = password_opens(&path, &password).is_ok();
-                        Done::KeyRevealed(id, ok)
-                    });
+                    self.check_password(ctx, password, move |ok| Done::KeyRevealed(id, ok));
                 }
             },
             Command::AddBackupCodes(id, text) => {
@@ -827,20 +822,7 @@ impl MamoriApp {
                 let now = self.now() as u64;
                 if self.change_vault(SaveKind::Structural, |accounts| {
                     if let Some(a) = accounts.iter_mut().find(|a| a.id == id) {
-                        for code in codes {
-                            let key = BackupCode::normalized(&code);
-                            if !a
-                                .backup_codes
-                                .iter()
-                                .any(|c| BackupCode::normalized(&c.code) == key)
-                            {
-                                a.backup_codes.push(BackupCode {
-                                    code,
-                                    used_at: None,
-                                });
-                            }
-                        }
-                        a.updated = now;
+                        a.add_backup_codes(codes.iter().map(String::as_str), now);
                     }
                     Ok(())
                 }) {
@@ -987,18 +969,11 @@ impl MamoriApp {
                     session.export = Some(ExportDialog::default());
                 }
             }
-            Command::ChooseExportTarget(None) => self.pick_file(ctx, PickFor::Export),
-            Command::TypedExportTarget(path, None) => {
-                let target = self.export_target(path);
-                self.push(Command::ExportTo(target));
-            }
-            // A password vault: the password again before any key leaves (issue: an unlocked
-            // window must not hand every key to whoever sits at it).
-            Command::ChooseExportTarget(Some(password)) => {
-                self.check_export_password(ctx, password, None)
-            }
-            Command::TypedExportTarget(path, Some(password)) => {
-                self.check_export_password(ctx, password, Some(path));
+            Command::ExportTarget(typed, None) => self.export_typed_or_chosen(ctx, typed),
+            // A password vault: the password again before any key leaves (an unlocked window
+            // must not hand every key to whoever sits at it).
+            Command::ExportTarget(typed, Some(password)) => {
+                self.check_password(ctx, password, move |ok| Done::ExportUnlocked(ok, typed));
             }
             Command::ExportTo(target) => {
                 let Some((choice, password, accounts)) = self.session().and_then(|s| {
@@ -1016,12 +991,7 @@ impl MamoriApp {
             }
             Command::ShowTransferCodes(password) => match password {
                 None => self.show_transfer_codes(),
-                Some(password) => {
-                    let path = self.env.vault_path.clone();
-                    self.worker.spawn(ctx, move || {
-                        Done::TransferUnlocked(password_opens(&path, &password).is_ok())
-                    });
-                }
+                Some(password) => self.check_password(ctx, password, Done::TransferUnlocked),
             },
         }
     }
@@ -1168,6 +1138,17 @@ impl MamoriApp {
         self.push(command);
     }
 
+    /// Exports to the typed path, or asks for one with a file dialog.
+    fn export_typed_or_chosen(&mut self, ctx: &egui::Context, typed: Option<PathBuf>) {
+        match typed {
+            Some(path) => {
+                let target = self.export_target(path);
+                self.push(Command::ExportTo(target));
+            }
+            None => self.pick_file(ctx, PickFor::Export),
+        }
+    }
+
     /// Where an export goes: the chosen file, or, for QR pictures, a new folder inside the
     /// chosen one.
     pub fn export_target(&self, chosen: PathBuf) -> PathBuf {
@@ -1179,18 +1160,18 @@ impl MamoriApp {
         }
     }
 
-    /// Checks the vault password on the worker before an export; [`Done::ExportUnlocked`]
-    /// carries on to the typed path or the file dialog.
-    fn check_export_password(
+    /// Checks `password` against the vault file on the worker (the KDF takes a moment) before
+    /// a key leaves: showing it, exporting, the transfer codes. `done` turns the answer into
+    /// the job's result.
+    fn check_password(
         &mut self,
         ctx: &egui::Context,
         password: Zeroizing<String>,
-        typed: Option<PathBuf>,
+        done: impl FnOnce(bool) -> Done + Send + 'static,
     ) {
         let path = self.env.vault_path.clone();
-        self.worker.spawn(ctx, move || {
-            Done::ExportUnlocked(password_opens(&path, &password).is_ok(), typed)
-        });
+        self.worker
+            .spawn(ctx, move || done(password_opens(&path, &password).is_ok()));
     }
 
     fn show_transfer_codes(&mut self) {
@@ -1451,13 +1432,7 @@ impl MamoriApp {
                         }
                     }
                 },
-                Done::ExportUnlocked(true, typed) => match typed {
-                    Some(path) => {
-                        let target = self.export_target(path);
-                        self.push(Command::ExportTo(target));
-                    }
-                    None => self.pick_file(ctx, PickFor::Export),
-                },
+                Done::ExportUnlocked(true, typed) => self.export_typed_or_chosen(ctx, typed),
                 Done::ExportUnlocked(false, _) => {
                     if let Phase::Open(session) = &mut self.phase
                         && let Some(dialog) = &mut session.export

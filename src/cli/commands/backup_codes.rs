@@ -60,22 +60,7 @@ pub fn run(cli: &Cli, args: &BackupCodesArgs) -> Result<(), Failure> {
         }
         let (added, unused) = vault.update(SaveKind::Structural, |accounts| {
             let account = session::account_mut(accounts, &account.id)?;
-            let mut added = 0;
-            for code in &new_codes {
-                let key = BackupCode::normalized(code);
-                if !account
-                    .backup_codes
-                    .iter()
-                    .any(|c| BackupCode::normalized(&c.code) == key)
-                {
-                    account.backup_codes.push(BackupCode {
-                        code: code.clone(),
-                        used_at: None,
-                    });
-                    added += 1;
-                }
-            }
-            account.updated = now;
+            let added = account.add_backup_codes(new_codes.iter().map(String::as_str), now);
             Ok::<_, Failure>((added, account.unused_backup_codes().count()))
         })?;
         output::say(

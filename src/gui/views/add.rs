@@ -314,115 +314,104 @@ pub fn ui(
     out: &mut Vec<Command>,
 ) {
     let title = view.t("gui-add-title");
-    let modal = super::dialog::show(
-        ctx,
-        "add",
-        520.0,
-        &title,
-        |ui| {
-            if let Some(draft) = &mut dialog.chosen {
-                if confirm_ui(ui, view, draft, accounts, out) {
-                    dialog.chosen = None;
-                    dialog.manual.focus = dialog.tab == AddTab::Manual;
-                }
-                return;
+    let shown = super::dialog::show(ctx, "add", 520.0, &title, &view.t("gui-cancel"), |ui| {
+        if let Some(draft) = &mut dialog.chosen {
+            if confirm_ui(ui, view, draft, accounts, out) {
+                dialog.chosen = None;
+                dialog.manual.focus = dialog.tab == AddTab::Manual;
             }
-            ui.horizontal_wrapped(|ui| {
-                for (tab, key) in [
-                    (AddTab::Scan, "gui-tab-scan"),
-                    (AddTab::Paste, "gui-tab-paste"),
-                    (AddTab::File, "gui-tab-file"),
-                    (AddTab::Manual, "gui-tab-manual"),
-                ] {
-                    if ui
-                        .selectable_label(dialog.tab == tab, view.t(key))
-                        .clicked()
-                    {
-                        dialog.tab = tab;
-                        dialog.message = None;
-                        dialog.manual.focus = tab == AddTab::Manual;
-                    }
-                }
-            });
-            if ui
-                .link(view.t("gui-add-import-link"))
-                .on_hover_text(view.t("gui-import-explain"))
-                .clicked()
-            {
-                out.push(Command::OpenImport);
-            }
-            ui.separator();
-            match dialog.tab {
-                AddTab::Scan => {
-                    crate::gui::kinsoku::label(ui, view.t("gui-scan-explain"));
-                    if ui
-                        .add_enabled(!view.busy, egui::Button::new(view.t("gui-scan-start")))
-                        .clicked()
-                    {
-                        out.push(Command::ScanScreens);
-                    }
-                    if !dialog.captures.is_empty()
-                        && dialog.candidates.is_empty()
-                        && ui.button(view.t("gui-select-region")).clicked()
-                    {
-                        dialog.region =
-                            Some(RegionSelect::new(std::mem::take(&mut dialog.captures)));
-                    }
-                }
-                AddTab::Paste => {
-                    crate::gui::kinsoku::label(ui, view.t("gui-paste-explain"));
-                    if ui
-                        .add_enabled(!view.busy, egui::Button::new(view.t("gui-paste-now")))
-                        .clicked()
-                    {
-                        out.push(Command::Paste);
-                    }
-                }
-                AddTab::File => {
-                    crate::gui::kinsoku::label(ui, view.t("gui-file-explain"));
-                    if ui
-                        .add_enabled(!view.busy, egui::Button::new(view.t("gui-file-choose")))
-                        .clicked()
-                    {
-                        out.push(Command::ChooseImage);
-                    }
-                    if let Some(path) = super::path_entry_ui(
-                        ui,
-                        view,
-                        &mut dialog.path_entry,
-                        "gui-path-image-explain",
-                        Some("mamori scan --add FILE"),
-                    ) {
-                        out.push(Command::ScanFile(path));
-                    }
-                }
-                AddTab::Manual => {
-                    manual_ui(ui, view, &mut dialog.manual, accounts, out);
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            for (tab, key) in [
+                (AddTab::Scan, "gui-tab-scan"),
+                (AddTab::Paste, "gui-tab-paste"),
+                (AddTab::File, "gui-tab-file"),
+                (AddTab::Manual, "gui-tab-manual"),
+            ] {
+                if ui
+                    .selectable_label(dialog.tab == tab, view.t(key))
+                    .clicked()
+                {
+                    dialog.tab = tab;
+                    dialog.message = None;
+                    dialog.manual.focus = tab == AddTab::Manual;
                 }
             }
-            if dialog.waiting {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    crate::gui::kinsoku::label(ui, view.t("gui-scanning"));
-                });
+        });
+        if ui
+            .link(view.t("gui-add-import-link"))
+            .on_hover_text(view.t("gui-import-explain"))
+            .clicked()
+        {
+            out.push(Command::OpenImport);
+        }
+        ui.separator();
+        match dialog.tab {
+            AddTab::Scan => {
+                crate::gui::kinsoku::label(ui, view.t("gui-scan-explain"));
+                if ui
+                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-scan-start")))
+                    .clicked()
+                {
+                    out.push(Command::ScanScreens);
+                }
+                if !dialog.captures.is_empty()
+                    && dialog.candidates.is_empty()
+                    && ui.button(view.t("gui-select-region")).clicked()
+                {
+                    dialog.region = Some(RegionSelect::new(std::mem::take(&mut dialog.captures)));
+                }
             }
-            if let Some(message) = &dialog.message {
-                ui.add_space(4.0);
-                crate::gui::kinsoku::label(
+            AddTab::Paste => {
+                crate::gui::kinsoku::label(ui, view.t("gui-paste-explain"));
+                if ui
+                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-paste-now")))
+                    .clicked()
+                {
+                    out.push(Command::Paste);
+                }
+            }
+            AddTab::File => {
+                crate::gui::kinsoku::label(ui, view.t("gui-file-explain"));
+                if ui
+                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-file-choose")))
+                    .clicked()
+                {
+                    out.push(Command::ChooseImage);
+                }
+                if let Some(path) = super::path_entry_ui(
                     ui,
-                    RichText::new(message).color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)),
-                );
+                    view,
+                    &mut dialog.path_entry,
+                    "gui-path-image-explain",
+                    Some("mamori scan --add FILE"),
+                ) {
+                    out.push(Command::ScanFile(path));
+                }
             }
-            if !dialog.candidates.is_empty() {
-                candidates_ui(ui, view, dialog, accounts, out);
+            AddTab::Manual => {
+                manual_ui(ui, view, &mut dialog.manual, accounts, out);
             }
-        },
-        |ui| ui.button(view.t("gui-cancel")).clicked(),
-    );
-    if modal.inner.1 {
-        out.push(Command::CloseDialogs);
-    }
-    if modal.should_close() && !view.busy {
+        }
+        if dialog.waiting {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                crate::gui::kinsoku::label(ui, view.t("gui-scanning"));
+            });
+        }
+        if let Some(message) = &dialog.message {
+            ui.add_space(4.0);
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(message).color(egui::Color32::from_rgb(0xc0, 0x50, 0x20)),
+            );
+        }
+        if !dialog.candidates.is_empty() {
+            candidates_ui(ui, view, dialog, accounts, out);
+        }
+    });
+    if shown.close_clicked || (shown.dismissed && !view.busy) {
         out.push(Command::CloseDialogs);
     }
 }

@@ -1,5 +1,5 @@
 //! The frame every dialog shares: a title, a body that scrolls inside the window, and a footer
-//! (Close, Cancel) that always stays visible.
+//! button (Close, Cancel) that always stays visible.
 //!
 //! egui's [`egui::Modal`] centres itself on every frame, so a dialog whose content grows (a
 //! spinner, an error line, a revealed QR code) moved its buttons under the pointer, and one taller
@@ -15,17 +15,24 @@ const MARGIN: f32 = 16.0;
 /// Height kept for the title and the footer, outside the scrolling body.
 const CHROME: f32 = 96.0;
 
+/// What a dialog reports after a frame.
+pub struct Shown {
+    /// The footer's button (Close, Cancel) was pressed.
+    pub close_clicked: bool,
+    /// Escape or a click outside the dialog asked to close it.
+    pub dismissed: bool,
+}
+
 /// Shows a dialog named `name` (unique per kind of dialog), at most `width` wide: `title` above,
-/// `body` in a scroll area, `footer` below. Returns the modal's response (Escape or a click
-/// outside asks to close it) with what `body` and `footer` returned.
-pub fn show<R, F>(
+/// `body` in a scroll area, and below it the one footer button, `close_label`.
+pub fn show(
     ctx: &egui::Context,
     name: &str,
     width: f32,
     title: &str,
-    body: impl FnOnce(&mut Ui) -> R,
-    footer: impl FnOnce(&mut Ui) -> F,
-) -> egui::ModalResponse<(R, F)> {
+    close_label: &str,
+    body: impl FnOnce(&mut Ui),
+) -> Shown {
     let id = Id::unique(("dialog", name));
     let screen = ctx.content_rect();
     let top = (screen.height() * 0.05).clamp(MARGIN / 2.0, 40.0);
@@ -39,7 +46,7 @@ pub fn show<R, F>(
     });
     let just_opened = shown_before.is_none_or(|p| p + 1 < pass);
     let area = egui::Modal::default_area(id).anchor(Align2::CENTER_TOP, Vec2::new(0.0, top));
-    egui::Modal::new(id).area(area).show(ctx, |ui| {
+    let modal = egui::Modal::new(id).area(area).show(ctx, |ui| {
         ui.set_width(width.min(screen.width() - 2.0 * MARGIN - 16.0).max(120.0));
         ui.heading(title);
         ui.add_space(4.0);
@@ -50,9 +57,12 @@ pub fn show<R, F>(
         if just_opened {
             scroll = scroll.vertical_scroll_offset(0.0);
         }
-        let inner = scroll.show(ui, body).inner;
+        scroll.show(ui, body);
         ui.separator();
-        let end = ui.horizontal_wrapped(footer).inner;
-        (inner, end)
-    })
+        ui.button(close_label).clicked()
+    });
+    Shown {
+        close_clicked: modal.inner,
+        dismissed: modal.should_close(),
+    }
 }

@@ -90,11 +90,12 @@ pub fn ui(
     encrypted: bool,
     out: &mut Vec<Command>,
 ) {
-    let modal = super::dialog::show(
+    let shown = super::dialog::show(
         ctx,
         "manage",
         480.0,
         &super::accounts::title(account),
+        &view.t("gui-close"),
         |ui| {
             labels_ui(ui, view, dialog, account, index, count, out);
             ui.separator();
@@ -104,12 +105,8 @@ pub fn ui(
             ui.separator();
             delete_ui(ui, view, dialog, account, out);
         },
-        |ui| ui.button(view.t("gui-close")).clicked(),
     );
-    if modal.inner.1 {
-        out.push(Command::CloseDialogs);
-    }
-    if modal.should_close() {
+    if shown.close_clicked || shown.dismissed {
         out.push(Command::CloseDialogs);
     }
 }

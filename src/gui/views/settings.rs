@@ -50,11 +50,12 @@ impl SettingsDialog {
 /// Draws the dialog.
 pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &mut Vec<Command>) {
     let before = dialog.draft.clone();
-    let modal = super::dialog::show(
+    let shown = super::dialog::show(
         ctx,
         "settings",
         480.0,
         &view.t("gui-settings"),
+        &view.t("gui-close"),
         |ui| {
             preferences_ui(ui, view, &mut dialog.draft);
             ui.separator();
@@ -72,15 +73,11 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
             ui.separator();
             password_ui(ui, view, dialog, out);
         },
-        |ui| ui.button(view.t("gui-close")).clicked(),
     );
-    if modal.inner.1 {
-        out.push(Command::CloseDialogs);
-    }
     if dialog.draft != before {
         out.push(Command::ApplySettings(dialog.draft.clone()));
     }
-    if modal.should_close() {
+    if shown.close_clicked || shown.dismissed {
         out.push(Command::CloseDialogs);
     }
 }

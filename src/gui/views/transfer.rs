@@ -46,95 +46,84 @@ pub fn import_ui(
     out: &mut Vec<Command>,
 ) {
     let title = view.t("gui-import-title");
-    let modal = super::dialog::show(
-        ctx,
-        "import",
-        520.0,
-        &title,
-        |ui| {
-            crate::gui::kinsoku::label(ui, view.t("gui-import-explain"));
-            ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(!view.busy, egui::Button::new(view.t("gui-import-choose")))
-                    .clicked()
-                {
-                    out.push(Command::ChooseImport);
-                }
-                if let Some(path) = &dialog.path {
-                    ui.label(RichText::new(path.display().to_string()).weak());
-                }
-            });
-            if let Some(path) = super::path_entry_ui(
+    let shown = super::dialog::show(ctx, "import", 520.0, &title, &view.t("gui-cancel"), |ui| {
+        crate::gui::kinsoku::label(ui, view.t("gui-import-explain"));
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!view.busy, egui::Button::new(view.t("gui-import-choose")))
+                .clicked()
+            {
+                out.push(Command::ChooseImport);
+            }
+            if let Some(path) = &dialog.path {
+                ui.label(RichText::new(path.display().to_string()).weak());
+            }
+        });
+        if let Some(path) = super::path_entry_ui(
+            ui,
+            view,
+            &mut dialog.path_entry,
+            "gui-path-import-explain",
+            Some("mamori import FILE"),
+        ) {
+            out.push(Command::ReadImport(path, None));
+        }
+        if dialog.needs_password {
+            crate::gui::kinsoku::label(ui, view.t("gui-import-password-explain"));
+            let (_, field) = labelled_password(
                 ui,
                 view,
-                &mut dialog.path_entry,
-                "gui-path-import-explain",
-                Some("mamori import FILE"),
-            ) {
-                out.push(Command::ReadImport(path, None));
+                &view.t("gui-import-password"),
+                &mut dialog.password,
+            );
+            let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if (ui
+                .add_enabled(
+                    !view.busy && !dialog.password.is_empty(),
+                    egui::Button::new(view.t("gui-import-open")),
+                )
+                .clicked()
+                || entered)
+                && !dialog.password.is_empty()
+                && let Some(path) = &dialog.path
+            {
+                out.push(Command::ReadImport(
+                    path.clone(),
+                    Some(dialog.password.clone()),
+                ));
             }
-            if dialog.needs_password {
-                crate::gui::kinsoku::label(ui, view.t("gui-import-password-explain"));
-                let (_, field) = labelled_password(
+        }
+        if dialog.waiting {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                crate::gui::kinsoku::label(ui, view.t("gui-working"));
+            });
+        }
+        if let Some(error) = &dialog.error {
+            crate::gui::kinsoku::label(ui, RichText::new(error).color(super::accounts::URGENT));
+        }
+        if let Some((parsed, report)) = &dialog.preview {
+            report_ui(ui, view, parsed, report);
+            let count = report.imported();
+            if count == 0 {
+                crate::gui::kinsoku::label(
                     ui,
-                    view,
-                    &view.t("gui-import-password"),
-                    &mut dialog.password,
+                    RichText::new(view.t("gui-import-nothing")).strong(),
                 );
-                let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                if (ui
-                    .add_enabled(
-                        !view.busy && !dialog.password.is_empty(),
-                        egui::Button::new(view.t("gui-import-open")),
-                    )
-                    .clicked()
-                    || entered)
-                    && !dialog.password.is_empty()
-                    && let Some(path) = &dialog.path
-                {
-                    out.push(Command::ReadImport(
-                        path.clone(),
-                        Some(dialog.password.clone()),
-                    ));
-                }
+            } else if ui
+                .add_enabled(
+                    !view.busy,
+                    egui::Button::new(
+                        RichText::new(view.tf("gui-import-commit", &[("count", &count)])).strong(),
+                    ),
+                )
+                .clicked()
+            {
+                out.push(Command::CommitImport);
             }
-            if dialog.waiting {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    crate::gui::kinsoku::label(ui, view.t("gui-working"));
-                });
-            }
-            if let Some(error) = &dialog.error {
-                crate::gui::kinsoku::label(ui, RichText::new(error).color(super::accounts::URGENT));
-            }
-            if let Some((parsed, report)) = &dialog.preview {
-                report_ui(ui, view, parsed, report);
-                let count = report.imported();
-                if count == 0 {
-                    crate::gui::kinsoku::label(
-                        ui,
-                        RichText::new(view.t("gui-import-nothing")).strong(),
-                    );
-                } else if ui
-                    .add_enabled(
-                        !view.busy,
-                        egui::Button::new(
-                            RichText::new(view.tf("gui-import-commit", &[("count", &count)]))
-                                .strong(),
-                        ),
-                    )
-                    .clicked()
-                {
-                    out.push(Command::CommitImport);
-                }
-            }
-        },
-        |ui| ui.button(view.t("gui-cancel")).clicked(),
-    );
-    if modal.inner.1 {
-        out.push(Command::CloseDialogs);
-    }
-    if modal.should_close() && !view.busy {
+        }
+    });
+    if shown.close_clicked || (shown.dismissed && !view.busy) {
         out.push(Command::CloseDialogs);
     }
 }
@@ -279,106 +268,93 @@ pub fn export_ui(
     out: &mut Vec<Command>,
 ) {
     let title = view.t("gui-export-title");
-    let modal = super::dialog::show(
-        ctx,
-        "export",
-        520.0,
-        &title,
-        |ui| {
-            // Every way out of this dialog hands over keys: with a password vault, each needs
-            // the vault password again, as showing one key does.
-            if encrypted_vault {
-                crate::gui::kinsoku::label(
-                    ui,
-                    RichText::new(view.t("gui-export-vault-password-explain")).small(),
-                );
-                labelled_password(
-                    ui,
-                    view,
-                    &view.t("gui-password"),
-                    &mut dialog.vault_password,
-                );
-                ui.separator();
-            }
-            let vault_ok = !encrypted_vault || !dialog.vault_password.is_empty();
-            let vault_password = || encrypted_vault.then(|| dialog.vault_password.clone());
-            for (choice, key) in ExportChoice::ALL {
-                ui.radio_value(&mut dialog.choice, choice, view.t(key));
-            }
-            for lost in mamori::formats::export::losses(dialog.choice.format(), accounts) {
-                let text =
-                    RichText::new(lost.localize(view.lang)).color(ui.visuals().warn_fg_color);
-                crate::gui::kinsoku::label(ui, text);
-            }
-            ui.separator();
-            let ready = if dialog.choice.encrypted() {
-                labelled_password(
-                    ui,
-                    view,
-                    &view.t("gui-export-password"),
-                    &mut dialog.password,
-                );
-                super::welcome::strength_ui(ui, view, &dialog.password);
-                labelled_password(ui, view, &view.t("gui-password-repeat"), &mut dialog.repeat);
-                let matching = *dialog.password == *dialog.repeat;
-                if !dialog.repeat.is_empty() && !matching {
-                    ui.label(
-                        RichText::new(view.t("gui-password-mismatch"))
-                            .color(super::accounts::URGENT),
-                    );
-                }
-                !dialog.password.is_empty() && matching
-            } else {
-                ui.label(
-                    RichText::new(view.t("gui-export-plain-warning"))
-                        .color(super::accounts::URGENT),
-                );
-                ui.checkbox(&mut dialog.accept_plain, view.t("gui-export-plain-accept"));
-                dialog.accept_plain
-            };
-            if let Some(error) = &dialog.error {
-                crate::gui::kinsoku::label(ui, RichText::new(error).color(super::accounts::URGENT));
-            }
-            if ui
-                .add_enabled(
-                    ready && vault_ok && !view.busy,
-                    egui::Button::new(view.t("gui-export-save")),
-                )
-                .clicked()
-            {
-                out.push(Command::ChooseExportTarget(vault_password()));
-            }
-            if let Some(path) = super::path_entry_ui(
-                ui,
-                view,
-                &mut dialog.path_entry,
-                "gui-path-export-explain",
-                Some("mamori export --format FORMAT --output FILE"),
-            ) {
-                out.push(Command::TypedExportTarget(path, vault_password()));
-            }
-            ui.separator();
+    let shown = super::dialog::show(ctx, "export", 520.0, &title, &view.t("gui-close"), |ui| {
+        // Every way out of this dialog hands over keys: with a password vault, each needs
+        // the vault password again, as showing one key does.
+        if encrypted_vault {
             crate::gui::kinsoku::label(
                 ui,
-                RichText::new(view.t("gui-transfer-codes-title")).strong(),
+                RichText::new(view.t("gui-export-vault-password-explain")).small(),
             );
-            crate::gui::kinsoku::label(ui, view.t("gui-transfer-codes-explain"));
-            if ui
-                .add_enabled(
-                    !view.busy && vault_ok,
-                    egui::Button::new(view.t("gui-transfer-codes-show")),
-                )
-                .clicked()
-            {
-                out.push(Command::ShowTransferCodes(vault_password()));
+            labelled_password(
+                ui,
+                view,
+                &view.t("gui-password"),
+                &mut dialog.vault_password,
+            );
+            ui.separator();
+        }
+        let vault_ok = !encrypted_vault || !dialog.vault_password.is_empty();
+        let vault_password = || encrypted_vault.then(|| dialog.vault_password.clone());
+        for (choice, key) in ExportChoice::ALL {
+            ui.radio_value(&mut dialog.choice, choice, view.t(key));
+        }
+        for lost in mamori::formats::export::losses(dialog.choice.format(), accounts) {
+            let text = RichText::new(lost.localize(view.lang)).color(ui.visuals().warn_fg_color);
+            crate::gui::kinsoku::label(ui, text);
+        }
+        ui.separator();
+        let ready = if dialog.choice.encrypted() {
+            labelled_password(
+                ui,
+                view,
+                &view.t("gui-export-password"),
+                &mut dialog.password,
+            );
+            super::welcome::strength_ui(ui, view, &dialog.password);
+            labelled_password(ui, view, &view.t("gui-password-repeat"), &mut dialog.repeat);
+            let matching = *dialog.password == *dialog.repeat;
+            if !dialog.repeat.is_empty() && !matching {
+                ui.label(
+                    RichText::new(view.t("gui-password-mismatch")).color(super::accounts::URGENT),
+                );
             }
-        },
-        |ui| ui.button(view.t("gui-close")).clicked(),
-    );
-    if modal.inner.1 {
-        out.push(Command::CloseDialogs);
-    }
-    if modal.should_close() && !view.busy {
+            !dialog.password.is_empty() && matching
+        } else {
+            ui.label(
+                RichText::new(view.t("gui-export-plain-warning")).color(super::accounts::URGENT),
+            );
+            ui.checkbox(&mut dialog.accept_plain, view.t("gui-export-plain-accept"));
+            dialog.accept_plain
+        };
+        if let Some(error) = &dialog.error {
+            crate::gui::kinsoku::label(ui, RichText::new(error).color(super::accounts::URGENT));
+        }
+        if ui
+            .add_enabled(
+                ready && vault_ok && !view.busy,
+                egui::Button::new(view.t("gui-export-save")),
+            )
+            .clicked()
+        {
+            out.push(Command::ExportTarget(None, vault_password()));
+        }
+        if let Some(path) = super::path_entry_ui(
+            ui,
+            view,
+            &mut dialog.path_entry,
+            "gui-path-export-explain",
+            Some("mamori export --format FORMAT --output FILE"),
+        ) {
+            out.push(Command::ExportTarget(Some(path), vault_password()));
+        }
+        ui.separator();
+        crate::gui::kinsoku::label(
+            ui,
+            RichText::new(view.t("gui-transfer-codes-title")).strong(),
+        );
+        crate::gui::kinsoku::label(ui, view.t("gui-transfer-codes-explain"));
+        if ui
+            .add_enabled(
+                !view.busy && vault_ok,
+                egui::Button::new(view.t("gui-transfer-codes-show")),
+            )
+            .clicked()
+        {
+            out.push(Command::ShowTransferCodes(vault_password()));
+        }
+    });
+    if shown.close_clicked || (shown.dismissed && !view.busy) {
         out.push(Command::CloseDialogs);
     }
 }
