@@ -253,33 +253,6 @@ impl Account {
     pub fn unused_backup_codes(&self) -> impl Iterator<Item = &BackupCode> {
         self.backup_codes.iter().filter(|c| c.used_at.is_none())
     }
-
-    /// Adds the codes it does not have yet (compared by [`BackupCode::normalized`]), each kept
-    /// as the service printed it, and marks the account updated at `now`. Returns how many
-    /// were added. The command line and the window both add codes through this.
-    pub fn add_backup_codes<'a>(
-        &mut self,
-        codes: impl IntoIterator<Item = &'a str>,
-        now: u64,
-    ) -> usize {
-        let mut added = 0;
-        for code in codes {
-            let key = BackupCode::normalized(code);
-            if !self
-                .backup_codes
-                .iter()
-                .any(|c| BackupCode::normalized(&c.code) == key)
-            {
-                self.backup_codes.push(BackupCode {
-                    code: code.to_string(),
-                    used_at: None,
-                });
-                added += 1;
-            }
-        }
-        self.updated = now;
-        added
-    }
 }
 
 /// `issuer:name`, or `name` alone when the issuer is empty.
@@ -307,21 +280,6 @@ pub fn fold(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backup_codes_are_added_once_as_printed() {
-        let (secret, _) = crate::secret::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
-        let mut account = Account::new("A".into(), "a".into(), OtpParams::totp(secret), 1);
-        assert_eq!(account.add_backup_codes(["1234-5678", "9999 0000"], 5), 2);
-        assert_eq!(account.add_backup_codes(["12345678", "abcd-efgh"], 7), 1);
-        let codes: Vec<&str> = account
-            .backup_codes
-            .iter()
-            .map(|c| c.code.as_str())
-            .collect();
-        assert_eq!(codes, ["1234-5678", "9999 0000", "abcd-efgh"]);
-        assert_eq!(account.updated, 7);
-    }
 
     #[test]
     fn backup_codes_never_print() {

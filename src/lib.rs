@@ -27,6 +27,7 @@
 //! ```
 
 pub mod account;
+pub mod accounts;
 #[cfg(feature = "capture")]
 pub mod capture;
 pub mod clock;

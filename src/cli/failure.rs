@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use mamori::accounts::AccountsError;
 use mamori::i18n::{Localize, tr};
 use mamori::secret::SecretError;
 use mamori::uri::UriError;
@@ -62,6 +63,21 @@ impl From<VaultError> for Failure {
             exit,
             message: error.localize(lang()),
         }
+    }
+}
+
+impl From<AccountsError> for Failure {
+    fn from(error: AccountsError) -> Failure {
+        let exit = match error {
+            AccountsError::NotFound | AccountsError::UnknownBackupCode { .. } => EXIT_NOT_FOUND,
+            _ => EXIT_ERROR,
+        };
+        let mut message = error.localize(lang());
+        // Advice that names a flag belongs to the command line, not to the core's message.
+        if let AccountsError::Duplicate { .. } = error {
+            message = format!("{message} {}", tr(lang(), "cli-add-duplicate-advice", &[]));
+        }
+        Failure { exit, message }
     }
 }
 

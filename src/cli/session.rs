@@ -4,11 +4,12 @@
 use std::path::PathBuf;
 
 use mamori::account::Account;
+use mamori::i18n::Localize as _;
 use mamori::vault::opening::{self, Notice};
-use mamori::vault::{ReadOnly, Vault, store};
+use mamori::vault::{Vault, store};
 
 use super::failure::{EXIT_ERROR, EXIT_NOT_FOUND, Failure};
-use super::{Cli, output, password};
+use super::{Cli, lang, output, password};
 
 /// `--vault`, `MAMORI_VAULT` (clap reads both), or the per-user default.
 pub fn vault_path(cli: &Cli) -> Result<PathBuf, Failure> {
@@ -35,19 +36,9 @@ pub fn open(cli: &Cli) -> Result<Vault, Failure> {
     )?;
     for notice in &opened.notices {
         match notice {
-            Notice::KdfUpgraded => output::say("cli-kdf-upgraded", &[]),
             // The command can still run on what was read; the upgrade is retried next time.
             Notice::KdfUpgradeFailed(e) => output::warn(e),
-            Notice::ReadOnly(ReadOnly::NewerFormat(minor)) => {
-                output::say("cli-read-only-format", &[("minor", minor)])
-            }
-            Notice::ReadOnly(ReadOnly::NewerContent(v)) => {
-                output::say("cli-read-only-content", &[("version", v)])
-            }
-            Notice::OlderCopy { generation, newest } => output::say(
-                "cli-older-copy",
-                &[("generation", generation), ("newest", newest)],
-            ),
+            notice => output::message(&notice.localize(lang())),
         }
     }
     Ok(opened.vault)
@@ -85,22 +76,4 @@ pub fn find_one<'a>(accounts: &'a [Account], query: &str) -> Result<&'a Account,
             ))
         }
     }
-}
-
-/// The index of the account with this id in a (possibly reloaded) list. Another process may
-/// have removed it since the query was resolved.
-pub fn position(accounts: &[Account], id: &mamori::account::AccountId) -> Result<usize, Failure> {
-    accounts
-        .iter()
-        .position(|a| &a.id == id)
-        .ok_or_else(|| Failure::new(EXIT_NOT_FOUND, "cli-account-gone", &[]))
-}
-
-/// The account with this id in a (possibly reloaded) list, to change it.
-pub fn account_mut<'a>(
-    accounts: &'a mut [Account],
-    id: &mamori::account::AccountId,
-) -> Result<&'a mut Account, Failure> {
-    let index = position(accounts, id)?;
-    Ok(&mut accounts[index])
 }

@@ -23,64 +23,171 @@ use crate::uri::to_uri;
 use crate::vault::store::{self, DiskStorage, IoFailure};
 use crate::vault::{SaveKind, Vault, VaultError, crypto::KdfParams};
 
-/// The formats Mamori writes.
+/// The ways Mamori writes accounts out. Each has one entry in [`EXPORTS`], which both shells
+/// list and call through [`write`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
     /// A Mamori vault file under a new password.
     Mamori,
+    /// Aegis vault JSON encrypted with a password.
+    AegisEncrypted,
+    /// Aegis vault JSON, plain.
+    AegisPlain,
     /// `otpauth://` URIs, one a line.
     Otpauth,
-    /// Aegis vault JSON (encrypted with a password, or plain).
-    Aegis,
     /// One PNG QR code per account.
     Qr,
     /// Google Authenticator transfer QR codes (PNG).
     MigrationQr,
 }
 
-impl ExportFormat {
-    /// Every format with its command-line name.
-    pub const ALL: [(ExportFormat, &'static str); 5] = [
-        (ExportFormat::Mamori, "mamori"),
-        (ExportFormat::Otpauth, "otpauth"),
-        (ExportFormat::Aegis, "aegis"),
-        (ExportFormat::Qr, "qr"),
-        (ExportFormat::MigrationQr, "migration-qr"),
-    ];
+/// What an export writes: one file, or a folder of PNG files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// One file; the name offered in a save dialog.
+    File(&'static str),
+    /// A folder of files; the folder name offered.
+    Folder(&'static str),
+}
 
-    /// The format named `name`.
-    pub fn from_name(name: &str) -> Option<ExportFormat> {
-        let name = name.trim().to_ascii_lowercase();
-        ExportFormat::ALL
-            .iter()
-            .find(|(_, n)| *n == name)
-            .map(|(f, _)| *f)
+/// What the registry knows about one export: the capabilities the shells need without knowing
+/// the format (the import [`super::REGISTRY`]'s twin).
+#[derive(Debug)]
+pub struct ExportInfo {
+    /// The format.
+    pub format: ExportFormat,
+    /// Name on the command line (`--format`); two entries share `aegis`, told apart by
+    /// `--plain`.
+    pub id: &'static str,
+    /// Catalogue key of the name shown to people.
+    pub label_key: &'static str,
+    /// Written under a password the user chooses. Without one, the keys are in the clear (the
+    /// shells make the user confirm that: `--plain`, or a checkbox).
+    pub password: bool,
+    /// One file or a folder of files.
+    pub output: Output,
+    /// Can be written to standard output (text and JSON files).
+    pub stdout: bool,
+    /// What of an account this format has no room for ([`Loss`]). Account ids and the
+    /// added/changed times are not counted: an import gives new ones anyway.
+    pub loses: &'static [Loss],
+}
+
+/// Every export, in the order the shells offer them (encrypted first).
+pub static EXPORTS: &[ExportInfo] = &[
+    ExportInfo {
+        format: ExportFormat::Mamori,
+        id: "mamori",
+        label_key: "export-name-mamori",
+        password: true,
+        output: Output::File("mamori-backup.mamori"),
+        stdout: false,
+        loses: &[],
+    },
+    ExportInfo {
+        format: ExportFormat::AegisEncrypted,
+        id: "aegis",
+        label_key: "export-name-aegis-encrypted",
+        password: true,
+        output: Output::File("aegis-export.json"),
+        stdout: true,
+        // Notes are kept; backup codes ride in the note (`note_block`).
+        loses: &[],
+    },
+    ExportInfo {
+        format: ExportFormat::AegisPlain,
+        id: "aegis",
+        label_key: "export-name-aegis-plain",
+        password: false,
+        output: Output::File("aegis-export.json"),
+        stdout: true,
+        loses: &[],
+    },
+    ExportInfo {
+        format: ExportFormat::Otpauth,
+        id: "otpauth",
+        label_key: "export-name-otpauth",
+        password: false,
+        output: Output::File("otpauth-uris.txt"),
+        stdout: true,
+        loses: &[Loss::Notes, Loss::BackupCodes],
+    },
+    ExportInfo {
+        format: ExportFormat::Qr,
+        id: "qr",
+        label_key: "export-name-qr",
+        password: false,
+        output: Output::Folder("mamori-qr-codes"),
+        stdout: false,
+        loses: &[Loss::Notes, Loss::BackupCodes],
+    },
+    ExportInfo {
+        format: ExportFormat::MigrationQr,
+        id: "migration-qr",
+        label_key: "export-name-migration-qr",
+        password: false,
+        output: Output::Folder("google-authenticator-transfer"),
+        stdout: false,
+        loses: &[Loss::Notes, Loss::BackupCodes, Loss::CodeSettings],
+    },
+];
+
+impl ExportFormat {
+    /// Every export format, in the registry's order.
+    pub fn all() -> impl Iterator<Item = ExportFormat> {
+        EXPORTS.iter().map(|i| i.format)
     }
 
-    /// True when the output holds keys in the clear without a password (needs `--plain`).
-    /// Aegis is plain only when written without a password.
-    pub fn plain_secrets(self, with_password: bool) -> bool {
-        match self {
-            ExportFormat::Mamori => false,
-            ExportFormat::Aegis => !with_password,
-            ExportFormat::Otpauth | ExportFormat::Qr | ExportFormat::MigrationQr => true,
+    /// The registry entry.
+    pub fn info(self) -> &'static ExportInfo {
+        // Every variant has an entry: `every_export_format_has_one_registry_entry` checks it.
+        EXPORTS
+            .iter()
+            .find(|i| i.format == self)
+            .unwrap_or(&EXPORTS[0])
+    }
+
+    /// The format the command line names: `id` (any case), and for a format written both ways,
+    /// the plain one when `plain` is set.
+    pub fn from_id(id: &str, plain: bool) -> Option<ExportFormat> {
+        let id = id.trim().to_ascii_lowercase();
+        let mut matching = EXPORTS.iter().filter(|i| i.id == id).peekable();
+        let first = matching.next()?;
+        if matching.peek().is_none() {
+            return Some(first.format);
         }
+        std::iter::once(first)
+            .chain(matching)
+            .find(|i| i.password != plain)
+            .map(|i| i.format)
+    }
+
+    /// True when the output holds keys in the clear (no password).
+    pub fn plain_secrets(self) -> bool {
+        !self.info().password
     }
 
     /// True when the output is a folder of PNG files rather than one file.
     pub fn writes_images(self) -> bool {
-        matches!(self, ExportFormat::Qr | ExportFormat::MigrationQr)
+        matches!(self.info().output, Output::Folder(_))
     }
 
-    /// What of an account this format has no room for. Mamori's own backup keeps everything;
-    /// Aegis keeps notes and carries backup codes in the note ([`super::note_block`]). Account
-    /// ids and the added/changed times are not counted: an import gives new ones anyway.
-    pub fn loses(self) -> &'static [Loss] {
-        match self {
-            ExportFormat::Mamori | ExportFormat::Aegis => &[],
-            ExportFormat::Otpauth | ExportFormat::Qr => &[Loss::Notes, Loss::BackupCodes],
-            ExportFormat::MigrationQr => &[Loss::Notes, Loss::BackupCodes, Loss::CodeSettings],
+    /// The name offered in a save dialog (a file or a folder).
+    pub fn suggested_name(self) -> &'static str {
+        match self.info().output {
+            Output::File(name) | Output::Folder(name) => name,
         }
+    }
+
+    /// What of an account this format has no room for.
+    pub fn loses(self) -> &'static [Loss] {
+        self.info().loses
+    }
+}
+
+impl Localize for ExportFormat {
+    fn localize(&self, lang: Lang) -> String {
+        tr(lang, self.info().label_key, &[])
     }
 }
 
@@ -154,6 +261,12 @@ pub enum ExportError {
     QrTooLong(String),
     /// There is nothing to export.
     NoAccounts,
+    /// No account fits a Google Authenticator transfer code.
+    NoneFit,
+    /// The format is written under a password and none was given.
+    PasswordRequired,
+    /// The format cannot be written to standard output.
+    NotToStdout,
 }
 
 impl Localize for ExportError {
@@ -171,6 +284,9 @@ impl Localize for ExportError {
             ExportError::Build(e) => e.localize(lang),
             ExportError::QrTooLong(label) => tr(lang, "export-qr-too-long", &[("label", label)]),
             ExportError::NoAccounts => tr(lang, "export-no-accounts", &[]),
+            ExportError::NoneFit => tr(lang, "export-none-fit", &[]),
+            ExportError::PasswordRequired => tr(lang, "export-password-required", &[]),
+            ExportError::NotToStdout => tr(lang, "export-not-to-stdout", &[]),
         }
     }
 }
@@ -290,6 +406,113 @@ pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBu
         written.push(path);
     }
     Ok(written)
+}
+
+/// Where an export goes.
+pub enum Destination<'a> {
+    /// A file, or a folder for the formats that write images (replaced atomically, mode 0600).
+    Path(&'a Path),
+    /// An open stream (standard output), for the formats whose [`ExportInfo::stdout`] is set.
+    Stream(&'a mut dyn std::io::Write),
+}
+
+/// What an export wrote.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// Accounts written.
+    pub accounts: usize,
+    /// Files written (1, or the QR code images).
+    pub files: usize,
+    /// Accounts left out (transfer codes only), with the reason.
+    pub skipped: Skipped,
+}
+
+/// Writes `accounts` as `format` to `destination`. `password` is the export's own password, for
+/// the formats written under one ([`ExportInfo::password`]); it is ignored by the others. The one
+/// dispatch both shells call.
+pub fn write(
+    format: ExportFormat,
+    accounts: &[Account],
+    password: Option<&str>,
+    destination: Destination<'_>,
+) -> Result<Written, ExportError> {
+    if accounts.is_empty() {
+        return Err(ExportError::NoAccounts);
+    }
+    let password = match (format.info().password, password) {
+        (true, Some(p)) if !p.is_empty() => Some(p),
+        (true, _) => return Err(ExportError::PasswordRequired),
+        (false, _) => None,
+    };
+    let one_file = |bytes: &[u8], destination: Destination<'_>| -> Result<Written, ExportError> {
+        match destination {
+            Destination::Path(path) => write_private(path, bytes)?,
+            Destination::Stream(stream) => stream
+                .write_all(bytes)
+                .and_then(|()| stream.flush())
+                .map_err(|e| {
+                    ExportError::Io(IoFailure {
+                        action: store::IoAction::Write,
+                        path: PathBuf::from("-"),
+                        source: e,
+                    })
+                })?,
+        }
+        Ok(Written {
+            accounts: accounts.len(),
+            files: 1,
+            skipped: Vec::new(),
+        })
+    };
+    if let Destination::Stream(_) = destination
+        && !format.info().stdout
+    {
+        return Err(ExportError::NotToStdout);
+    }
+    let folder = |files: Files, skipped: Skipped, destination: Destination<'_>| {
+        let Destination::Path(dir) = destination else {
+            return Err(ExportError::NotToStdout);
+        };
+        write_files(dir, &files)?;
+        Ok(Written {
+            accounts: accounts.len() - skipped.len(),
+            files: files.len(),
+            skipped,
+        })
+    };
+    match (format, password) {
+        (ExportFormat::Mamori, Some(password)) => {
+            let Destination::Path(dest) = destination else {
+                return Err(ExportError::NotToStdout);
+            };
+            mamori_backup(accounts, password, dest, None)?;
+            Ok(Written {
+                accounts: accounts.len(),
+                files: 1,
+                skipped: Vec::new(),
+            })
+        }
+        (ExportFormat::AegisEncrypted, Some(password)) => {
+            let bytes = aegis::export_encrypted(accounts, password).map_err(ExportError::Build)?;
+            one_file(&bytes, destination)
+        }
+        (ExportFormat::AegisPlain, _) => {
+            let bytes = aegis::export_plain(accounts).map_err(ExportError::Build)?;
+            one_file(&bytes, destination)
+        }
+        (ExportFormat::Otpauth, _) => one_file(otpauth_list(accounts).as_bytes(), destination),
+        (ExportFormat::Qr, _) => folder(account_qr_codes(accounts)?, Vec::new(), destination),
+        (ExportFormat::MigrationQr, _) => {
+            let (files, skipped) = migration_qr_codes(accounts)?;
+            if files.is_empty() {
+                return Err(ExportError::NoneFit);
+            }
+            folder(files, skipped, destination)
+        }
+        (ExportFormat::Mamori | ExportFormat::AegisEncrypted, None) => {
+            Err(ExportError::PasswordRequired)
+        }
+    }
 }
 
 /// Mamori's own encrypted backup: a new vault holding `accounts` (ids, notes and backup codes

@@ -35,6 +35,7 @@ pub mod keepass;
 pub mod note_block;
 pub mod otpauth_list;
 pub mod qr_image;
+mod read;
 mod text;
 pub mod twofas;
 
@@ -46,6 +47,7 @@ use crate::secret::SecretError;
 use crate::uri::UriError;
 
 pub use crypto::Ceilings;
+pub use read::{read_import, read_import_file};
 
 /// Largest file any importer reads (a thousand accounts with icons is far below this).
 pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
@@ -231,12 +233,30 @@ pub static REGISTRY: &[FormatInfo] = &[
     },
 ];
 
-/// The registry entry of `format`.
+/// The registry entry of `format`. Every format has one (`every_format_has_one_registry_entry`
+/// checks it); the first entry stands in only if that test were ignored.
 pub fn info(format: Format) -> &'static FormatInfo {
     REGISTRY
         .iter()
         .find(|i| i.format == format)
         .unwrap_or(&REGISTRY[0])
+}
+
+impl FormatInfo {
+    /// The file endings of its usual file names (`json`, `2fas`, `aes`…), for file dialogs.
+    pub fn extensions(&self) -> impl Iterator<Item = &'static str> {
+        self.patterns
+            .iter()
+            .filter_map(|pattern| pattern.rsplit_once('.').map(|(_, ext)| ext))
+    }
+}
+
+/// Every file ending an importable file usually has, once each, for an import file dialog.
+pub fn import_extensions() -> Vec<&'static str> {
+    let mut all: Vec<&'static str> = REGISTRY.iter().flat_map(FormatInfo::extensions).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
 }
 
 impl Format {
@@ -593,6 +613,13 @@ pub enum ImportError {
     },
     /// The file is larger than [`MAX_IMPORT_BYTES`].
     TooLarge,
+    /// The file could not be read at all (missing, a folder, no permission).
+    Unreadable {
+        /// The file, as the user named it.
+        path: std::path::PathBuf,
+        /// The system's reason.
+        reason: String,
+    },
 }
 
 impl ImportError {
@@ -648,6 +675,11 @@ impl Localize for ImportError {
                 lang,
                 "import-too-large",
                 &[("mib", &(MAX_IMPORT_BYTES / 1024 / 1024))],
+            ),
+            ImportError::Unreadable { path, reason } => tr(
+                lang,
+                "import-unreadable",
+                &[("path", &path.display()), ("reason", reason)],
             ),
         }
     }
@@ -718,6 +750,7 @@ impl Report {
 /// import is one atomic save; run it on a copy for a dry run.
 pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
     let mut report = Report::default();
+    let mut adder = crate::accounts::Adder::new(accounts, now);
     for item in &parsed.items {
         let line = match item {
             Item::Rejected(r) => ReportLine {
@@ -726,20 +759,20 @@ pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
                 outcome: Outcome::Rejected(r.reason.clone()),
             },
             Item::Entry(entry) => {
-                let outcome = match accounts.iter().find(|a| a.otp.same_key(&entry.otp)) {
-                    Some(existing) => Outcome::Duplicate(existing.label()),
-                    None => {
-                        let mut account = Account::new(
-                            entry.issuer.clone(),
-                            entry.name.clone(),
-                            entry.otp.clone(),
-                            now,
-                        );
-                        account.note = entry.note.clone();
-                        account.backup_codes = entry.backup_codes.clone();
-                        accounts.push(account);
-                        Outcome::Imported
+                let new = crate::accounts::NewAccount {
+                    issuer: entry.issuer.clone(),
+                    name: entry.name.clone(),
+                    otp: entry.otp.clone(),
+                    note: entry.note.clone(),
+                    backup_codes: entry.backup_codes.clone(),
+                };
+                let outcome = match adder.add(new, crate::accounts::AddRules::default()) {
+                    Ok(_) => Outcome::Imported,
+                    Err(crate::accounts::AccountsError::Duplicate { label, .. }) => {
+                        Outcome::Duplicate(label)
                     }
+                    // `add` refuses nothing else.
+                    Err(_) => continue,
                 };
                 ReportLine {
                     issuer: entry.issuer.clone(),

@@ -764,10 +764,12 @@ fn ente_notes_carry_the_block_too() {
 fn export_formats_say_what_they_cannot_hold() {
     use export::{ExportFormat, Loss, Lost};
     let accounts = accounts_with_backup_codes();
-    for (format, _) in ExportFormat::ALL {
+    for format in ExportFormat::all() {
         let loses = format.loses();
         match format {
-            ExportFormat::Mamori | ExportFormat::Aegis => assert!(loses.is_empty()),
+            ExportFormat::Mamori | ExportFormat::AegisEncrypted | ExportFormat::AegisPlain => {
+                assert!(loses.is_empty())
+            }
             _ => assert!(
                 loses.contains(&Loss::BackupCodes) && loses.contains(&Loss::Notes),
                 "{format:?}"
@@ -794,7 +796,7 @@ fn export_formats_say_what_they_cannot_hold() {
             accounts: 1
         })
     );
-    assert!(export::losses(ExportFormat::Aegis, &accounts).is_empty());
+    assert!(export::losses(ExportFormat::AegisEncrypted, &accounts).is_empty());
     assert!(export::losses(ExportFormat::Otpauth, &accounts[1..]).is_empty());
     // The otpauth list indeed has no trace of them.
     let list = export::otpauth_list(&accounts);
@@ -809,6 +811,90 @@ fn migration_qr_image_end_to_end() {
     round(&files[0].1, None, &[0, 3, 4], Format::QrImage);
     let codes = export::account_qr_codes(&accounts[..1]).unwrap();
     round(&codes[0].1, None, &[0], Format::QrImage);
+}
+
+#[test]
+fn every_export_format_has_one_registry_entry_and_writes_through_the_one_dispatch() {
+    use export::{Destination, ExportFormat, ExportInfo, Output};
+    let all = [
+        ExportFormat::Mamori,
+        ExportFormat::AegisEncrypted,
+        ExportFormat::AegisPlain,
+        ExportFormat::Otpauth,
+        ExportFormat::Qr,
+        ExportFormat::MigrationQr,
+    ];
+    for format in all {
+        let entries: Vec<&ExportInfo> = export::EXPORTS
+            .iter()
+            .filter(|i| i.format == format)
+            .collect();
+        assert_eq!(entries.len(), 1, "{format:?}");
+        for lang in [crate::i18n::Lang::En, crate::i18n::Lang::Ja] {
+            assert!(
+                !format.localize(lang).starts_with("export-name"),
+                "{format:?}"
+            );
+        }
+        assert_eq!(
+            ExportFormat::from_id(format.info().id, format.plain_secrets()),
+            Some(format)
+        );
+    }
+    assert_eq!(export::EXPORTS.len(), all.len());
+    // Every file format reads back through the importers (the one Mamori backup at its own
+    // KDF cost is `mamori_backup_opens_with_the_chosen_password`'s).
+    let accounts = canonical_accounts();
+    let dir = tempfile::tempdir().unwrap();
+    for format in [
+        ExportFormat::AegisEncrypted,
+        ExportFormat::AegisPlain,
+        ExportFormat::Otpauth,
+        ExportFormat::Qr,
+    ] {
+        let dest = dir.path().join(format.suggested_name());
+        let written = export::write(format, &accounts, Some(PW), Destination::Path(&dest)).unwrap();
+        assert_eq!(written.accounts, accounts.len(), "{format:?}");
+        match format.info().output {
+            Output::File(_) => {
+                let bytes = read_import_file(&dest).unwrap();
+                let parsed = detect_and_import(&bytes, Some(PW)).unwrap();
+                assert_eq!(parsed.items.len(), accounts.len(), "{format:?}");
+            }
+            Output::Folder(_) => {
+                assert_eq!(std::fs::read_dir(&dest).unwrap().count(), accounts.len());
+            }
+        }
+    }
+    // A password format with no password, and a folder format to a stream, write nothing.
+    let mut sink = Vec::new();
+    assert!(matches!(
+        export::write(
+            ExportFormat::AegisEncrypted,
+            &accounts,
+            None,
+            Destination::Stream(&mut sink)
+        ),
+        Err(export::ExportError::PasswordRequired)
+    ));
+    assert!(matches!(
+        export::write(
+            ExportFormat::Qr,
+            &accounts,
+            None,
+            Destination::Stream(&mut sink)
+        ),
+        Err(export::ExportError::NotToStdout)
+    ));
+    assert!(sink.is_empty());
+    export::write(
+        ExportFormat::Otpauth,
+        &accounts,
+        None,
+        Destination::Stream(&mut sink),
+    )
+    .unwrap();
+    assert_eq!(sink, export::otpauth_list(&accounts).as_bytes());
 }
 
 #[test]
@@ -1076,6 +1162,52 @@ fn unknown_and_unsupported_files_are_explained() {
             let text = ImportError::Unsupported(what).localize(lang);
             assert!(!text.starts_with("import-"), "{what}: {text}");
         }
+    }
+}
+
+#[test]
+fn every_format_has_one_registry_entry() {
+    // A new variant fails to compile here until it is listed (and then needs its entry).
+    let listed = |format: Format| match format {
+        Format::UriList
+        | Format::GoogleMigration
+        | Format::QrImage
+        | Format::Aegis
+        | Format::TwoFas
+        | Format::AndOtp
+        | Format::Bitwarden
+        | Format::BitwardenCsv
+        | Format::FreeOtpPlus
+        | Format::AuthenticatorExt
+        | Format::KeePassCsv
+        | Format::EnteEncrypted => true,
+    };
+    let all = [
+        Format::UriList,
+        Format::GoogleMigration,
+        Format::QrImage,
+        Format::Aegis,
+        Format::TwoFas,
+        Format::AndOtp,
+        Format::Bitwarden,
+        Format::BitwardenCsv,
+        Format::FreeOtpPlus,
+        Format::AuthenticatorExt,
+        Format::KeePassCsv,
+        Format::EnteEncrypted,
+    ];
+    for format in all {
+        assert!(listed(format));
+        assert_eq!(
+            REGISTRY.iter().filter(|i| i.format == format).count(),
+            1,
+            "{format:?}"
+        );
+    }
+    assert_eq!(REGISTRY.len(), all.len());
+    let extensions = import_extensions();
+    for ext in ["json", "2fas", "aes", "csv", "txt", "png", "webp"] {
+        assert!(extensions.contains(&ext), "{ext}");
     }
 }
 

@@ -11,12 +11,14 @@ use std::sync::Arc;
 use image::GrayImage;
 use zeroize::Zeroizing;
 
-use mamori::account::{Account, AccountId, BackupCode, OtpKind};
+use mamori::account::{Account, AccountId, OtpKind};
+use mamori::accounts::{self, AddRules, ChangeError, NewAccount};
 use mamori::clock::{ClockError, ClockReading};
+use mamori::formats::export::{self, ExportFormat};
 use mamori::i18n::{Lang, Localize, tr};
 use mamori::scan::{self, CaptureError, ImageScan, Screen};
-use mamori::vault::opening::{self, Notice, Opened};
-use mamori::vault::{LockedVault, ReadOnly, SaveKind, Vault, VaultError};
+use mamori::vault::opening::{self, Opened};
+use mamori::vault::{LockedVault, SaveKind, Vault, VaultError};
 
 use super::env::Env;
 use super::file_dialogs::{Picked, Request};
@@ -25,13 +27,16 @@ use super::toasts::{ToastAction, Toasts};
 use super::views::add::{AddDialog, AddTab, Draft};
 use super::views::manage::ManageDialog;
 use super::views::settings::SettingsDialog;
-use super::views::transfer::{self, ExportDialog, ImportDialog, TransferPager};
+use super::views::transfer::{ExportDialog, ImportDialog, TransferPager};
 use super::worker::Worker;
 use super::{style, views};
 
 /// File name endings of the pictures Mamori scans (the file dialog's filter, and how a dropped
 /// file is told from a backup to import).
-const IMAGE_EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "webp", "bmp", "gif"];
+/// The endings of the image files Mamori reads (the import registry's QR image entry).
+fn image_extensions() -> impl Iterator<Item = &'static str> {
+    mamori::formats::info(mamori::formats::Format::QrImage).extensions()
+}
 
 /// Checks `password` against the vault file at `path` again (before showing keys, changing the
 /// password, or showing transfer codes), without touching the open vault.
@@ -103,8 +108,15 @@ pub enum Command {
     RevealKey(AccountId, Option<Zeroizing<String>>),
     /// Add the backup codes in this text (one a line).
     AddBackupCodes(AccountId, String),
-    /// Mark a backup code used or unused.
-    ToggleBackupCode(AccountId, usize),
+    /// Mark the account's backup code at `index` used or unused.
+    SetBackupCodeUsed {
+        /// The account.
+        id: AccountId,
+        /// Position in its list of backup codes.
+        index: usize,
+        /// Used (true) or unused again.
+        used: bool,
+    },
     /// Open the settings.
     OpenSettings,
     /// Save new settings.
@@ -400,22 +412,7 @@ impl MamoriApp {
         let lang = self.lang();
         let mut session = Session::new(opened.vault);
         for notice in opened.notices {
-            let text = match notice {
-                Notice::KdfUpgraded => tr(lang, "cli-kdf-upgraded", &[]),
-                Notice::KdfUpgradeFailed(e) => e.localize(lang),
-                Notice::ReadOnly(ReadOnly::NewerFormat(minor)) => {
-                    tr(lang, "cli-read-only-format", &[("minor", &minor)])
-                }
-                Notice::ReadOnly(ReadOnly::NewerContent(v)) => {
-                    tr(lang, "cli-read-only-content", &[("version", &v)])
-                }
-                Notice::OlderCopy { generation, newest } => tr(
-                    lang,
-                    "cli-older-copy",
-                    &[("generation", &generation), ("newest", &newest)],
-                ),
-            };
-            session.banners.push(text);
+            session.banners.push(notice.localize(lang));
         }
         Phase::Open(Box::new(session))
     }
@@ -489,18 +486,19 @@ impl MamoriApp {
         }
     }
 
-    /// Runs one vault change and reports a failure as a toast. True when it was saved.
-    fn change_vault(
+    /// Runs one vault change (an operation of [`mamori::accounts`]) and reports a refusal or a
+    /// failure as a toast. `Some` with the operation's answer when it was saved.
+    fn change_vault<T>(
         &mut self,
         kind: SaveKind,
-        change: impl FnOnce(&mut Vec<Account>) -> Result<(), VaultError>,
-    ) -> bool {
+        change: impl FnOnce(&mut Vec<Account>) -> Result<T, ChangeError>,
+    ) -> Option<T> {
         let lang = self.lang();
         let Phase::Open(session) = &mut self.phase else {
-            return false;
+            return None;
         };
         match session.vault.update(kind, change) {
-            Ok(()) => {
+            Ok(answer) => {
                 if kind == SaveKind::Structural
                     && let Some(folder) = &self.settings.backup_folder
                 {
@@ -515,11 +513,11 @@ impl MamoriApp {
                         ));
                     }
                 }
-                true
+                Some(answer)
             }
             Err(e) => {
                 self.toasts.error(e.localize(lang));
-                false
+                None
             }
         }
     }
@@ -608,20 +606,11 @@ impl MamoriApp {
                 self.copy(text, &said);
             }
             Command::NextHotpCode(id) => {
-                let mut shown = None;
-                let saved = self.change_vault(SaveKind::Routine, |accounts| {
-                    if let Some(account) = accounts.iter_mut().find(|a| a.id == id)
-                        && matches!(account.otp.kind, OtpKind::Hotp { .. })
-                    {
-                        shown = Some(mamori::otp::generate(&account.otp, 0).code);
-                        if let OtpKind::Hotp { counter } = &mut account.otp.kind {
-                            *counter = counter.saturating_add(1);
-                        }
-                    }
-                    Ok(())
+                let now = self.now() as u64;
+                let shown = self.change_vault(SaveKind::Routine, |accounts| {
+                    Ok(accounts::next_hotp_code(accounts, &id, now)?.code)
                 });
-                if saved
-                    && let Some(code) = shown
+                if let Some(code) = shown
                     && let Phase::Open(session) = &mut self.phase
                 {
                     session.hotp_codes.retain(|(i, _)| *i != id);
@@ -733,15 +722,17 @@ impl MamoriApp {
                 note,
             } => {
                 let now = self.now() as u64;
-                if self.change_vault(SaveKind::Structural, |accounts| {
-                    if let Some(a) = accounts.iter_mut().find(|a| a.id == id) {
-                        a.issuer = issuer.trim().to_string();
-                        a.name = name.trim().to_string();
-                        a.note = note;
-                        a.updated = now;
-                    }
-                    Ok(())
-                }) {
+                let edit = accounts::Edit {
+                    issuer: Some(issuer),
+                    name: Some(name),
+                    note: Some(note),
+                };
+                if self
+                    .change_vault(SaveKind::Structural, |accounts| {
+                        Ok(accounts::edit(accounts, &id, edit, now)?)
+                    })
+                    .is_some()
+                {
                     self.toasts.info(tr(lang, "gui-saved", &[]));
                     if let Phase::Open(session) = &mut self.phase {
                         session.manage = None;
@@ -749,23 +740,19 @@ impl MamoriApp {
                 }
             }
             Command::Delete(id) => {
-                let mut removed = None;
-                if self.change_vault(SaveKind::Structural, |accounts| {
-                    if let Some(i) = accounts.iter().position(|a| a.id == id) {
-                        removed = Some((i, accounts.remove(i)));
-                    }
-                    Ok(())
-                }) && let Phase::Open(session) = &mut self.phase
+                let removed = self.change_vault(SaveKind::Structural, |accounts| {
+                    Ok(accounts::delete(accounts, &id)?)
+                });
+                if let Some((index, account)) = removed
+                    && let Phase::Open(session) = &mut self.phase
                 {
                     session.manage = None;
-                    if let Some((_, account)) = &removed {
-                        self.toasts.undo(tr(
-                            lang,
-                            "gui-deleted",
-                            &[("label", &super::views::accounts::title(account))],
-                        ));
-                    }
-                    session.removed = removed;
+                    self.toasts.undo(tr(
+                        lang,
+                        "gui-deleted",
+                        &[("label", &super::views::accounts::title(&account))],
+                    ));
+                    session.removed = Some((index, account));
                 }
             }
             Command::UndoDelete => {
@@ -775,21 +762,19 @@ impl MamoriApp {
                 }) else {
                     return;
                 };
-                if self.change_vault(SaveKind::Structural, |accounts| {
-                    if !accounts.iter().any(|a| a.id == account.id) {
-                        accounts.insert(index.min(accounts.len()), account);
-                    }
-                    Ok(())
-                }) {
+                if self
+                    .change_vault(SaveKind::Structural, |accounts| {
+                        accounts::undelete(accounts, index, account);
+                        Ok(())
+                    })
+                    .is_some()
+                {
                     self.toasts.info(tr(lang, "gui-restored", &[]));
                 }
             }
             Command::Move { from, to } => {
                 self.change_vault(SaveKind::Routine, |accounts| {
-                    if from < accounts.len() && to < accounts.len() && from != to {
-                        let account = accounts.remove(from);
-                        accounts.insert(to, account);
-                    }
+                    accounts::reorder(accounts, from, to);
                     Ok(())
                 });
             }
@@ -806,28 +791,15 @@ impl MamoriApp {
                 }
             },
             Command::AddBackupCodes(id, text) => {
-                // Kept as the service printed them (`1234-5678`), compared without spaces,
-                // hyphens or case, as the command line does.
-                let codes: Vec<String> = text
-                    .lines()
-                    .map(str::trim)
-                    .filter(|c| !BackupCode::normalized(c).is_empty())
-                    .map(str::to_string)
-                    .collect();
-                if codes.is_empty() {
-                    self.toasts.error(tr(lang, "gui-backup-none-found", &[]));
-                    return;
-                }
-                let count = codes.len();
                 let now = self.now() as u64;
-                if self.change_vault(SaveKind::Structural, |accounts| {
-                    if let Some(a) = accounts.iter_mut().find(|a| a.id == id) {
-                        a.add_backup_codes(codes.iter().map(String::as_str), now);
-                    }
-                    Ok(())
+                if let Some(added) = self.change_vault(SaveKind::Structural, |accounts| {
+                    Ok(accounts::add_backup_codes(accounts, &id, &text, now)?)
                 }) {
-                    self.toasts
-                        .info(tr(lang, "gui-backup-added", &[("count", &count)]));
+                    self.toasts.info(tr(
+                        lang,
+                        "gui-backup-added",
+                        &[("count", &added.added), ("unused", &added.unused)],
+                    ));
                     if let Phase::Open(session) = &mut self.phase
                         && let Some(manage) = &mut session.manage
                     {
@@ -835,19 +807,12 @@ impl MamoriApp {
                     }
                 }
             }
-            Command::ToggleBackupCode(id, index) => {
+            Command::SetBackupCodeUsed { id, index, used } => {
                 let now = self.now() as u64;
                 self.change_vault(SaveKind::Structural, |accounts| {
-                    if let Some(account) = accounts.iter_mut().find(|a| a.id == id)
-                        && let Some(code) = account.backup_codes.get_mut(index)
-                    {
-                        code.used_at = match code.used_at {
-                            Some(_) => None,
-                            None => Some(now),
-                        };
-                        account.updated = now;
-                    }
-                    Ok(())
+                    Ok(accounts::set_backup_code_used(
+                        accounts, &id, index, used, now,
+                    )?)
                 });
             }
             Command::OpenSettings => {
@@ -916,18 +881,12 @@ impl MamoriApp {
                     dialog.preview = None;
                 }
                 self.worker.spawn(ctx, move || {
-                    let read =
-                        mamori::vault::store::read_capped(&path, mamori::formats::MAX_IMPORT_BYTES);
-                    let result = match read {
-                        Ok(bytes) => mamori::formats::detect_and_import(
+                    let result = mamori::formats::read_import_file(&path).and_then(|bytes| {
+                        mamori::formats::detect_and_import(
                             &bytes,
                             password.as_deref().map(String::as_str),
-                        ),
-                        Err(e) => Err(mamori::formats::ImportError::damaged(
-                            "file",
-                            mamori::vault::VaultError::Io(e).localize(lang),
-                        )),
-                    };
+                        )
+                    });
                     Done::ImportRead(path, result)
                 });
             }
@@ -943,12 +902,9 @@ impl MamoriApp {
                 }) else {
                     return;
                 };
-                let mut report = None;
-                if self.change_vault(SaveKind::Structural, |accounts| {
-                    report = Some(mamori::formats::apply(&parsed, accounts, now));
-                    Ok(())
-                }) && let Some(report) = report
-                {
+                if let Some(report) = self.change_vault(SaveKind::Structural, |accounts| {
+                    Ok(mamori::formats::apply(&parsed, accounts, now))
+                }) {
                     self.toasts.info(tr(
                         lang,
                         "gui-import-done",
@@ -984,9 +940,7 @@ impl MamoriApp {
                     return;
                 };
                 self.worker.spawn(ctx, move || {
-                    Done::Exported(transfer::export_to(
-                        lang, choice, &accounts, &password, &target,
-                    ))
+                    Done::Exported(export_to(lang, choice, &accounts, &password, &target))
                 });
             }
             Command::ShowTransferCodes(password) => match password {
@@ -1054,17 +1008,40 @@ impl MamoriApp {
     /// while it is open); [`Done::Picked`] brings the answer back.
     fn pick_file(&mut self, ctx: &egui::Context, purpose: PickFor) {
         let lang = self.lang();
-        let (request, title, filter) = match purpose {
+        let all_files = (tr(lang, "gui-all-files", &[]), vec!["*".to_string()]);
+        let owned = |extensions: &mut dyn Iterator<Item = &'static str>| {
+            extensions.map(str::to_string).collect::<Vec<_>>()
+        };
+        let (request, title, filters) = match purpose {
             PickFor::ScanImage => (
                 Request::Image,
                 tr(lang, "gui-open-image-title", &[]),
-                Some((
-                    tr(lang, "gui-image-files", &[]),
-                    IMAGE_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
-                )),
+                vec![
+                    (
+                        tr(lang, "gui-image-files", &[]),
+                        owned(&mut image_extensions()),
+                    ),
+                    all_files,
+                ],
             ),
-            PickFor::Import => (Request::Import, tr(lang, "gui-import-title", &[]), None),
-            PickFor::BackupFolder => (Request::Folder, tr(lang, "gui-auto-backup", &[]), None),
+            // What the import registry says other apps write, then anything (detection reads
+            // the content, never the name).
+            PickFor::Import => (
+                Request::Import,
+                tr(lang, "gui-import-title", &[]),
+                vec![
+                    (
+                        tr(lang, "gui-import-files", &[]),
+                        owned(&mut mamori::formats::import_extensions().into_iter()),
+                    ),
+                    all_files,
+                ],
+            ),
+            PickFor::BackupFolder => (
+                Request::Folder,
+                tr(lang, "gui-auto-backup", &[]),
+                Vec::new(),
+            ),
             PickFor::Export => {
                 let Some(choice) = self
                     .session()
@@ -1073,17 +1050,22 @@ impl MamoriApp {
                 else {
                     return;
                 };
-                let request = if choice.format().writes_images() {
-                    Request::Folder
+                let name = choice.suggested_name();
+                let (request, filters) = if choice.writes_images() {
+                    (Request::Folder, Vec::new())
                 } else {
-                    Request::SaveFile(choice.file_name().to_string())
+                    let ext = name.rsplit_once('.').map(|(_, e)| e.to_string());
+                    let filters = ext
+                        .map(|e| vec![(choice.localize(lang), vec![e])])
+                        .unwrap_or_default();
+                    (Request::SaveFile(name.to_string()), filters)
                 };
-                (request, tr(lang, "gui-export-title", &[]), None)
+                (request, tr(lang, "gui-export-title", &[]), filters)
             }
         };
         let dialogs = Arc::clone(&self.env.file_dialogs);
         self.worker.spawn(ctx, move || {
-            Done::Picked(purpose, dialogs.pick(&request, &title, filter.as_ref()))
+            Done::Picked(purpose, dialogs.pick(&request, &title, &filters))
         });
     }
 
@@ -1153,8 +1135,8 @@ impl MamoriApp {
     /// chosen one.
     pub fn export_target(&self, chosen: PathBuf) -> PathBuf {
         match self.session().and_then(|s| s.export.as_ref()) {
-            Some(dialog) if dialog.choice.format().writes_images() => {
-                chosen.join(dialog.choice.file_name())
+            Some(dialog) if dialog.choice.writes_images() => {
+                chosen.join(dialog.choice.suggested_name())
             }
             _ => chosen,
         }
@@ -1235,34 +1217,25 @@ impl MamoriApp {
     fn add_accounts(&mut self, drafts: Vec<Draft>) {
         let lang = self.lang();
         let now = self.now() as u64;
-        let mut added = Vec::new();
-        let mut duplicates = 0usize;
         let saved = self.change_vault(SaveKind::Structural, |accounts| {
+            let mut adder = accounts::Adder::new(accounts, now);
+            let (mut added, mut duplicates) = (Vec::new(), 0usize);
             for draft in drafts {
-                if accounts.iter().any(|a| a.otp.same_key(&draft.otp)) && !draft.allow_duplicate {
-                    duplicates += 1;
-                    continue;
+                let rules = AddRules {
+                    allow_duplicate: draft.allow_duplicate,
+                    hotp_code_shown: draft.hotp_code_shown,
+                };
+                let new = NewAccount::new(&draft.issuer, &draft.name, draft.otp.clone());
+                match adder.add(new, rules) {
+                    Ok(account) => added.push(super::views::accounts::title(account)),
+                    Err(_) => duplicates += 1,
                 }
-                let mut account = Account::new(
-                    draft.issuer.trim().to_string(),
-                    draft.name.trim().to_string(),
-                    draft.otp.clone(),
-                    now,
-                );
-                // The HOTP code shown in the dialog was the one the verify step used up.
-                if let OtpKind::Hotp { counter } = &mut account.otp.kind
-                    && draft.hotp_code_shown
-                {
-                    *counter = counter.saturating_add(1);
-                }
-                added.push(super::views::accounts::title(&account));
-                accounts.push(account);
             }
-            Ok(())
+            Ok((added, duplicates))
         });
-        if !saved {
+        let Some((added, duplicates)) = saved else {
             return;
-        }
+        };
         let message = match added.as_slice() {
             [one] => tr(lang, "gui-added-one", &[("label", one)]),
             many => tr(lang, "gui-added-many", &[("count", &many.len())]),
@@ -1493,7 +1466,7 @@ impl MamoriApp {
             let picture = path
                 .extension()
                 .and_then(|e| e.to_str())
-                .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+                .is_some_and(|e| image_extensions().any(|x| x == e.to_ascii_lowercase()));
             if picture && !importing {
                 self.push(Command::ScanFile(path));
             } else {
@@ -1813,4 +1786,38 @@ impl eframe::App for MamoriApp {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.clear_clipboard(true);
     }
+}
+
+/// Writes `accounts` as `format` to `target` (a file, or a folder for QR codes) through the
+/// library's one export dispatch, protected by `password` when the format is written under one.
+/// Returns what to tell the user.
+fn export_to(
+    lang: Lang,
+    format: ExportFormat,
+    accounts: &[Account],
+    password: &str,
+    target: &std::path::Path,
+) -> Result<String, String> {
+    let written = export::write(
+        format,
+        accounts,
+        Some(password),
+        export::Destination::Path(target),
+    )
+    .map_err(|e| e.localize(lang))?;
+    let key = if format.plain_secrets() {
+        "gui-export-written-plain"
+    } else {
+        "gui-export-written"
+    };
+    let mut message = tr(
+        lang,
+        key,
+        &[("count", &written.accounts), ("path", &target.display())],
+    );
+    for (label, why) in written.skipped {
+        message.push('\n');
+        message.push_str(&format!("{label}: {}", why.localize(lang)));
+    }
+    Ok(message)
 }

@@ -38,9 +38,9 @@ pub type Filter = (String, Vec<String>);
 
 /// File dialogs as the window uses them; tests answer without a desktop.
 pub trait FileDialogs: Send + Sync {
-    /// Shows the dialog for `request` with `title` (and `filter`, when given) and waits for the
-    /// user. Called on a worker thread.
-    fn pick(&self, request: &Request, title: &str, filter: Option<&Filter>) -> Picked;
+    /// Shows the dialog for `request` with `title` and `filters` (the first is selected) and
+    /// waits for the user. Called on a worker thread.
+    fn pick(&self, request: &Request, title: &str, filters: &[Filter]) -> Picked;
 }
 
 /// The desktop's dialogs through rfd.
@@ -48,12 +48,12 @@ pub trait FileDialogs: Send + Sync {
 pub struct SystemDialogs;
 
 impl FileDialogs for SystemDialogs {
-    fn pick(&self, request: &Request, title: &str, filter: Option<&Filter>) -> Picked {
+    fn pick(&self, request: &Request, title: &str, filters: &[Filter]) -> Picked {
         if !dialogs_available() {
             return Picked::Unavailable;
         }
         let mut dialog = rfd::FileDialog::new().set_title(title);
-        if let Some((name, extensions)) = filter {
+        for (name, extensions) in filters {
             dialog = dialog.add_filter(name, extensions);
         }
         let chosen = match request {

@@ -107,6 +107,8 @@ impl TimeCheck for TestTimeServers {
 pub struct TestDialogs {
     pub answer: Arc<Mutex<Picked>>,
     pub asked: Arc<Mutex<Vec<Request>>>,
+    /// The filters each dialog was shown with.
+    pub filters: Arc<Mutex<Vec<Vec<Filter>>>>,
 }
 
 impl Default for TestDialogs {
@@ -114,13 +116,15 @@ impl Default for TestDialogs {
         TestDialogs {
             answer: Arc::new(Mutex::new(Picked::Unavailable)),
             asked: Arc::default(),
+            filters: Arc::default(),
         }
     }
 }
 
 impl FileDialogs for TestDialogs {
-    fn pick(&self, request: &Request, _title: &str, _filter: Option<&Filter>) -> Picked {
+    fn pick(&self, request: &Request, _title: &str, filters: &[Filter]) -> Picked {
         self.asked.lock().unwrap().push(request.clone());
+        self.filters.lock().unwrap().push(filters.to_vec());
         self.answer.lock().unwrap().clone()
     }
 }
@@ -840,11 +844,14 @@ fn a_backup_code_marked_used_stays_used_after_reopening() {
         &mut harness,
         Role::MultilineTextInput,
         "Paste the list of backup codes (one a line):",
-        "1111-2222\n3333-4444\n5555-6666\n",
+        "1111-2222\n3333-4444\n5555-6666\n----\n1111 2222\n",
     );
     harness.run();
     click_scrolled(&mut harness, "Add these codes");
     harness.run();
+    // The same rule as `mamori backup-codes --add-file`: a line of hyphens is no code, and a
+    // code already there in another spacing is not added twice.
+    harness.get_by_label_contains("Added 3 backup code(s); 3 unused.");
     harness.get_by_label("Backup codes: 3 of 3 unused");
     // Like the key, the codes show only after the vault password is given again.
     assert!(harness.query_by_label("3333-4444").is_none());
@@ -993,6 +1000,8 @@ fn hotp_rows_show_a_next_code_button_that_advances_the_counter() {
         account.otp.kind,
         mamori::account::OtpKind::Hotp { counter: 2 }
     );
+    // The account changed when its counter moved, as `mamori code` records it.
+    assert_eq!(account.updated, PINNED as u64);
 }
 
 /// A light-grey "screen" with QR codes of `texts` at the given x offsets.
@@ -1204,6 +1213,30 @@ fn an_aegis_backup_dropped_on_the_window_is_previewed_then_imported() {
     assert_eq!(accounts[1].issuer, "Example Co");
     assert_eq!(mamori::otp::generate(&accounts[1].otp, 0).code, "768897");
     harness.get_by_label_contains("Imported 1 accounts");
+}
+
+#[test]
+fn an_import_file_that_cannot_be_read_says_so_as_the_command_line_does() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[]);
+    let mut harness = world.harness();
+    harness.run();
+    let missing = world.dir.path().join("export.json");
+    harness.state_mut().push(super::app::Command::OpenImport);
+    harness
+        .state_mut()
+        .push(super::app::Command::ReadImport(missing.clone(), None));
+    wait_until(&mut harness, "the refusal", |app| {
+        app.session()
+            .and_then(|s| s.import.as_ref())
+            .is_some_and(|d| !d.waiting && d.error.is_some())
+    });
+    // `mamori import` prints the same sentence (mamori::formats::read_import_file).
+    let expected = mamori::formats::read_import_file(&missing)
+        .unwrap_err()
+        .to_string();
+    assert!(expected.starts_with("Cannot read "), "{expected}");
+    harness.get_by_label_contains(&expected);
 }
 
 #[test]

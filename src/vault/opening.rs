@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::store::{self, VaultPaths};
 use super::{LockedVault, ReadOnly, Vault, VaultError};
+use crate::i18n::{Lang, Localize, tr};
 
 /// Something the user should be told after opening.
 #[derive(Debug)]
@@ -23,6 +24,28 @@ pub enum Notice {
         /// The newest generation seen.
         newest: u64,
     },
+}
+
+impl Localize for Notice {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Notice::KdfUpgraded => tr(lang, "vault-notice-kdf-upgraded", &[]),
+            Notice::KdfUpgradeFailed(e) => e.localize(lang),
+            Notice::ReadOnly(ReadOnly::NewerFormat(minor)) => {
+                tr(lang, "vault-notice-read-only-format", &[("minor", minor)])
+            }
+            Notice::ReadOnly(ReadOnly::NewerContent(version)) => tr(
+                lang,
+                "vault-notice-read-only-content",
+                &[("version", version)],
+            ),
+            Notice::OlderCopy { generation, newest } => tr(
+                lang,
+                "vault-notice-older-copy",
+                &[("generation", generation), ("newest", newest)],
+            ),
+        }
+    }
 }
 
 /// An unlocked vault and what to tell the user about it.

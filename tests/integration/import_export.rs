@@ -252,6 +252,22 @@ fn damaged_files_fail_cleanly_and_leave_the_vault_alone() {
     let s = Sandbox::plain();
     s.ok(&["import", fixture("winauth.txt").to_str().unwrap()]);
     let before = std::fs::read(&s.vault).unwrap();
+    // A password for a format that is never encrypted (the registry's `encryptable`) is named
+    // as unused rather than silently ignored.
+    let password = s.path("pw.txt");
+    std::fs::write(&password, "pw\n").unwrap();
+    let again = s.run(&[
+        "import",
+        fixture("winauth.txt").to_str().unwrap(),
+        "--source-password-file",
+        password.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&again).contains("files are never encrypted"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(std::fs::read(&s.vault).unwrap(), before);
     let aegis = std::fs::read_to_string(fixture("aegis-plain.json")).unwrap();
     let cases: Vec<(&str, String, i32, &str)> = vec![
         (
@@ -301,6 +317,10 @@ fn damaged_files_fail_cleanly_and_leave_the_vault_alone() {
     assert_fails(&output, 1, "damaged or truncated");
     let output = s.run(&["import", path.to_str().unwrap(), "--format", "nope"]);
     assert_fails(&output, 2, "--format");
+    // A file that cannot be read: the window's words too (mamori::formats::read_import_file).
+    let missing = s.path("missing.json");
+    let output = s.run(&["import", missing.to_str().unwrap()]);
+    assert_fails(&output, 1, &format!("Cannot read {}", missing.display()));
     // A small andOTP-like binary asks for a password, and a wrong one changes nothing.
     let path = s.path("otp_accounts.json.aes");
     std::fs::write(

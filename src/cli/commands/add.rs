@@ -1,14 +1,14 @@
 //! `mamori add`: add an account from a key URI or a typed key, then show its current code
 //! so the user can finish the service's "verify" step.
 
-use mamori::account::{Account, Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, OtpKind, OtpParams};
+use mamori::account::{Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, OtpKind, OtpParams};
+use mamori::accounts::{self, AddRules, NewAccount};
 use mamori::otp;
 use mamori::secret::Secret;
 use mamori::uri::KeyUri;
 use mamori::vault::SaveKind;
 
 use crate::cli::args::{AddArgs, AlgorithmArg, TypeArg};
-use crate::cli::failure::EXIT_ERROR;
 use crate::cli::{Cli, Failure, output, session};
 
 fn from_args(args: &AddArgs) -> Result<KeyUri, Failure> {
@@ -50,7 +50,7 @@ fn from_args(args: &AddArgs) -> Result<KeyUri, Failure> {
     })
 }
 
-/// Adds the account (refusing an exact duplicate unless asked) and prints its code.
+/// Adds the account ([`accounts::add`]: an exact duplicate only when asked) and prints its code.
 pub fn run(cli: &Cli, args: &AddArgs) -> Result<(), Failure> {
     let key = match &args.uri {
         Some(uri) => crate::cli::key_input::read(uri)?.parse::<KeyUri>()?,
@@ -65,25 +65,15 @@ pub fn run(cli: &Cli, args: &AddArgs) -> Result<(), Failure> {
     let mut vault = session::open(cli)?;
     let now = mamori::time::unix_now();
     let shown = otp::generate(&key.otp, args.at.unwrap_or(now));
-    let mut account = Account::new(key.issuer.clone(), key.name.clone(), key.otp.clone(), now);
-    // The HOTP code shown now is the one the service's verify step uses up: the next
-    // `mamori code` must give the following one.
-    if let OtpKind::Hotp { counter } = &mut account.otp.kind {
-        *counter = counter.saturating_add(1);
-    }
-    let allow_duplicate = args.allow_duplicate;
-    vault.update(SaveKind::Structural, |accounts| {
-        if !allow_duplicate
-            && let Some(existing) = accounts.iter().find(|a| a.otp.same_key(&account.otp))
-        {
-            return Err(Failure::new(
-                EXIT_ERROR,
-                "cli-add-duplicate",
-                &[("label", &existing.label()), ("id", &existing.id)],
-            ));
-        }
-        accounts.push(account.clone());
-        Ok(())
+    // The code printed below is the one the service's verify step uses up: an HOTP counter
+    // moves past it, so the next `mamori code` gives the following one.
+    let rules = AddRules {
+        allow_duplicate: args.allow_duplicate,
+        hotp_code_shown: true,
+    };
+    let new = NewAccount::new(&key.issuer, &key.name, key.otp.clone());
+    let account = vault.update(SaveKind::Structural, |accounts| {
+        Ok::<_, Failure>(accounts::add(accounts, new, rules, now)?)
     })?;
     let code = shown;
     match code.remaining {

@@ -6,6 +6,7 @@ use std::io::Read as _;
 use serde::Serialize;
 
 use mamori::account::BackupCode;
+use mamori::accounts::{self, AccountsError};
 use mamori::vault::SaveKind;
 
 use crate::cli::args::BackupCodesArgs;
@@ -19,12 +20,13 @@ struct Row<'a> {
     used_at: Option<String>,
 }
 
-fn read_codes(path: &std::path::Path) -> Result<Vec<String>, Failure> {
-    let mut text = String::new();
+/// The file's text (`-`: standard input); [`accounts::add_backup_codes`] reads the codes.
+fn read_text(path: &std::path::Path) -> Result<zeroize::Zeroizing<String>, Failure> {
+    let mut text = zeroize::Zeroizing::new(String::new());
     let result = if path.as_os_str() == "-" {
         std::io::stdin().read_to_string(&mut text).map(|_| ())
     } else {
-        std::fs::read_to_string(path).map(|t| text = t)
+        std::fs::File::open(path).and_then(|mut f| f.read_to_string(&mut text).map(|_| ()))
     };
     result.map_err(|e| {
         Failure::new(
@@ -33,13 +35,7 @@ fn read_codes(path: &std::path::Path) -> Result<Vec<String>, Failure> {
             &[("path", &path.display()), ("reason", &e)],
         )
     })?;
-    Ok(text
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_string)
-        .collect())
+    Ok(text)
 }
 
 /// Adds, uses or lists backup codes.
@@ -50,51 +46,31 @@ pub fn run(cli: &Cli, args: &BackupCodesArgs) -> Result<(), Failure> {
     let now = mamori::time::unix_now();
 
     if let Some(path) = &args.add_file {
-        let new_codes = read_codes(path)?;
-        if new_codes.is_empty() {
-            return Err(Failure::new(
-                EXIT_ERROR,
-                "cli-codes-none-in-file",
-                &[("path", &path.display())],
-            ));
-        }
-        let (added, unused) = vault.update(SaveKind::Structural, |accounts| {
-            let account = session::account_mut(accounts, &account.id)?;
-            let added = account.add_backup_codes(new_codes.iter().map(String::as_str), now);
-            Ok::<_, Failure>((added, account.unused_backup_codes().count()))
+        let text = read_text(path)?;
+        let added = vault.update(SaveKind::Structural, |accounts| {
+            accounts::add_backup_codes(accounts, &account.id, &text, now).map_err(|e| match e {
+                AccountsError::NoBackupCodes => Failure::new(
+                    EXIT_ERROR,
+                    "cli-codes-none-in-file",
+                    &[("path", &path.display())],
+                ),
+                e => e.into(),
+            })
         })?;
         output::say(
             "cli-codes-added",
-            &[("count", &added), ("label", &label), ("unused", &unused)],
+            &[
+                ("count", &added.added),
+                ("label", &label),
+                ("unused", &added.unused),
+            ],
         );
         return Ok(());
     }
 
     if let Some(code) = &args.use_code {
-        let key = BackupCode::normalized(code);
         let unused = vault.update(SaveKind::Structural, |accounts| {
-            let account = session::account_mut(accounts, &account.id)?;
-            let Some(entry) = account
-                .backup_codes
-                .iter_mut()
-                .find(|c| BackupCode::normalized(&c.code) == key)
-            else {
-                return Err(Failure::new(
-                    EXIT_NOT_FOUND,
-                    "cli-code-unknown",
-                    &[("label", &label)],
-                ));
-            };
-            if let Some(when) = entry.used_at {
-                return Err(Failure::new(
-                    EXIT_ERROR,
-                    "cli-code-already-used",
-                    &[("when", &mamori::time::rfc3339(when))],
-                ));
-            }
-            entry.used_at = Some(now);
-            account.updated = now;
-            Ok(account.unused_backup_codes().count())
+            Ok::<_, Failure>(accounts::use_backup_code(accounts, &account.id, code, now)?)
         })?;
         output::say("cli-code-used", &[("unused", &unused)]);
         if unused == 0 {

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use mamori::account::{Account, AccountId, OtpKind};
+use mamori::accounts;
 use mamori::otp::{self, Code};
 use mamori::uri::KeyUri;
 use mamori::vault::SaveKind;
@@ -47,8 +48,8 @@ fn row(issuer: &str, name: &str, code: Code) -> Row {
     }
 }
 
-/// Prints the code(s). HOTP accounts in the vault advance their counter, saved atomically
-/// before the code is shown.
+/// Prints the code(s). HOTP accounts in the vault advance their counter
+/// ([`accounts::next_hotp_code`]), saved atomically before the code is shown.
 pub fn run(cli: &Cli, args: &CodeArgs) -> Result<(), Failure> {
     let at = args.at.unwrap_or_else(mamori::time::unix_now);
     if let Some(uri) = &args.uri {
@@ -77,28 +78,32 @@ pub fn run(cli: &Cli, args: &CodeArgs) -> Result<(), Failure> {
             Failure::new(EXIT_NOT_FOUND, "cli-no-match", &[("query", &query)])
         });
     }
+    let is_hotp = |a: &Account| matches!(a.otp.kind, OtpKind::Hotp { .. });
     let has_hotp = vault
         .accounts()
         .iter()
-        .any(|a| chosen.contains(&a.id) && matches!(a.otp.kind, OtpKind::Hotp { .. }));
-    let compute = |accounts: &mut Vec<Account>| -> Vec<Row> {
+        .any(|a| chosen.contains(&a.id) && is_hotp(a));
+    let compute = |accounts: &mut [Account]| -> Result<Vec<Row>, Failure> {
         let mut rows = Vec::new();
-        for account in accounts.iter_mut().filter(|a| chosen.contains(&a.id)) {
-            let code = otp::generate(&account.otp, at);
-            if let OtpKind::Hotp { counter } = &mut account.otp.kind {
-                *counter = counter.saturating_add(1);
-                account.updated = at;
-            }
-            rows.push(row(&account.issuer, &account.name, code));
+        for id in &chosen {
+            let Some(account) = accounts.iter().find(|a| &a.id == id) else {
+                continue;
+            };
+            let (issuer, name) = (account.issuer.clone(), account.name.clone());
+            let code = if is_hotp(account) {
+                // `updated` is when it happened, whatever `--at` says.
+                accounts::next_hotp_code(accounts, id, mamori::time::unix_now())?
+            } else {
+                otp::generate(&account.otp, at)
+            };
+            rows.push(row(&issuer, &name, code));
         }
-        rows
+        Ok(rows)
     };
     let rows = if has_hotp {
-        vault.update(SaveKind::Routine, |accounts| {
-            Ok::<_, Failure>(compute(accounts))
-        })?
+        vault.update(SaveKind::Routine, |accounts| compute(accounts))?
     } else {
-        compute(&mut vault.accounts().to_vec())
+        compute(&mut vault.accounts().to_vec())?
     };
     print(cli, &rows);
     Ok(())

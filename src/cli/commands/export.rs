@@ -3,26 +3,23 @@
 //! phone. Formats that hold keys in the clear need `--plain`; files are written atomically with
 //! mode 0600. What the format cannot hold (notes, backup codes) is said on stderr first.
 
-use std::io::Write as _;
-use std::path::Path;
+use clap::ValueEnum as _;
 
 use mamori::account::Account;
-use mamori::formats::aegis;
-use mamori::formats::export::{self, ExportError, ExportFormat, Loss, Lost};
+use mamori::formats::export::{self, Destination, ExportFormat, Loss, Lost};
 use mamori::i18n::Localize as _;
 
 use crate::cli::args::{ExportArgs, ExportFormatArg};
-use crate::cli::failure::{EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE};
+use crate::cli::failure::{EXIT_NOT_FOUND, EXIT_USAGE};
 use crate::cli::{Cli, Failure, lang, output, password, session};
 
-fn format_of(arg: ExportFormatArg) -> ExportFormat {
-    match arg {
-        ExportFormatArg::Mamori => ExportFormat::Mamori,
-        ExportFormatArg::Otpauth => ExportFormat::Otpauth,
-        ExportFormatArg::Aegis => ExportFormat::Aegis,
-        ExportFormatArg::Qr => ExportFormat::Qr,
-        ExportFormatArg::MigrationQr => ExportFormat::MigrationQr,
-    }
+/// The registry's format for `--format` (with `--plain` choosing Aegis's plain variant).
+fn format_of(arg: ExportFormatArg, plain: bool) -> Result<ExportFormat, Failure> {
+    let name = arg
+        .to_possible_value()
+        .map(|v| v.get_name().to_string())
+        .unwrap_or_default();
+    ExportFormat::from_id(&name, plain).ok_or_else(|| Failure::usage(format!("--format {name}")))
 }
 
 /// What exporting `accounts` as `format` leaves out, to warn about. Accounts whose code settings
@@ -34,18 +31,6 @@ fn warnings(format: ExportFormat, accounts: &[Account]) -> Vec<Lost> {
         .collect()
 }
 
-fn write_out(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    if path.as_os_str() == "-" {
-        let mut stdout = std::io::stdout().lock();
-        return stdout
-            .write_all(bytes)
-            .and_then(|()| stdout.flush())
-            .map_err(|e| Failure::new(EXIT_ERROR, "export-io", &[("path", &"-"), ("reason", &e)]));
-    }
-    Ok(export::write_private(path, bytes)?)
-}
-
-/// Exports every account of the vault.
 /// Something is already there that an export would replace: a file, or a folder with files.
 fn occupied(path: &std::path::Path) -> bool {
     match std::fs::metadata(path) {
@@ -55,21 +40,21 @@ fn occupied(path: &std::path::Path) -> bool {
     }
 }
 
+/// Exports every account of the vault ([`export::write`]).
 pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
-    let format = format_of(args.format);
+    let format = format_of(args.format, args.plain)?;
     let to_stdout = args.output.as_os_str() == "-";
-    let encrypted_aegis = format == ExportFormat::Aegis && !args.plain;
-    if format == ExportFormat::Aegis && args.plain && args.target_password_file.is_some() {
+    if format == ExportFormat::AegisPlain && args.target_password_file.is_some() {
         return Err(Failure::new(
             EXIT_USAGE,
             "cli-export-plain-and-password",
             &[],
         ));
     }
-    if format.plain_secrets(encrypted_aegis) && !args.plain {
+    if format.plain_secrets() && !args.plain {
         return Err(Failure::new(EXIT_USAGE, "cli-export-needs-plain", &[]));
     }
-    if to_stdout && (format.writes_images() || format == ExportFormat::Mamori) {
+    if to_stdout && !format.info().stdout {
         return Err(Failure::new(EXIT_USAGE, "cli-export-no-stdout", &[]));
     }
     if !to_stdout && !args.force && occupied(&args.output) {
@@ -87,72 +72,65 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
     for lost in warnings(format, &accounts) {
         output::warn(&lost);
     }
-    let new_password = || {
-        password::new_or(
+    let new_password = if format.info().password {
+        Some(password::new_or(
             args.target_password_file.as_deref(),
             "cli-no-terminal-export-password",
-        )
+        )?)
+    } else {
+        None
     };
     let out = &args.output;
-    match format {
-        ExportFormat::Mamori => {
-            let pw = new_password()?;
-            export::mamori_backup(&accounts, &pw, out, None)?;
-        }
-        ExportFormat::Aegis if encrypted_aegis => {
-            let pw = new_password()?;
-            let bytes = aegis::export_encrypted(&accounts, &pw).map_err(ExportError::Build)?;
-            write_out(out, &bytes)?;
-        }
-        ExportFormat::Aegis => {
-            let bytes = aegis::export_plain(&accounts).map_err(ExportError::Build)?;
-            write_out(out, &bytes)?;
-        }
-        ExportFormat::Otpauth => {
-            let text = export::otpauth_list(&accounts);
-            write_out(out, text.as_bytes())?;
-        }
-        ExportFormat::Qr => {
-            let files = export::account_qr_codes(&accounts)?;
-            export::write_files(out, &files)?;
-            output::say(
-                "cli-export-qr-written",
-                &[("count", &files.len()), ("path", &out.display())],
-            );
-            return Ok(());
-        }
-        ExportFormat::MigrationQr => {
-            let (files, skipped) = export::migration_qr_codes(&accounts)?;
-            for (label, why) in &skipped {
-                output::say(
-                    "cli-export-skipped",
-                    &[("label", label), ("reason", &why.localize(lang()))],
-                );
-            }
-            if files.is_empty() {
-                return Err(Failure::new(EXIT_NOT_FOUND, "cli-export-none-fit", &[]));
-            }
-            export::write_files(out, &files)?;
-            output::say(
-                "cli-export-migration-written",
-                &[
-                    ("count", &(accounts.len() - skipped.len())),
-                    ("codes", &files.len()),
-                    ("path", &out.display()),
-                ],
-            );
-            return Ok(());
-        }
-    }
-    if !to_stdout {
+    let mut stdout = std::io::stdout().lock();
+    let destination = if to_stdout {
+        Destination::Stream(&mut stdout)
+    } else {
+        Destination::Path(out)
+    };
+    let written = export::write(
+        format,
+        &accounts,
+        new_password.as_deref().map(|p| p.as_str()),
+        destination,
+    )
+    .map_err(|e| match e {
+        export::ExportError::NoneFit => Failure {
+            exit: EXIT_NOT_FOUND,
+            message: e.localize(lang()),
+        },
+        e => e.into(),
+    })?;
+    for (label, why) in &written.skipped {
         output::say(
-            if format.plain_secrets(encrypted_aegis) {
-                "cli-export-written-plain"
-            } else {
-                "cli-export-written"
-            },
-            &[("count", &accounts.len()), ("path", &out.display())],
+            "cli-export-skipped",
+            &[("label", label), ("reason", &why.localize(lang()))],
         );
+    }
+    if to_stdout {
+        return Ok(());
+    }
+    let path = out.display();
+    match format {
+        ExportFormat::Qr => output::say(
+            "cli-export-qr-written",
+            &[("count", &written.files), ("path", &path)],
+        ),
+        ExportFormat::MigrationQr => output::say(
+            "cli-export-migration-written",
+            &[
+                ("count", &written.accounts),
+                ("codes", &written.files),
+                ("path", &path),
+            ],
+        ),
+        _ if format.plain_secrets() => output::say(
+            "cli-export-written-plain",
+            &[("count", &written.accounts), ("path", &path)],
+        ),
+        _ => output::say(
+            "cli-export-written",
+            &[("count", &written.accounts), ("path", &path)],
+        ),
     }
     Ok(())
 }
@@ -202,9 +180,34 @@ mod tests {
         );
         // Transfer codes: the same two; the accounts left out are named one by one instead.
         assert_eq!(lines(ExportFormat::MigrationQr, Lang::En).len(), 2);
-        for format in [ExportFormat::Mamori, ExportFormat::Aegis] {
+        for format in [
+            ExportFormat::Mamori,
+            ExportFormat::AegisEncrypted,
+            ExportFormat::AegisPlain,
+        ] {
             assert!(warnings(format, &accounts).is_empty(), "{format:?}");
         }
         assert!(warnings(ExportFormat::Otpauth, &accounts[2..]).is_empty());
+    }
+
+    #[test]
+    fn every_format_flag_names_a_registry_entry() {
+        for arg in ExportFormatArg::value_variants() {
+            for plain in [false, true] {
+                let format = format_of(*arg, plain).unwrap();
+                assert_eq!(
+                    format.info().id,
+                    arg.to_possible_value().unwrap().get_name()
+                );
+            }
+        }
+        assert_eq!(
+            format_of(ExportFormatArg::Aegis, true).unwrap(),
+            ExportFormat::AegisPlain
+        );
+        assert_eq!(
+            format_of(ExportFormatArg::Aegis, false).unwrap(),
+            ExportFormat::AegisEncrypted
+        );
     }
 }

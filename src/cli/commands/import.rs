@@ -2,8 +2,6 @@
 //! detect the format, ask for the file's password if it is encrypted, read every entry, add
 //! the new ones in one atomic save, and report each entry.
 
-use std::io::Read as _;
-
 use serde::Serialize;
 
 use mamori::formats::{self, Format, ImportError, Outcome, Parsed, Report};
@@ -33,27 +31,11 @@ struct JsonReport<'a> {
 }
 
 fn read_input(args: &ImportArgs) -> Result<Vec<u8>, Failure> {
-    let cap = formats::MAX_IMPORT_BYTES;
-    let mut bytes = Vec::new();
-    let result = if args.file.as_os_str() == "-" {
-        std::io::stdin()
-            .lock()
-            .take(cap + 1)
-            .read_to_end(&mut bytes)
+    Ok(if args.file.as_os_str() == "-" {
+        formats::read_import(std::io::stdin().lock(), &args.file)?
     } else {
-        std::fs::File::open(&args.file).and_then(|f| f.take(cap + 1).read_to_end(&mut bytes))
-    };
-    result.map_err(|e| {
-        Failure::new(
-            EXIT_ERROR,
-            "cli-import-unreadable",
-            &[("path", &args.file.display()), ("reason", &e)],
-        )
-    })?;
-    if bytes.len() as u64 > cap {
-        return Err(ImportError::TooLarge.into());
-    }
-    Ok(bytes)
+        formats::read_import_file(&args.file)?
+    })
 }
 
 fn pick_format(args: &ImportArgs, bytes: &[u8]) -> Result<Format, Failure> {
@@ -81,6 +63,9 @@ fn pick_format(args: &ImportArgs, bytes: &[u8]) -> Result<Format, Failure> {
 
 /// Reads the file: without a password first, then with one if the file says it is encrypted.
 fn parse(args: &ImportArgs, bytes: &[u8], format: Format) -> Result<Parsed, Failure> {
+    if args.source_password_file.is_some() && !formats::info(format).encryptable {
+        output::say("cli-import-password-unused", &[("format", &format.name())]);
+    }
     let first = match &args.source_password_file {
         Some(path) => {
             let pw = password::from_file(path)?;

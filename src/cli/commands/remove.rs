@@ -1,5 +1,6 @@
 //! `mamori remove QUERY [--yes]`: remove one account.
 
+use mamori::accounts;
 use mamori::vault::SaveKind;
 
 use crate::cli::args::RemoveArgs;
@@ -14,8 +15,7 @@ pub fn run(cli: &Cli, args: &RemoveArgs) -> Result<(), Failure> {
         return Ok(());
     }
     vault.update(SaveKind::Structural, |accounts| {
-        let index = session::position(accounts, &account.id)?;
-        accounts.remove(index);
+        accounts::delete(accounts, &account.id)?;
         Ok::<_, Failure>(())
     })?;
     output::say("cli-removed", &[("label", &account.label())]);

@@ -1,5 +1,6 @@
 //! `mamori rename QUERY [--name NAME] [--issuer I] [--note TEXT]`: edit labels.
 
+use mamori::accounts;
 use mamori::vault::SaveKind;
 
 use crate::cli::args::RenameArgs;
@@ -10,20 +11,15 @@ pub fn run(cli: &Cli, args: &RenameArgs) -> Result<(), Failure> {
     let mut vault = session::open(cli)?;
     let id = session::find_one(vault.accounts(), &args.query)?.id.clone();
     let now = mamori::time::unix_now();
-    let label = vault.update(SaveKind::Structural, |accounts| {
-        let account = session::account_mut(accounts, &id)?;
-        if let Some(name) = &args.name {
-            account.name = name.trim().to_string();
-        }
-        if let Some(issuer) = &args.issuer {
-            account.issuer = issuer.trim().to_string();
-        }
-        if let Some(note) = &args.note {
-            account.note = note.clone();
-        }
-        account.updated = now;
-        Ok::<_, Failure>(account.label())
+    let edit = accounts::Edit {
+        issuer: args.issuer.clone(),
+        name: args.name.clone(),
+        note: args.note.clone(),
+    };
+    let edited = vault.update(SaveKind::Structural, |accounts| {
+        Ok::<_, Failure>(accounts::edit(accounts, &id, edit, now)?)
     })?;
+    let label = edited.label();
     output::say("cli-renamed", &[("label", &label)]);
     Ok(())
 }

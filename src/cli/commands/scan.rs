@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use mamori::account::Account;
+use mamori::accounts;
 use mamori::i18n::Localize as _;
 use mamori::scan::{self, Found, ImageScan, Payload};
 use mamori::vault::SaveKind;
@@ -184,18 +184,13 @@ fn add(cli: &Cli, rows: &[(String, String, mamori::uri::KeyUri)]) -> Result<(), 
     let now = mamori::time::unix_now();
     let (added, skipped) = vault.update(SaveKind::Structural, |accounts| {
         let (mut added, mut skipped) = (0, 0);
+        let mut adder = accounts::Adder::new(accounts, now);
         for (_, _, key) in rows {
-            if accounts.iter().any(|a| a.otp.same_key(&key.otp)) {
-                skipped += 1;
-                continue;
+            let new = accounts::NewAccount::new(&key.issuer, &key.name, key.otp.clone());
+            match adder.add(new, accounts::AddRules::default()) {
+                Ok(_) => added += 1,
+                Err(_) => skipped += 1,
             }
-            accounts.push(Account::new(
-                key.issuer.clone(),
-                key.name.clone(),
-                key.otp.clone(),
-                now,
-            ));
-            added += 1;
         }
         Ok::<_, Failure>((added, skipped))
     })?;

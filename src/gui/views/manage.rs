@@ -282,7 +282,11 @@ fn backup_codes_ui(
                     text
                 };
                 if ui.checkbox(&mut used, text).changed() {
-                    out.push(Command::ToggleBackupCode(account.id.clone(), i));
+                    out.push(Command::SetBackupCodeUsed {
+                        id: account.id.clone(),
+                        index: i,
+                        used,
+                    });
                 }
                 if i % 2 == 1 {
                     ui.end_row();

@@ -170,65 +170,10 @@ fn report_ui(ui: &mut egui::Ui, view: &View, parsed: &Parsed, report: &Report) {
         });
 }
 
-/// A choice in the export dialog.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportChoice {
-    /// Mamori vault copy under a new password.
-    Mamori,
-    /// Aegis, encrypted.
-    AegisEncrypted,
-    /// Aegis, plain JSON.
-    AegisPlain,
-    /// `otpauth://` URIs.
-    Otpauth,
-    /// One QR code PNG per account.
-    Qr,
-    /// Google Authenticator transfer QR PNGs.
-    MigrationQr,
-}
-
-impl ExportChoice {
-    const ALL: [(ExportChoice, &'static str); 6] = [
-        (ExportChoice::Mamori, "gui-export-mamori"),
-        (ExportChoice::AegisEncrypted, "gui-export-aegis-encrypted"),
-        (ExportChoice::AegisPlain, "gui-export-aegis-plain"),
-        (ExportChoice::Otpauth, "gui-export-otpauth"),
-        (ExportChoice::Qr, "gui-export-qr"),
-        (ExportChoice::MigrationQr, "gui-export-migration"),
-    ];
-
-    /// The library's format.
-    pub fn format(self) -> ExportFormat {
-        match self {
-            ExportChoice::Mamori => ExportFormat::Mamori,
-            ExportChoice::AegisEncrypted | ExportChoice::AegisPlain => ExportFormat::Aegis,
-            ExportChoice::Otpauth => ExportFormat::Otpauth,
-            ExportChoice::Qr => ExportFormat::Qr,
-            ExportChoice::MigrationQr => ExportFormat::MigrationQr,
-        }
-    }
-
-    /// True when the output is protected by a password.
-    pub fn encrypted(self) -> bool {
-        matches!(self, ExportChoice::Mamori | ExportChoice::AegisEncrypted)
-    }
-
-    /// The file name offered in the save dialog.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            ExportChoice::Mamori => "mamori-backup.mamori",
-            ExportChoice::AegisEncrypted | ExportChoice::AegisPlain => "aegis-export.json",
-            ExportChoice::Otpauth => "otpauth-uris.txt",
-            ExportChoice::Qr => "mamori-qr-codes",
-            ExportChoice::MigrationQr => "google-authenticator-transfer",
-        }
-    }
-}
-
 /// The export dialog's state.
 pub struct ExportDialog {
     /// The format chosen.
-    pub choice: ExportChoice,
+    pub choice: ExportFormat,
     /// The export's password.
     pub password: Zeroizing<String>,
     /// The password again.
@@ -246,7 +191,7 @@ pub struct ExportDialog {
 impl Default for ExportDialog {
     fn default() -> Self {
         ExportDialog {
-            choice: ExportChoice::Mamori,
+            choice: ExportFormat::Mamori,
             password: Zeroizing::new(String::with_capacity(256)),
             repeat: Zeroizing::new(String::with_capacity(256)),
             accept_plain: false,
@@ -286,15 +231,15 @@ pub fn export_ui(
         }
         let vault_ok = !encrypted_vault || !dialog.vault_password.is_empty();
         let vault_password = || encrypted_vault.then(|| dialog.vault_password.clone());
-        for (choice, key) in ExportChoice::ALL {
-            ui.radio_value(&mut dialog.choice, choice, view.t(key));
+        for format in ExportFormat::all() {
+            ui.radio_value(&mut dialog.choice, format, format.localize(view.lang));
         }
-        for lost in mamori::formats::export::losses(dialog.choice.format(), accounts) {
+        for lost in mamori::formats::export::losses(dialog.choice, accounts) {
             let text = RichText::new(lost.localize(view.lang)).color(ui.visuals().warn_fg_color);
             crate::gui::kinsoku::label(ui, text);
         }
         ui.separator();
-        let ready = if dialog.choice.encrypted() {
+        let ready = if !dialog.choice.plain_secrets() {
             labelled_password(
                 ui,
                 view,
@@ -356,66 +301,6 @@ pub fn export_ui(
     });
     if shown.close_clicked || (shown.dismissed && !view.busy) {
         out.push(Command::CloseDialogs);
-    }
-}
-
-/// Writes `accounts` as `choice` to `target` (a file, or a folder for QR codes), protected by
-/// `password` when the format is encrypted. Returns what to tell the user.
-pub fn export_to(
-    lang: mamori::i18n::Lang,
-    choice: ExportChoice,
-    accounts: &[Account],
-    password: &str,
-    target: &std::path::Path,
-) -> Result<String, String> {
-    use mamori::formats::aegis;
-    use mamori::formats::export::{self, ExportError};
-    use mamori::i18n::tr;
-    let err = |e: ExportError| e.localize(lang);
-    if accounts.is_empty() {
-        return Err(tr(lang, "export-no-accounts", &[]));
-    }
-    let count = accounts.len();
-    let written = |key: &str| tr(lang, key, &[("count", &count), ("path", &target.display())]);
-    match choice {
-        ExportChoice::Mamori => {
-            export::mamori_backup(accounts, password, target, None).map_err(err)?;
-            Ok(written("gui-export-written"))
-        }
-        ExportChoice::AegisEncrypted => {
-            let bytes = aegis::export_encrypted(accounts, password)
-                .map_err(|e| err(ExportError::Build(e)))?;
-            export::write_private(target, &bytes).map_err(err)?;
-            Ok(written("gui-export-written"))
-        }
-        ExportChoice::AegisPlain => {
-            let bytes = aegis::export_plain(accounts).map_err(|e| err(ExportError::Build(e)))?;
-            export::write_private(target, &bytes).map_err(err)?;
-            Ok(written("gui-export-written-plain"))
-        }
-        ExportChoice::Otpauth => {
-            let text = export::otpauth_list(accounts);
-            export::write_private(target, text.as_bytes()).map_err(err)?;
-            Ok(written("gui-export-written-plain"))
-        }
-        ExportChoice::Qr => {
-            let files = export::account_qr_codes(accounts).map_err(err)?;
-            export::write_files(target, &files).map_err(err)?;
-            Ok(written("gui-export-written-plain"))
-        }
-        ExportChoice::MigrationQr => {
-            let (files, skipped) = export::migration_qr_codes(accounts).map_err(err)?;
-            if files.is_empty() {
-                return Err(tr(lang, "cli-export-none-fit", &[]));
-            }
-            export::write_files(target, &files).map_err(err)?;
-            let mut message = written("gui-export-written-plain");
-            for (label, why) in skipped {
-                message.push('\n');
-                message.push_str(&format!("{label}: {}", why.localize(lang)));
-            }
-            Ok(message)
-        }
     }
 }
 
