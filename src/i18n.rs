@@ -152,6 +152,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn core_messages_name_no_command_or_flag() {
+        // Advice that names a command comes from the shell (`crate::advice`): the window shows
+        // these messages too. Keys of the shells (`cli-`, `gui-`, `help-`, `doctor-`) may.
+        for lang in [Lang::En, Lang::Ja] {
+            for (key, text) in catalogue(lang) {
+                if ["cli-", "gui-", "help-", "doctor-"]
+                    .iter()
+                    .any(|shell| key.starts_with(shell))
+                {
+                    continue;
+                }
+                let names_flag = text
+                    .split_whitespace()
+                    .any(|word| word.trim_start_matches(['(', '（']).starts_with("--"));
+                assert!(
+                    !text.contains("`mamori") && !names_flag,
+                    "{key} ({lang:?}) names a command: {text}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn both_catalogues_have_the_same_keys_and_arguments() {
         let en = catalogue(Lang::En);
         let ja = catalogue(Lang::Ja);

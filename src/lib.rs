@@ -28,6 +28,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod advice;
 #[cfg(feature = "capture")]
 pub mod capture;
 pub mod clock;

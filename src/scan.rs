@@ -229,6 +229,13 @@ pub fn screen_label(lang: Lang, index: usize, name: &str) -> String {
     }
 }
 
+impl crate::advice::Advise for CaptureError {
+    fn advice(&self) -> Option<crate::advice::Advice> {
+        matches!(self, CaptureError::NoDisplay(_) | CaptureError::Refused(_))
+            .then_some(crate::advice::Advice::ScanScreenshotInstead)
+    }
+}
+
 impl Localize for CaptureError {
     fn localize(&self, lang: Lang) -> String {
         match self {

@@ -331,6 +331,12 @@ pub fn to_uri(issuer: &str, name: &str, otp: &OtpParams) -> Zeroizing<String> {
     uri
 }
 
+impl crate::advice::Advise for UriError {
+    fn advice(&self) -> Option<crate::advice::Advice> {
+        matches!(self, UriError::Migration).then_some(crate::advice::Advice::ImportTransferCode)
+    }
+}
+
 impl Localize for UriError {
     fn localize(&self, lang: Lang) -> String {
         match self {

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use mamori::accounts::AccountsError;
+use mamori::advice::{Advice, Advise};
 use mamori::i18n::{Localize, tr};
 use mamori::secret::SecretError;
 use mamori::uri::UriError;
@@ -52,6 +53,29 @@ impl Failure {
     }
 }
 
+/// The error's message followed by the command line's wording of its way out
+/// ([`mamori::advice`]): the commands and flags that fix it.
+pub fn advised<E: Localize + Advise + ?Sized>(error: &E) -> String {
+    let message = error.localize(lang());
+    let advice = match error.advice() {
+        None => return message,
+        Some(Advice::CreateVault) => tr(lang(), "cli-advice-create-vault", &[]),
+        Some(Advice::ChooseAnotherPath) => tr(lang(), "cli-advice-choose-another-path", &[]),
+        Some(Advice::RestoreBackup(path)) => tr(
+            lang(),
+            "cli-advice-restore-backup",
+            &[("backup", &path.display())],
+        ),
+        Some(Advice::NoPasswordVault) => tr(lang(), "cli-advice-no-password-vault", &[]),
+        Some(Advice::GiveVaultPassword) => tr(lang(), "cli-advice-give-vault-password", &[]),
+        Some(Advice::ImportTransferCode) => tr(lang(), "cli-advice-import-transfer-code", &[]),
+        Some(Advice::NameTheFormat) => tr(lang(), "cli-advice-name-the-format", &[]),
+        Some(Advice::GiveFilePassword) => tr(lang(), "cli-advice-give-file-password", &[]),
+        Some(Advice::ScanScreenshotInstead) => tr(lang(), "cli-advice-scan-screenshot", &[]),
+    };
+    format!("{message} {advice}")
+}
+
 impl From<VaultError> for Failure {
     fn from(error: VaultError) -> Failure {
         let exit = if error.is_password_problem() {
@@ -61,7 +85,7 @@ impl From<VaultError> for Failure {
         };
         Failure {
             exit,
-            message: error.localize(lang()),
+            message: advised(&error),
         }
     }
 }
@@ -85,7 +109,7 @@ impl From<UriError> for Failure {
     fn from(error: UriError) -> Failure {
         Failure {
             exit: EXIT_ERROR,
-            message: error.localize(lang()),
+            message: advised(&error),
         }
     }
 }
@@ -108,7 +132,7 @@ impl From<mamori::formats::ImportError> for Failure {
         };
         Failure {
             exit,
-            message: error.localize(lang()),
+            message: advised(&error),
         }
     }
 }

@@ -640,6 +640,17 @@ impl ImportError {
     }
 }
 
+impl crate::advice::Advise for ImportError {
+    fn advice(&self) -> Option<crate::advice::Advice> {
+        use crate::advice::Advice;
+        match self {
+            ImportError::NotRecognised | ImportError::UnknownJson => Some(Advice::NameTheFormat),
+            ImportError::PasswordRequired => Some(Advice::GiveFilePassword),
+            _ => None,
+        }
+    }
+}
+
 impl Localize for ImportError {
     fn localize(&self, lang: Lang) -> String {
         let formats = REGISTRY

@@ -402,9 +402,9 @@ impl MamoriApp {
             Ok(locked) if locked.needs_password() => Phase::Unlock(Default::default()),
             Ok(locked) => match opening::unlock(locked, None, self.env.seen_file.clone()) {
                 Ok(opened) => self.open_session(opened),
-                Err(e) => Phase::Broken(e.localize(self.lang())),
+                Err(e) => Phase::Broken(super::advised(self.lang(), &e)),
             },
-            Err(e) => Phase::Broken(e.localize(self.lang())),
+            Err(e) => Phase::Broken(super::advised(self.lang(), &e)),
         }
     }
 
@@ -1336,7 +1336,7 @@ impl MamoriApp {
                         dialog.waiting = false;
                         match result {
                             Ok((captures, scans)) => dialog.take_results(lang, &scans, &captures),
-                            Err(e) => dialog.message = Some(e.localize(lang)),
+                            Err(e) => dialog.message = Some(super::advised(lang, &e)),
                         }
                     }
                 }

@@ -19,9 +19,8 @@ mod tests;
 
 use std::path::PathBuf;
 
-use mamori::i18n::tr;
-
-use crate::cli::Failure;
+use mamori::advice::{Advice, Advise};
+use mamori::i18n::{Lang, Localize, tr};
 
 /// The reverse-DNS id the desktop entry, AppStream metainfo, icons and the macOS bundle share;
 /// on Wayland the compositor matches the window to its desktop entry by it.
@@ -47,9 +46,42 @@ pub(crate) fn private_file(path: &std::path::Path) {
     let _ = path;
 }
 
+/// The window could not be opened (no display, no OpenGL); the message is in the user's
+/// language.
+#[derive(Debug)]
+pub struct CannotStart(pub String);
+
+/// The error's message followed by the window's wording of its way out ([`mamori::advice`]):
+/// what to click or paste here. Advice that only the command line can act on is left out, or
+/// said as a command to run in a terminal.
+pub fn advised<E: Localize + Advise + ?Sized>(lang: Lang, error: &E) -> String {
+    let message = error.localize(lang);
+    let advice = match error.advice() {
+        Some(Advice::RestoreBackup(path)) => tr(
+            lang,
+            "gui-advice-restore-backup",
+            &[("backup", &path.display())],
+        ),
+        Some(Advice::ImportTransferCode) => tr(lang, "gui-advice-import-transfer-code", &[]),
+        Some(Advice::ScanScreenshotInstead) => tr(lang, "gui-advice-scan-screenshot", &[]),
+        // The window's own screens do these: the welcome screen creates a vault, the unlock
+        // screen asks for the password, the import dialog for a file's password and format.
+        Some(
+            Advice::CreateVault
+            | Advice::ChooseAnotherPath
+            | Advice::NoPasswordVault
+            | Advice::GiveVaultPassword
+            | Advice::NameTheFormat
+            | Advice::GiveFilePassword,
+        )
+        | None => return message,
+    };
+    format!("{message} {advice}")
+}
+
 /// Opens the window on the vault at `vault_path` and returns when it closes. `lang` (from
 /// `--lang`) overrides the saved language for this run.
-pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), Failure> {
+pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), CannotStart> {
     let env = env::Env::system(vault_path);
     let settings = env
         .settings_path
@@ -100,8 +132,5 @@ pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), 
             Ok(Box::new(app))
         }),
     )
-    .map_err(|e| Failure {
-        exit: crate::cli::failure::EXIT_ERROR,
-        message: tr(ui_lang, "gui-cannot-start", &[("detail", &e)]),
-    })
+    .map_err(|e| CannotStart(tr(ui_lang, "gui-cannot-start", &[("detail", &e)])))
 }

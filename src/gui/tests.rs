@@ -1216,6 +1216,28 @@ fn an_aegis_backup_dropped_on_the_window_is_previewed_then_imported() {
 }
 
 #[test]
+fn a_damaged_vault_names_its_backup_and_says_how_to_restore_it_from_the_window() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("A", "a", KEY)]);
+    let mut vault = mamori::vault::LockedVault::read(&world.vault())
+        .unwrap()
+        .unlock(None)
+        .unwrap();
+    add_accounts(&mut vault, &[("B", "b", KEY)]);
+    drop(vault);
+    let mut bytes = std::fs::read(world.vault()).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(world.vault(), &bytes).unwrap();
+    let mut harness = world.harness();
+    harness.run();
+    // The core names the backup; the window says what to do with it (the command line says
+    // `Restore it with …` instead).
+    harness.get_by_label_contains("The newest backup that opens is");
+    harness.get_by_label_contains("close Mamori and run `mamori restore --from");
+}
+
+#[test]
 fn an_import_file_that_cannot_be_read_says_so_as_the_command_line_does() {
     let world = World::new();
     plain_vault(&world.vault(), &[]);

@@ -137,6 +137,25 @@ fn backup_advice(lang: Lang, backup: &Option<PathBuf>) -> String {
     }
 }
 
+impl crate::advice::Advise for VaultError {
+    fn advice(&self) -> Option<crate::advice::Advice> {
+        use crate::advice::Advice;
+        match self {
+            VaultError::NotFound(_) => Some(Advice::CreateVault),
+            VaultError::AlreadyExists(_) => Some(Advice::ChooseAnotherPath),
+            VaultError::Damaged {
+                backup: Some(path), ..
+            }
+            | VaultError::PayloadDamaged {
+                backup: Some(path), ..
+            } => Some(Advice::RestoreBackup(path.clone())),
+            VaultError::EmptyPassword => Some(Advice::NoPasswordVault),
+            VaultError::PasswordRequired => Some(Advice::GiveVaultPassword),
+            _ => None,
+        }
+    }
+}
+
 impl Localize for VaultError {
     fn localize(&self, lang: Lang) -> String {
         match self {

@@ -305,9 +305,15 @@ fn a_damaged_vault_names_the_backup_that_opens_and_restore_brings_it_back() {
     else {
         panic!("{error:?}");
     };
+    // The core names the backup; the shells word how to restore it (no command in its text).
     assert!(
-        error.to_string().contains("mamori restore --from"),
+        error.to_string().contains(&backup.display().to_string()),
         "{error}"
+    );
+    assert!(!error.to_string().contains("mamori "), "{error}");
+    assert_eq!(
+        crate::advice::Advise::advice(&error),
+        Some(crate::advice::Advice::RestoreBackup(backup.clone()))
     );
     let restored = open(backup, None).unwrap().restore_to(&path).unwrap();
     assert_eq!(labels(&restored), ["A:a"]);

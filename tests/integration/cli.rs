@@ -328,7 +328,7 @@ fn duplicates_are_refused_unless_asked_for() {
 #[test]
 fn exit_codes_and_messages_for_missing_things() {
     let s = Sandbox::new();
-    assert_fails(&s.run(&["list"]), 1, "create one with `mamori init`");
+    assert_fails(&s.run(&["list"]), 1, "Create one with `mamori init`");
     assert_fails(&s.run(&["init"]), 3, "--password-file");
     assert!(!s.vault.exists());
     s.ok(&["init", "--no-password"]);

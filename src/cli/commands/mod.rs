@@ -41,7 +41,10 @@ pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
 fn gui(cli: &Cli, _command: &mut clap::Command) -> Result<(), Failure> {
     let path = super::session::vault_path(cli)?;
     let lang = cli.lang.as_deref().and_then(mamori::i18n::Lang::from_code);
-    crate::gui::run(path, lang)
+    crate::gui::run(path, lang).map_err(|crate::gui::CannotStart(message)| Failure {
+        exit: super::failure::EXIT_ERROR,
+        message,
+    })
 }
 
 #[cfg(not(feature = "gui"))]

@@ -83,7 +83,7 @@ fn clipboard() -> Result<Gathered, Failure> {
 fn capture_failure(error: mamori::scan::CaptureError) -> Failure {
     Failure {
         exit: EXIT_ERROR,
-        message: error.localize(lang()),
+        message: crate::cli::failure::advised(&error),
     }
 }
 
