@@ -45,12 +45,11 @@ pub enum ImageError {
 
 /// Reads an image file and converts it to grey for scanning.
 pub fn load_gray(path: &Path) -> Result<GrayImage, ImageError> {
-    let bytes = crate::vault::store::read_capped(path, MAX_FILE_BYTES).map_err(|f| {
-        ImageError::Unreadable {
+    let bytes =
+        crate::fsio::read_capped(path, MAX_FILE_BYTES).map_err(|f| ImageError::Unreadable {
             path: path.to_path_buf(),
             source: f.source,
-        }
-    })?;
+        })?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ImageError::TooLarge(path.to_path_buf()));
     }

@@ -34,6 +34,7 @@ pub mod capture;
 pub mod clock;
 pub mod config;
 pub mod formats;
+pub mod fsio;
 pub mod i18n;
 pub mod image_file;
 pub mod otp;

@@ -8,8 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::fsio::{IoAction, IoFailure};
 use crate::vault::container::{self, MAX_FILE};
-use crate::vault::store::{self, IoAction, IoFailure};
 use crate::vault::{LockedVault, Vault};
 
 /// What [`write`] did.
@@ -42,7 +42,7 @@ const TEMP_PREFIX: &str = ".mamori-backup.tmp";
 /// disk must be the one `vault` last loaded or wrote; the copy is checked to be a vault before
 /// it replaces anything.
 pub fn write(vault: &Vault, folder: &Path, keep: usize) -> Result<Written, IoFailure> {
-    let bytes = store::read_capped(vault.path(), MAX_FILE)?;
+    let bytes = crate::fsio::read_capped(vault.path(), MAX_FILE)?;
     let parsed = container::parse(&bytes).map_err(|_| IoFailure {
         action: IoAction::Verify,
         path: vault.path().to_path_buf(),
@@ -52,8 +52,8 @@ pub fn write(vault: &Vault, folder: &Path, keep: usize) -> Result<Written, IoFai
     let unencrypted = LockedVault::from_bytes(vault.path(), bytes.clone())
         .map(|l| !l.needs_password())
         .unwrap_or(false);
-    store::create_private_dir(folder)?;
-    store::remove_old_temps(folder, TEMP_PREFIX);
+    crate::fsio::create_private_dir(folder)?;
+    crate::fsio::remove_old_temps(folder, TEMP_PREFIX);
     let prefix = prefix(&header.vault_id);
     let existing = list(folder, &prefix);
     let path = match existing.iter().find(|(g, _, _)| *g == header.generation) {
@@ -65,8 +65,8 @@ pub fn write(vault: &Vault, folder: &Path, keep: usize) -> Result<Written, IoFai
                 header.generation
             );
             let path = folder.join(name);
-            store::atomic_write(
-                &store::DiskStorage,
+            crate::fsio::atomic_write(
+                &crate::fsio::DiskStorage,
                 &path,
                 TEMP_PREFIX,
                 &bytes,

@@ -4,7 +4,7 @@
 //! codes in batches a phone can scan.
 //!
 //! Files are written atomically (temporary file in the same folder, sync, rename) with mode
-//! 0600, through the vault's own [`store::atomic_write`]. The shells decide whether a
+//! 0600, through the vault's own [`crate::fsio::atomic_write`]. The shells decide whether a
 //! plain-secret export is allowed ([`ExportFormat::plain_secrets`]); nothing here logs secrets.
 //!
 //! What each format cannot hold is data ([`ExportFormat::loses`]); [`losses`] counts the
@@ -18,9 +18,10 @@ use zeroize::Zeroizing;
 use super::aegis;
 use super::google_migration::{self, NotExportable};
 use crate::account::Account;
+use crate::fsio::IoFailure;
 use crate::i18n::{Lang, Localize, tr};
 use crate::uri::to_uri;
-use crate::vault::store::{self, DiskStorage, IoFailure};
+use crate::vault::store;
 use crate::vault::{SaveKind, Vault, VaultError, crypto::KdfParams};
 
 /// The ways Mamori writes accounts out. Each has one entry in [`EXPORTS`], which both shells
@@ -384,21 +385,17 @@ pub fn migration_qr_codes(accounts: &[Account]) -> Result<(Files, Skipped), Expo
 
 /// Writes `bytes` to `dest` atomically with mode 0600 (replacing a file already there).
 pub fn write_private(dest: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    store::atomic_write(
-        &DiskStorage,
+    Ok(crate::fsio::write_private(
         dest,
         ".mamori-export.tmp",
         bytes,
-        true,
-        &|_| true,
-    )?;
-    Ok(())
+    )?)
 }
 
 /// Writes `files` into the folder `dir` (created with mode 0700 if missing), each atomically
 /// with mode 0600. Returns the paths written.
 pub fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, ExportError> {
-    store::create_private_dir(dir)?;
+    crate::fsio::create_private_dir(dir)?;
     let mut written = Vec::new();
     for (name, bytes) in files {
         let path = dir.join(name);
@@ -552,7 +549,7 @@ pub fn mamori_backup(
         Ok::<_, VaultError>(())
     })
     .map_err(ExportError::Vault)?;
-    let bytes = store::read_capped(&path, crate::vault::container::MAX_FILE)?;
+    let bytes = crate::fsio::read_capped(&path, crate::vault::container::MAX_FILE)?;
     write_private(dest, &bytes)
 }
 

@@ -481,7 +481,10 @@ impl MamoriApp {
             self.toasts.error(tr(
                 lang,
                 "gui-settings-not-saved",
-                &[("path", &path.display()), ("detail", &e)],
+                &[
+                    ("path", &path.display()),
+                    ("detail", &VaultError::Io(e).localize(lang)),
+                ],
             ));
         }
     }

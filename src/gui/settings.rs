@@ -106,21 +106,19 @@ impl Settings {
             .unwrap_or_default()
     }
 
-    /// Writes `path` atomically (a temporary file, mode 0600, then rename), after removing
-    /// temporary files a crash left there earlier.
-    pub fn save(&self, path: &Path) -> std::io::Result<()> {
-        const TEMP_PREFIX: &str = ".settings.json.tmp";
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        mamori::vault::store::remove_old_temps(dir, TEMP_PREFIX);
-        let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .tempfile_in(dir)?;
-        std::io::Write::write_all(&mut temp, &json)?;
-        temp.as_file().sync_all()?;
-        temp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+    /// Writes `path` atomically with mode 0600 ([`mamori::fsio::write_private`]).
+    pub fn save(&self, path: &Path) -> Result<(), mamori::fsio::IoFailure> {
+        let json = serde_json::to_vec_pretty(self).map_err(|e| {
+            mamori::fsio::IoFailure::new(
+                mamori::fsio::IoAction::Write,
+                path,
+                std::io::Error::other(e),
+            )
+        })?;
+        if let Some(dir) = path.parent() {
+            mamori::fsio::create_private_dir(dir)?;
+        }
+        mamori::fsio::write_private(path, ".settings.json.tmp", &json)
     }
 }
 

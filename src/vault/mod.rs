@@ -33,11 +33,12 @@ use serde_json::Value;
 use crate::account::Account;
 pub use error::{Damage, ReadOnly, VaultError};
 
+use crate::fsio::{DiskStorage, IoFailure, Storage};
 use container::{
     CONTENT_VERSION, FORMAT_MINOR, Header, MAX_FILE, Parsed, PayloadInfo, Refusal, Slot, sha256,
 };
 use crypto::{KdfParams, Key};
-use store::{DiskStorage, IoFailure, LockError, Storage, VaultPaths, WriteLock};
+use store::{LockError, VaultPaths, WriteLock};
 
 /// Whether a save is a structural change (a backup of the previous vault is kept first) or a
 /// routine one such as an HOTP counter bump (§5 step 5).
@@ -62,7 +63,7 @@ impl LockedVault {
     /// newest backup that still opens.
     pub fn read(path: &Path) -> Result<LockedVault, VaultError> {
         let paths = VaultPaths::new(path);
-        let bytes = match store::read_capped(path, MAX_FILE) {
+        let bytes = match crate::fsio::read_capped(path, MAX_FILE) {
             Ok(bytes) => bytes,
             Err(failure) if failure.source.kind() == std::io::ErrorKind::NotFound => {
                 return Err(VaultError::NotFound(path.to_path_buf()));
@@ -294,7 +295,7 @@ impl Vault {
         if path.exists() {
             return Err(VaultError::AlreadyExists(path.to_path_buf()));
         }
-        store::create_private_dir(&paths.dir).map_err(VaultError::Io)?;
+        crate::fsio::create_private_dir(&paths.dir).map_err(VaultError::Io)?;
         let master = Key::random().map_err(VaultError::Crypto)?;
         let slot = new_slot(&master, password.as_ref())?;
         let vault_id =
@@ -495,7 +496,7 @@ impl Vault {
         self.paths = VaultPaths::new(target);
         let _lock = self.lock()?;
         store::remove_stale_temps(&self.paths);
-        match store::read_capped(target, MAX_FILE) {
+        match crate::fsio::read_capped(target, MAX_FILE) {
             Ok(current) => {
                 let generation = container::parse(&current)
                     .map(|p| p.header.generation)
@@ -503,8 +504,8 @@ impl Vault {
                 self.header.generation = self.header.generation.max(generation);
                 let name = store::backup_name(crate::time::unix_now(), generation)
                     .replace(".mamori", "-replaced.mamori");
-                store::create_private_dir(&self.paths.backups).map_err(VaultError::Io)?;
-                store::atomic_write(
+                crate::fsio::create_private_dir(&self.paths.backups).map_err(VaultError::Io)?;
+                crate::fsio::atomic_write(
                     self.storage.as_ref(),
                     &self.paths.backups.join(name),
                     &self.paths.temp_prefix,
@@ -539,7 +540,7 @@ impl Vault {
     /// §5 step 1: if the file is not the one last loaded or written, load it (with the master
     /// key in memory, or the KEK when the master key was rotated). Returns the file's bytes.
     fn reload_if_changed(&mut self) -> Result<Vec<u8>, VaultError> {
-        let bytes = match store::read_capped(&self.paths.vault, MAX_FILE) {
+        let bytes = match crate::fsio::read_capped(&self.paths.vault, MAX_FILE) {
             Ok(bytes) => bytes,
             Err(failure) if failure.source.kind() == std::io::ErrorKind::NotFound => {
                 return Err(VaultError::NotFound(self.paths.vault.clone()));
@@ -670,9 +671,9 @@ impl Vault {
 
         let backup_of = backup_of.filter(|_| self.backups_kept > 0);
         if let Some(previous) = backup_of {
-            store::create_private_dir(&self.paths.backups).map_err(VaultError::Io)?;
+            crate::fsio::create_private_dir(&self.paths.backups).map_err(VaultError::Io)?;
             let name = store::backup_name(crate::time::unix_now(), self.header.generation);
-            store::atomic_write(
+            crate::fsio::atomic_write(
                 self.storage.as_ref(),
                 &self.paths.backups.join(name),
                 &self.paths.temp_prefix,
@@ -683,7 +684,7 @@ impl Vault {
             .map_err(VaultError::Io)?;
         }
         let replace = self.file_hash != [0; 32];
-        store::atomic_write(
+        crate::fsio::atomic_write(
             self.storage.as_ref(),
             &self.paths.vault,
             &self.paths.temp_prefix,
@@ -749,7 +750,7 @@ pub fn newest_openable_backup(
     kek: Option<&(KdfParams, Key)>,
 ) -> Option<PathBuf> {
     store::list_backups(paths).into_iter().rev().find(|path| {
-        let Ok(bytes) = store::read_capped(path, MAX_FILE) else {
+        let Ok(bytes) = crate::fsio::read_capped(path, MAX_FILE) else {
             return false;
         };
         let Ok(locked) = LockedVault::from_bytes(path, bytes) else {

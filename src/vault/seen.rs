@@ -6,13 +6,14 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::store::{self, DiskStorage, MAX_SEEN_FILE};
+use super::store::MAX_SEEN_FILE;
+use crate::fsio::DiskStorage;
 
 /// Records `generation` for `vault_id` in the file at `path` and returns the newest generation
 /// seen before, if it was higher (the vault is an older copy). Failures to read or write the
 /// file are ignored: this is a warning aid, never a reason to refuse a vault.
 pub fn check_and_record(path: &Path, vault_id: &str, generation: u64) -> Option<u64> {
-    let mut seen: BTreeMap<String, u64> = store::read_capped(path, MAX_SEEN_FILE)
+    let mut seen: BTreeMap<String, u64> = crate::fsio::read_capped(path, MAX_SEEN_FILE)
         .ok()
         .and_then(|bytes| serde_json::from_slice(&bytes).ok())
         .unwrap_or_default();
@@ -24,8 +25,8 @@ pub fn check_and_record(path: &Path, vault_id: &str, generation: u64) -> Option<
     }
     seen.insert(vault_id.to_string(), generation);
     if let (Some(dir), Ok(bytes)) = (path.parent(), serde_json::to_vec(&seen)) {
-        let _ = store::create_private_dir(dir);
-        let _ = store::atomic_write(&DiskStorage, path, ".seen.tmp", &bytes, true, &|_| true);
+        let _ = crate::fsio::create_private_dir(dir);
+        let _ = crate::fsio::atomic_write(&DiskStorage, path, ".seen.tmp", &bytes, true, &|_| true);
     }
     None
 }

@@ -12,9 +12,10 @@ use tempfile::{NamedTempFile, TempDir};
 
 use super::container::{self, CHECKSUM_LEN, PREFIX_LEN};
 use super::crypto::{self, FLOOR_M_KIB, FLOOR_T, KdfParams};
-use super::store::{self, DiskStorage, IoAction, IoFailure, Storage};
+use super::store;
 use super::*;
 use crate::account::{Account, OtpKind, OtpParams};
+use crate::fsio::{DiskStorage, IoAction, IoFailure, Storage};
 use crate::secret::Secret;
 
 const PASSWORD: &str = "correct horse battery staple";
