@@ -12,7 +12,7 @@ use image::GrayImage;
 use zeroize::Zeroizing;
 
 use mamori::account::{Account, AccountId, BackupCode, OtpKind};
-use mamori::clock::{ClockError, ClockReading};
+use mamori::clock_check::{ClockError, ClockReading};
 use mamori::i18n::{Lang, Localize, tr};
 use mamori::scan::{self, CaptureError, ImageScan, Screen};
 use mamori::vault::opening::{self, Notice, Opened};
@@ -328,7 +328,8 @@ pub struct MamoriApp {
 pub enum ClockStatus {
     /// The check is off (no servers, or switched off in Settings).
     Off,
-    /// A check is running (it never blocks the window; at most [`mamori::clock::CHECK_TIMEOUT`]).
+    /// A check is running (it never blocks the window; at most
+    /// [`mamori::clock_check::CHECK_TIMEOUT`]).
     Checking,
     /// The last answer.
     Measured(ClockReading),

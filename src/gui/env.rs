@@ -7,7 +7,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use mamori::capture::{self, ClipboardContent};
-use mamori::clock::{self, ClockError, ClockReading};
+use mamori::clock_check::{self, ClockError, ClockReading};
 use mamori::scan::{CaptureError, ScreenSource};
 
 /// Unix time in seconds (fractional, for smooth countdowns).
@@ -31,7 +31,7 @@ impl Clock for SystemClock {
 
 /// Asks time servers how far off the system clock is (SNTP; tests answer with a chosen offset).
 pub trait TimeCheck: Send + Sync {
-    /// Measures the offset against `servers`, within [`clock::CHECK_TIMEOUT`].
+    /// Measures the offset against `servers`, within [`clock_check::CHECK_TIMEOUT`].
     fn measure(&self, servers: &[String]) -> Result<ClockReading, ClockError>;
 }
 
@@ -41,7 +41,7 @@ pub struct SntpCheck;
 
 impl TimeCheck for SntpCheck {
     fn measure(&self, servers: &[String]) -> Result<ClockReading, ClockError> {
-        clock::check(servers, clock::CHECK_TIMEOUT)
+        clock_check::check(servers, clock_check::CHECK_TIMEOUT)
     }
 }
 

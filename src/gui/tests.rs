@@ -16,7 +16,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 use mamori::capture::ClipboardContent;
-use mamori::clock::{ClockError, ClockReading};
+use mamori::clock_check::{ClockError, ClockReading};
 use mamori::scan::{CaptureError, FixedScreens, Screen};
 use mamori::vault::{LockedVault, Vault};
 
@@ -84,11 +84,7 @@ pub struct TestTimeServers {
 impl Default for TestTimeServers {
     fn default() -> TestTimeServers {
         TestTimeServers {
-            answer: Arc::new(Mutex::new(Ok(ClockReading {
-                offset_seconds: 0.1,
-                round_trip_seconds: 0.02,
-                server: "time.test".into(),
-            }))),
+            answer: Arc::new(Mutex::new(Ok(ClockReading::single("time.test", 0.1, 0.02)))),
             asked: Arc::default(),
         }
     }
@@ -1031,11 +1027,7 @@ fn hidden_codes_show_dots_until_the_row_is_clicked() {
 #[test]
 fn a_slow_clock_is_warned_about_and_codes_can_be_generated_with_the_offset() {
     let world = World::new();
-    *world.time_servers.answer.lock().unwrap() = Ok(ClockReading {
-        offset_seconds: 43.2,
-        round_trip_seconds: 0.03,
-        server: "time.test".into(),
-    });
+    *world.time_servers.answer.lock().unwrap() = Ok(ClockReading::single("time.test", 43.2, 0.03));
     plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
     let mut harness = world.harness();
     wait_until(&mut harness, "the clock check", |app| {
@@ -1075,7 +1067,7 @@ fn a_slow_clock_is_warned_about_and_codes_can_be_generated_with_the_offset() {
     let saved = super::settings::Settings::load(&world.settings_file());
     assert!(saved.clock.apply_offset);
     // The command line reads the same keys from the same file.
-    assert!(mamori::clock::ClockSettings::load(&world.settings_file()).apply_offset);
+    assert!(mamori::clock_check::ClockSettings::load(&world.settings_file()).apply_offset);
 }
 
 #[test]

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use mamori::clock::{self, ClockError, ClockReading, ClockSettings, WARN_OFFSET_SECONDS};
+use mamori::clock_check::{self, ClockError, ClockReading, ClockSettings, WARN_OFFSET_SECONDS};
 use mamori::i18n::{Localize as _, tr};
 use mamori::vault::{LockedVault, VaultError};
 
@@ -84,13 +84,14 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
             .servers()
     } else {
         for server in &args.time_servers {
-            clock::parse_server(server).map_err(|e| Failure::usage(e.localize(lang())))?;
+            clock_check::parse_server(server).map_err(|e| Failure::usage(e.localize(lang())))?;
         }
         args.time_servers.clone()
     };
     // The network check takes up to 2 s; the local ones run meanwhile.
     let asked = servers.clone();
-    let clock_thread = std::thread::spawn(move || clock::check(&asked, clock::CHECK_TIMEOUT));
+    let clock_thread =
+        std::thread::spawn(move || clock_check::check(&asked, clock_check::CHECK_TIMEOUT));
 
     let mut doctor = Doctor::default();
     storage(&mut doctor);
@@ -183,7 +184,7 @@ fn clock_check(doctor: &mut Doctor, servers: &[String], result: Result<ClockRead
             let args: [(&str, &dyn std::fmt::Display); 3] = [
                 (
                     "drift",
-                    &clock::describe(reading.offset_seconds).localize(lang),
+                    &clock_check::describe(reading.offset_seconds).localize(lang),
                 ),
                 ("server", &reading.server),
                 (

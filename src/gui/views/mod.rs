@@ -49,14 +49,14 @@ impl View<'_> {
 }
 
 /// The clock warning ("codes may be rejected: your clock is 43 s slow") while the measured
-/// offset is over [`mamori::clock::WARN_OFFSET_SECONDS`], and, whenever codes are generated with
+/// offset is over [`mamori::clock_check::WARN_OFFSET_SECONDS`], and, whenever codes are generated with
 /// the offset applied, a line that says so. Neither can be dismissed: both stay true until the
 /// clock or the setting changes.
 pub fn clock_banner_ui(ui: &mut egui::Ui, view: &View) {
     let ClockStatus::Measured(reading) = view.clock else {
         return;
     };
-    let drift = mamori::clock::describe(reading.offset_seconds).localize(view.lang);
+    let drift = mamori::clock_check::describe(reading.offset_seconds).localize(view.lang);
     // The same condition as `MamoriApp::clock_correction`: a measurement, and the setting on.
     let correcting = view.settings.clock.apply_offset;
     if !reading.needs_attention() && !correcting {

@@ -116,7 +116,8 @@ fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &m
                     &[
                         (
                             "drift",
-                            &mamori::clock::describe(reading.offset_seconds).localize(view.lang),
+                            &mamori::clock_check::describe(reading.offset_seconds)
+                                .localize(view.lang),
                         ),
                         ("server", &reading.server),
                     ],
