@@ -14,6 +14,9 @@ use mamori::scan::{CaptureError, ScreenSource};
 pub trait Clock: Send + Sync {
     /// Now.
     fn now(&self) -> f64;
+    /// Seconds on a steady clock that setting the time does not move (only differences
+    /// matter): against [`Clock::now`], it shows the wall clock jumping.
+    fn monotonic(&self) -> f64;
 }
 
 /// The system clock.
@@ -26,6 +29,14 @@ impl Clock for SystemClock {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs_f64())
             .unwrap_or(0.0)
+    }
+
+    fn monotonic(&self) -> f64 {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_secs_f64()
     }
 }
 
