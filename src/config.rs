@@ -72,7 +72,7 @@ pub fn seen_generations_file() -> Option<PathBuf> {
 }
 
 /// `settings.json`: the window's preferences, whose clock keys the command line reads too
-/// ([`crate::clock::ClockSettings`]).
+/// ([`crate::clock_check::ClockSettings`]).
 pub fn settings_file() -> Option<PathBuf> {
     dir().map(|d| d.join("settings.json"))
 }

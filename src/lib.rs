@@ -14,7 +14,8 @@
 //!   Authenticator transfer codes); [`image_file`] reads PNG/JPEG/WebP/BMP/GIF files and
 //!   `capture` (feature `capture`) the screens and the clipboard.
 //! - [`formats`]: other apps' export formats.
-//! - [`clock`]: is the clock right? An SNTP check against public time servers.
+//! - [`clock_check`]: is the clock right? An SNTP check against time servers, and the rules
+//!   for using what it measures (two servers must agree; large offsets need confirming).
 //! - [`i18n`]: English and Japanese message catalogues.
 //!
 //! ```
@@ -31,7 +32,7 @@ pub mod accounts;
 pub mod advice;
 #[cfg(feature = "capture")]
 pub mod capture;
-pub mod clock;
+pub mod clock_check;
 pub mod config;
 pub mod formats;
 pub mod fsio;

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use mamori::account::{Account, AccountId, OtpKind};
 use mamori::accounts::{self, AddRules, ChangeError, NewAccount};
-use mamori::clock::{ClockError, ClockReading};
+use mamori::clock_check::{ClockError, ClockReading, Correction, Recheck, RecheckSchedule};
 use mamori::formats::export::{self, ExportFormat};
 use mamori::i18n::{Lang, Localize, tr};
 use mamori::scan::{self, CaptureError, ImageScan, Screen};
@@ -125,6 +125,8 @@ pub enum Command {
     ChooseBackupFolder,
     /// Ask the time servers again how far off the clock is.
     CheckClock,
+    /// The user confirmed this measured offset (over 10 minutes) for codes.
+    ConfirmClockOffset(f64),
     /// Set, change or remove the password.
     ChangePassword {
         /// The current password (checked again before changing anything).
@@ -333,6 +335,10 @@ pub struct MamoriApp {
     shown_phase: std::mem::Discriminant<Phase>,
     clock_status: ClockStatus,
     clock_worker: Worker<Result<ClockReading, ClockError>>,
+    /// When to check the clock again (hourly, and after the wall clock jumps).
+    clock_schedule: RecheckSchedule,
+    /// An offset over 10 minutes the user said yes to, this session.
+    confirmed_offset: Option<f64>,
 }
 
 /// What the time servers said of the system clock (issue: "my code is rejected").
@@ -340,7 +346,8 @@ pub struct MamoriApp {
 pub enum ClockStatus {
     /// The check is off (no servers, or switched off in Settings).
     Off,
-    /// A check is running (it never blocks the window; at most [`mamori::clock::CHECK_TIMEOUT`]).
+    /// A check is running (it never blocks the window; at most
+    /// [`mamori::clock_check::CHECK_TIMEOUT`]).
     Checking,
     /// The last answer.
     Measured(ClockReading),
@@ -374,6 +381,8 @@ impl MamoriApp {
             shown_phase: std::mem::discriminant(&Phase::Busy),
             clock_status: ClockStatus::Off,
             clock_worker: Worker::default(),
+            clock_schedule: RecheckSchedule::default(),
+            confirmed_offset: None,
         };
         app.phase = app.first_phase();
         app.check_clock(ctx);
@@ -425,17 +434,21 @@ impl MamoriApp {
     /// The time codes are generated for: now, plus the measured clock offset when the user
     /// turned that on (Settings; a banner says so whenever it is applied).
     pub fn code_time(&self) -> f64 {
-        self.now() + self.clock_correction()
+        self.now() + self.clock_correction().seconds()
     }
 
-    /// The offset applied to codes, in seconds (0 unless turned on and measured).
-    fn clock_correction(&self) -> f64 {
-        match &self.clock_status {
-            ClockStatus::Measured(reading) if self.settings.clock.apply_offset => {
-                reading.offset_seconds
-            }
-            _ => 0.0,
-        }
+    /// The offset applied to codes: the library's rule over the setting, the last measurement
+    /// and what the user confirmed (over 10 minutes is applied only once confirmed).
+    fn clock_correction(&self) -> Correction {
+        let reading = match &self.clock_status {
+            ClockStatus::Measured(reading) => Some(reading),
+            _ => None,
+        };
+        mamori::clock_check::correction(
+            self.settings.clock.apply_offset,
+            reading,
+            self.confirmed_offset,
+        )
     }
 
     /// What the last clock check found.
@@ -444,20 +457,55 @@ impl MamoriApp {
         &self.clock_status
     }
 
-    /// Starts a clock check in the background (when it is on and none runs).
+    /// A clock check runs in the background.
+    #[cfg(test)]
+    pub fn clock_check_running(&self) -> bool {
+        self.clock_worker.busy()
+    }
+
+    /// Starts a clock check in the background (when it is on and none runs), showing
+    /// "checking" until it ends.
     fn check_clock(&mut self, ctx: &egui::Context) {
+        if self.start_clock_check(ctx) {
+            self.clock_status = ClockStatus::Checking;
+        }
+    }
+
+    /// Starts a clock check, keeping what the last one found on screen meanwhile; false when
+    /// the check is off or one already runs.
+    fn start_clock_check(&mut self, ctx: &egui::Context) -> bool {
         let servers = self.settings.clock.servers();
         if servers.is_empty() {
+            self.clock_schedule
+                .checked(self.now(), self.env.clock.monotonic());
             self.clock_status = ClockStatus::Off;
-            return;
+            return false;
         }
         if self.clock_worker.busy() {
-            return;
+            return false;
         }
-        self.clock_status = ClockStatus::Checking;
+        self.clock_schedule
+            .checked(self.now(), self.env.clock.monotonic());
         let time_check = Arc::clone(&self.env.time_check);
         self.clock_worker
             .spawn(ctx, move || time_check.measure(&servers));
+        true
+    }
+
+    /// Checks the clock again every hour (the last result stays meanwhile) and after the wall
+    /// clock jumps (resume from sleep, time set): then the last result no longer holds. Runs
+    /// every frame; the window's own ticks (at most a minute apart) are soon enough.
+    fn recheck_clock(&mut self, ctx: &egui::Context) {
+        match self
+            .clock_schedule
+            .due(self.now(), self.env.clock.monotonic())
+        {
+            Some(Recheck::ClockJumped) => self.check_clock(ctx),
+            Some(Recheck::Hourly) => {
+                self.start_clock_check(ctx);
+            }
+            None => {}
+        }
     }
 
     /// The open session, if the vault is open.
@@ -836,6 +884,7 @@ impl MamoriApp {
                 }
             }
             Command::CheckClock => self.check_clock(ctx),
+            Command::ConfirmClockOffset(offset) => self.confirmed_offset = Some(offset),
             Command::ChangePassword { current, new } => {
                 let phase = std::mem::replace(&mut self.phase, Phase::Busy);
                 let Phase::Open(session) = phase else {
@@ -1286,10 +1335,16 @@ impl MamoriApp {
         if let Some(result) = self.clock_worker.finished().pop()
             && !self.settings.clock.servers().is_empty()
         {
-            self.clock_status = match result {
-                Ok(reading) => ClockStatus::Measured(reading),
-                Err(e) => ClockStatus::Failed(e),
-            };
+            // An hourly re-check that heard nothing (offline for a while) leaves the last
+            // measurement standing; anything the servers said replaces it.
+            let offline_recheck = matches!(self.clock_status, ClockStatus::Measured(_))
+                && result.as_ref().is_err_and(ClockError::heard_nothing);
+            if !offline_recheck {
+                self.clock_status = match result {
+                    Ok(reading) => ClockStatus::Measured(reading),
+                    Err(e) => ClockStatus::Failed(e),
+                };
+            }
         }
         if self.clock_worker.panicked() > 0 {
             self.clock_status = ClockStatus::Off;
@@ -1730,6 +1785,7 @@ impl MamoriApp {
 impl eframe::App for MamoriApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.poll_jobs(ctx);
+        self.recheck_clock(ctx);
         let now = self.now();
         let due = self
             .copied
@@ -1760,6 +1816,7 @@ impl eframe::App for MamoriApp {
             busy,
             settings: &self.settings,
             clock: &self.clock_status,
+            clock_correction: self.clock_correction(),
         };
         match &mut self.phase {
             Phase::Welcome(form) => views::welcome::ui(ui, &view, form, &mut commands),

@@ -7,13 +7,16 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use mamori::capture::{self, ClipboardContent};
-use mamori::clock::{self, ClockError, ClockReading};
+use mamori::clock_check::{self, ClockError, ClockReading};
 use mamori::scan::{CaptureError, ScreenSource};
 
 /// Unix time in seconds (fractional, for smooth countdowns).
 pub trait Clock: Send + Sync {
     /// Now.
     fn now(&self) -> f64;
+    /// Seconds on a steady clock that setting the time does not move (only differences
+    /// matter): against [`Clock::now`], it shows the wall clock jumping.
+    fn monotonic(&self) -> f64;
 }
 
 /// The system clock.
@@ -27,11 +30,19 @@ impl Clock for SystemClock {
             .map(|d| d.as_secs_f64())
             .unwrap_or(0.0)
     }
+
+    fn monotonic(&self) -> f64 {
+        static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+        START
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_secs_f64()
+    }
 }
 
 /// Asks time servers how far off the system clock is (SNTP; tests answer with a chosen offset).
 pub trait TimeCheck: Send + Sync {
-    /// Measures the offset against `servers`, within [`clock::CHECK_TIMEOUT`].
+    /// Measures the offset against `servers`, within [`clock_check::CHECK_TIMEOUT`].
     fn measure(&self, servers: &[String]) -> Result<ClockReading, ClockError>;
 }
 
@@ -41,7 +52,7 @@ pub struct SntpCheck;
 
 impl TimeCheck for SntpCheck {
     fn measure(&self, servers: &[String]) -> Result<ClockReading, ClockError> {
-        clock::check(servers, clock::CHECK_TIMEOUT)
+        clock_check::check(servers, clock_check::CHECK_TIMEOUT)
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use mamori::clock::ClockSettings;
+use mamori::clock_check::ClockSettings;
 use mamori::i18n::Lang;
 
 /// Light, dark, or whatever the system uses.

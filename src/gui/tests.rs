@@ -16,7 +16,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
 use mamori::capture::ClipboardContent;
-use mamori::clock::{ClockError, ClockReading};
+use mamori::clock_check::{ClockError, ClockReading};
 use mamori::scan::{CaptureError, FixedScreens, Screen};
 use mamori::vault::{LockedVault, Vault};
 
@@ -31,13 +31,18 @@ pub const KEY: &str = "JBSWY3DPEHPK3PXP";
 /// A test password.
 pub const PASSWORD: &str = "correct horse battery staple";
 
-/// A clock the test sets.
+/// A clock the test sets: the wall time, and how far it has jumped ahead of the steady clock
+/// (the steady clock follows the wall time except for jumps).
 #[derive(Clone)]
-pub struct TestClock(pub Arc<Mutex<f64>>);
+pub struct TestClock(pub Arc<Mutex<f64>>, pub Arc<Mutex<f64>>);
 
 impl Clock for TestClock {
     fn now(&self) -> f64 {
         *self.0.lock().unwrap()
+    }
+
+    fn monotonic(&self) -> f64 {
+        *self.0.lock().unwrap() - *self.1.lock().unwrap()
     }
 }
 
@@ -84,11 +89,7 @@ pub struct TestTimeServers {
 impl Default for TestTimeServers {
     fn default() -> TestTimeServers {
         TestTimeServers {
-            answer: Arc::new(Mutex::new(Ok(ClockReading {
-                offset_seconds: 0.1,
-                round_trip_seconds: 0.02,
-                server: "time.test".into(),
-            }))),
+            answer: Arc::new(Mutex::new(Ok(ClockReading::single("time.test", 0.1, 0.02)))),
             asked: Arc::default(),
         }
     }
@@ -159,7 +160,7 @@ impl World {
     pub fn new() -> World {
         World {
             dir: tempfile::tempdir().unwrap(),
-            clock: TestClock(Arc::new(Mutex::new(PINNED))),
+            clock: TestClock(Arc::new(Mutex::new(PINNED)), Arc::default()),
             clipboard: TestClipboard::default(),
             screens: Vec::new(),
             time_servers: TestTimeServers::default(),
@@ -212,6 +213,13 @@ impl World {
 
     pub fn set_time(&self, t: f64) {
         *self.clock.0.lock().unwrap() = t;
+    }
+
+    /// Moves the wall clock by `seconds` without the steady clock (the time was set, or the
+    /// computer slept).
+    pub fn jump_time(&self, seconds: f64) {
+        *self.clock.0.lock().unwrap() += seconds;
+        *self.clock.1.lock().unwrap() += seconds;
     }
 }
 
@@ -1040,11 +1048,7 @@ fn hidden_codes_show_dots_until_the_row_is_clicked() {
 #[test]
 fn a_slow_clock_is_warned_about_and_codes_can_be_generated_with_the_offset() {
     let world = World::new();
-    *world.time_servers.answer.lock().unwrap() = Ok(ClockReading {
-        offset_seconds: 43.2,
-        round_trip_seconds: 0.03,
-        server: "time.test".into(),
-    });
+    *world.time_servers.answer.lock().unwrap() = Ok(ClockReading::single("time.test", 43.2, 0.03));
     plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
     let mut harness = world.harness();
     wait_until(&mut harness, "the clock check", |app| {
@@ -1084,7 +1088,157 @@ fn a_slow_clock_is_warned_about_and_codes_can_be_generated_with_the_offset() {
     let saved = super::settings::Settings::load(&world.settings_file());
     assert!(saved.clock.apply_offset);
     // The command line reads the same keys from the same file.
-    assert!(mamori::clock::ClockSettings::load(&world.settings_file()).apply_offset);
+    assert!(mamori::clock_check::ClockSettings::load(&world.settings_file()).apply_offset);
+}
+
+/// A year, in seconds: the offset a lying or broken time server was seen to report.
+const YEAR: f64 = 365.0 * 86400.0;
+
+#[test]
+fn an_offset_over_ten_minutes_is_applied_only_after_the_user_confirms_it() {
+    let world = World::new();
+    let mut settings = super::settings::Settings::default();
+    settings.clock.apply_offset = true;
+    settings.save(&world.settings_file()).unwrap();
+    *world.time_servers.answer.lock().unwrap() = Ok(ClockReading::single("time.test", YEAR, 0.01));
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    wait_until(&mut harness, "the clock check", |app| {
+        matches!(app.clock_status(), ClockStatus::Measured(_))
+    });
+    // Measured and warned about, but codes still follow the system clock.
+    harness.get_by_label(
+        "Codes may be rejected: your clock is 365 days 0 h slow (by time.test) — fix the system time.",
+    );
+    harness.get_by_label(
+        "The measured offset (365 days 0 h slow) is more than 10 minutes: codes follow the system clock until you confirm it in Settings → Clock.",
+    );
+    harness.get_by_label("324 550");
+    assert_eq!(harness.state().code_time(), PINNED);
+
+    menu(&mut harness, "Settings");
+    harness.get_by_label(
+        "The time servers say your clock is 365 days 0 h slow. An offset over 10 minutes is applied to codes only if you confirm it. Is this computer's clock really that far off?",
+    );
+    click_scrolled(&mut harness, "Apply this offset to codes");
+    harness.run();
+    assert!(
+        harness
+            .query_by_label("Apply this offset to codes")
+            .is_none()
+    );
+    click_scrolled(&mut harness, "Close");
+    harness.run();
+    assert_eq!(harness.state().code_time(), PINNED + YEAR);
+    let account = &accounts_on_disk(&world.vault(), None)[0];
+    let corrected = mamori::otp::generate(&account.otp, (PINNED + YEAR) as u64).grouped();
+    harness.get_by_label(&corrected);
+    harness.get_by_label(
+        "Codes are generated with the measured offset applied (clock 365 days 0 h slow).",
+    );
+
+    // A later check that finds another large offset is asked about again.
+    *world.time_servers.answer.lock().unwrap() =
+        Ok(ClockReading::single("time.test", 2.0 * YEAR, 0.01));
+    menu(&mut harness, "Settings");
+    click_scrolled(&mut harness, "Check now");
+    wait_until(
+        &mut harness,
+        "the second check",
+        |app| matches!(app.clock_status(), ClockStatus::Measured(r) if r.offset_seconds == 2.0 * YEAR),
+    );
+    assert_eq!(harness.state().code_time(), PINNED);
+    harness.get_by_label("Apply this offset to codes");
+}
+
+#[test]
+fn servers_that_disagree_are_shown_and_not_applied() {
+    let world = World::new();
+    let mut settings = super::settings::Settings::default();
+    settings.clock.apply_offset = true;
+    settings.save(&world.settings_file()).unwrap();
+    let answer = |server: &str, offset: f64| mamori::clock_check::ServerReading {
+        server: server.into(),
+        offset_seconds: offset,
+        round_trip_seconds: 0.01,
+    };
+    *world.time_servers.answer.lock().unwrap() = Err(ClockError::Disagree {
+        readings: vec![answer("a.test", YEAR), answer("b.test", 0.0)],
+    });
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    wait_until(&mut harness, "the clock check", |app| {
+        matches!(app.clock_status(), ClockStatus::Failed(_))
+    });
+    assert_eq!(harness.state().code_time(), PINNED);
+    harness.get_by_label("324 550");
+    assert!(harness.query_by_label_contains("may be rejected").is_none());
+    menu(&mut harness, "Settings");
+    harness.get_by_label_contains(
+        "the time servers disagree by more than 1 s (a.test: 365 days 0 h slow; b.test: on time)",
+    );
+}
+
+#[test]
+fn the_clock_is_checked_again_every_hour_and_when_the_wall_clock_jumps() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    let asked = || world.time_servers.asked.lock().unwrap().len();
+    wait_until(&mut harness, "the clock check", |app| {
+        matches!(app.clock_status(), ClockStatus::Measured(_))
+    });
+    assert_eq!(asked(), 1);
+
+    // Half an hour of ordinary ticks: no new check.
+    world.set_time(PINNED + 1800.0);
+    harness.run();
+    assert_eq!(asked(), 1);
+
+    // An hour: checked again, the last result staying on screen meanwhile.
+    *world.time_servers.answer.lock().unwrap() = Ok(ClockReading::single("time.test", 43.2, 0.01));
+    world.set_time(PINNED + 3600.0);
+    harness.step();
+    assert!(matches!(
+        harness.state().clock_status(),
+        ClockStatus::Measured(_)
+    ));
+    wait_until(
+        &mut harness,
+        "the hourly check",
+        |app| matches!(app.clock_status(), ClockStatus::Measured(r) if r.offset_seconds == 43.2),
+    );
+    assert_eq!(asked(), 2);
+    harness.get_by_label_contains("your clock is 43 s slow");
+
+    // The wall clock set back two minutes (or a resume from sleep): the last result no longer
+    // holds, and is checked again at once.
+    *world.time_servers.answer.lock().unwrap() = Ok(ClockReading::single("time.test", 163.2, 0.01));
+    world.jump_time(-120.0);
+    harness.step();
+    assert_eq!(*harness.state().clock_status(), ClockStatus::Checking);
+    wait_until(
+        &mut harness,
+        "the check after the jump",
+        |app| matches!(app.clock_status(), ClockStatus::Measured(r) if r.offset_seconds == 163.2),
+    );
+    harness.run();
+    assert_eq!(asked(), 3);
+
+    // An hourly check that hears nothing (offline for a while) keeps the last measurement.
+    *world.time_servers.answer.lock().unwrap() = Err(ClockError::NoAnswer {
+        tried: vec!["time.test".into()],
+    });
+    world.set_time(PINNED - 120.0 + 2.0 * 3600.0);
+    harness.step();
+    wait_until(&mut harness, "the offline check", |app| {
+        !app.clock_check_running()
+    });
+    assert_eq!(asked(), 4);
+    assert!(matches!(
+        harness.state().clock_status(),
+        ClockStatus::Measured(r) if r.offset_seconds == 163.2
+    ));
 }
 
 #[test]

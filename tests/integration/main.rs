@@ -35,3 +35,6 @@ mod import_export;
 // `mamori doctor`: clock offset against a fake SNTP server, vault presence, encryption and
 // permissions, exit codes.
 mod doctor;
+// The clock check's rules against real SNTP servers on 127.0.0.1: two must agree, those that
+// disagree are reported by `doctor --json`, `code` never applies more than 10 minutes.
+mod clock_check;

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use mamori::account::{Account, AccountId, OtpKind};
 use mamori::accounts;
+use mamori::i18n::Localize as _;
 use mamori::otp::{self, Code};
 use mamori::uri::KeyUri;
 use mamori::vault::SaveKind;
@@ -48,10 +49,65 @@ fn row(issuer: &str, name: &str, code: Code) -> Row {
     }
 }
 
+/// Now, plus the measured clock offset when `apply_offset` in settings.json asks for it, by
+/// the library's rules (two servers agree; over 10 minutes is never applied here, since only
+/// the window can ask). Says on stderr what was applied, or why nothing was.
+fn now_with_clock_offset() -> u64 {
+    use mamori::clock_check::{self, ClockSettings, Correction};
+    let settings = mamori::config::settings_file()
+        .map(|path| ClockSettings::load(&path))
+        .unwrap_or_default();
+    let servers = settings.servers();
+    if !settings.apply_offset || servers.is_empty() {
+        return mamori::time::unix_now();
+    }
+    let result = clock_check::check(&servers, clock_check::CHECK_TIMEOUT);
+    let lang = crate::cli::lang();
+    let drift = |offset: f64| clock_check::describe(offset).localize(lang);
+    let server = result
+        .as_ref()
+        .map(|r| r.server.clone())
+        .unwrap_or_default();
+    let offset = match clock_check::correction(true, result.as_ref().ok(), None) {
+        Correction::Applied(offset) => {
+            output::say(
+                "cli-clock-applied",
+                &[("drift", &drift(offset)), ("server", &server)],
+            );
+            offset
+        }
+        Correction::NeedsConfirmation(offset) => {
+            let minutes = clock_check::MAX_UNASKED_OFFSET_SECONDS / 60.0;
+            output::say(
+                "cli-clock-needs-confirmation",
+                &[
+                    ("drift", &drift(offset)),
+                    ("server", &server),
+                    ("minutes", &minutes),
+                ],
+            );
+            0.0
+        }
+        Correction::None => {
+            if let Err(error) = &result {
+                output::say(
+                    "cli-clock-not-applied",
+                    &[("reason", &error.localize(lang))],
+                );
+            }
+            0.0
+        }
+    };
+    // Read after the check, which may take up to 2 s.
+    (mamori::time::unix_now() as f64 + offset).round().max(0.0) as u64
+}
+
 /// Prints the code(s). HOTP accounts in the vault advance their counter
-/// ([`accounts::next_hotp_code`]), saved atomically before the code is shown.
+/// ([`accounts::next_hotp_code`]), saved atomically before the code is shown. Without `--at`,
+/// the time is the system clock's, corrected when the settings ask for it
+/// ([`now_with_clock_offset`]).
 pub fn run(cli: &Cli, args: &CodeArgs) -> Result<(), Failure> {
-    let at = args.at.unwrap_or_else(mamori::time::unix_now);
+    let at = args.at.unwrap_or_else(now_with_clock_offset);
     if let Some(uri) = &args.uri {
         let key: KeyUri = crate::cli::key_input::read(uri)?.parse()?;
         for warning in &key.warnings {

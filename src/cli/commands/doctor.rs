@@ -6,15 +6,18 @@
 //!
 //! Exit 1 ("needs attention") only for what makes codes fail or exposes the keys: a clock more
 //! than [`WARN_OFFSET_SECONDS`] off, a vault that cannot be read, a vault file other users can
-//! read or change. Time servers that do not answer (an offline machine), a check turned off, no
-//! vault yet, a vault without a password, no display or clipboard are reported as warnings and
-//! leave the exit code at 0.
+//! read or change. Time servers that do not answer (an offline machine) or disagree with each
+//! other, a check turned off, no vault yet, a vault without a password, no display or
+//! clipboard are reported as warnings and leave the exit code at 0.
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use mamori::clock::{self, ClockError, ClockReading, ClockSettings, WARN_OFFSET_SECONDS};
+use mamori::clock_check::{
+    self, ClockError, ClockReading, ClockSettings, MAX_UNASKED_OFFSET_SECONDS, ServerReading,
+    WARN_OFFSET_SECONDS,
+};
 use mamori::i18n::{Localize as _, tr};
 use mamori::vault::{LockedVault, VaultError};
 
@@ -38,6 +41,13 @@ struct Report {
     clock_round_trip_seconds: Option<f64>,
     time_server: Option<String>,
     time_servers_tried: Vec<String>,
+    /// What each server said: those that agree on the offset used, or those that disagree, or
+    /// the lone answer of several servers.
+    clock_servers: Vec<ServerJson>,
+    /// Servers answered but no two agree within 1 s: nothing is believed.
+    clock_servers_disagree: bool,
+    /// The agreed offset is over 10 minutes: never applied to codes without confirmation.
+    clock_offset_needs_confirmation: bool,
     clock_error: Option<String>,
     /// `installed` (the platform's folders) or `portable` (`mamori-data` beside the program).
     storage_mode: &'static str,
@@ -55,6 +65,24 @@ struct Report {
     clipboard_error: Option<String>,
     problems: Vec<&'static str>,
     warnings: Vec<&'static str>,
+}
+
+/// One server's answer in the report.
+#[derive(Debug, Serialize)]
+struct ServerJson {
+    server: String,
+    offset_seconds: f64,
+    round_trip_seconds: f64,
+}
+
+impl From<&ServerReading> for ServerJson {
+    fn from(reading: &ServerReading) -> ServerJson {
+        ServerJson {
+            server: reading.server.clone(),
+            offset_seconds: round_to(reading.offset_seconds, 3),
+            round_trip_seconds: round_to(reading.round_trip_seconds, 3),
+        }
+    }
 }
 
 /// The report being built: JSON fields plus the text lines.
@@ -84,13 +112,14 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
             .servers()
     } else {
         for server in &args.time_servers {
-            clock::parse_server(server).map_err(|e| Failure::usage(e.localize(lang())))?;
+            clock_check::parse_server(server).map_err(|e| Failure::usage(e.localize(lang())))?;
         }
         args.time_servers.clone()
     };
     // The network check takes up to 2 s; the local ones run meanwhile.
     let asked = servers.clone();
-    let clock_thread = std::thread::spawn(move || clock::check(&asked, clock::CHECK_TIMEOUT));
+    let clock_thread =
+        std::thread::spawn(move || clock_check::check(&asked, clock_check::CHECK_TIMEOUT));
 
     let mut doctor = Doctor::default();
     storage(&mut doctor);
@@ -180,18 +209,24 @@ fn clock_check(doctor: &mut Doctor, servers: &[String], result: Result<ClockRead
         Ok(reading) => {
             doctor.report.clock_offset_seconds = Some(round_to(reading.offset_seconds, 3));
             doctor.report.clock_round_trip_seconds = Some(round_to(reading.round_trip_seconds, 3));
-            let args: [(&str, &dyn std::fmt::Display); 3] = [
+            doctor.report.clock_servers = reading.agreeing.iter().map(ServerJson::from).collect();
+            doctor.report.clock_offset_needs_confirmation = reading.needs_confirmation();
+            let args: [(&str, &dyn std::fmt::Display); 4] = [
                 (
                     "drift",
-                    &clock::describe(reading.offset_seconds).localize(lang),
+                    &clock_check::describe(reading.offset_seconds).localize(lang),
                 ),
                 ("server", &reading.server),
                 (
                     "ms",
                     &((reading.round_trip_seconds * 1000.0).round() as u64),
                 ),
+                ("minutes", &(MAX_UNASKED_OFFSET_SECONDS / 60.0)),
             ];
-            if reading.offset_seconds.abs() > WARN_OFFSET_SECONDS {
+            if reading.needs_confirmation() {
+                let text = tr(lang, "doctor-clock-wrong-large", &args);
+                doctor.add(Level::Problem, "clock_offset", text);
+            } else if reading.offset_seconds.abs() > WARN_OFFSET_SECONDS {
                 let text = tr(lang, "doctor-clock-wrong", &args);
                 doctor.add(Level::Problem, "clock_offset", text);
             } else {
@@ -206,9 +241,18 @@ fn clock_check(doctor: &mut Doctor, servers: &[String], result: Result<ClockRead
         }
         Err(error) => {
             let reason = error.localize(lang);
-            let text = tr(lang, "doctor-clock-unchecked", &[("reason", &reason)]);
+            doctor.report.clock_servers = error.readings().iter().map(ServerJson::from).collect();
+            let (id, key) = match error {
+                ClockError::Disagree { .. } => {
+                    doctor.report.clock_servers_disagree = true;
+                    ("clock_servers_disagree", "doctor-clock-disagree")
+                }
+                ClockError::Unconfirmed { .. } => ("clock_unconfirmed", "doctor-clock-unchecked"),
+                _ => ("clock_unchecked", "doctor-clock-unchecked"),
+            };
+            let text = tr(lang, key, &[("reason", &reason)]);
             doctor.report.clock_error = Some(reason);
-            doctor.add(Level::Warning, "clock_unchecked", text);
+            doctor.add(Level::Warning, id, text);
         }
     }
 }

@@ -34,6 +34,9 @@ pub struct View<'a> {
     pub settings: &'a Settings,
     /// What the last clock check found.
     pub clock: &'a ClockStatus,
+    /// What codes are generated with: the measured offset, nothing, or an offset over 10
+    /// minutes waiting for the user's confirmation.
+    pub clock_correction: mamori::clock_check::Correction,
 }
 
 impl View<'_> {
@@ -49,16 +52,17 @@ impl View<'_> {
 }
 
 /// The clock warning ("codes may be rejected: your clock is 43 s slow") while the measured
-/// offset is over [`mamori::clock::WARN_OFFSET_SECONDS`], and, whenever codes are generated with
-/// the offset applied, a line that says so. Neither can be dismissed: both stay true until the
-/// clock or the setting changes.
+/// offset is over [`mamori::clock_check::WARN_OFFSET_SECONDS`], and, whenever codes are
+/// generated with the offset applied (or the setting waits for an offset over 10 minutes to be
+/// confirmed), a line that says so. None can be dismissed: each stays true until the clock or
+/// the setting changes.
 pub fn clock_banner_ui(ui: &mut egui::Ui, view: &View) {
+    use mamori::clock_check::{Correction, MAX_UNASKED_OFFSET_SECONDS};
     let ClockStatus::Measured(reading) = view.clock else {
         return;
     };
-    let drift = mamori::clock::describe(reading.offset_seconds).localize(view.lang);
-    // The same condition as `MamoriApp::clock_correction`: a measurement, and the setting on.
-    let correcting = view.settings.clock.apply_offset;
+    let drift = mamori::clock_check::describe(reading.offset_seconds).localize(view.lang);
+    let correcting = view.clock_correction != Correction::None;
     if !reading.needs_attention() && !correcting {
         return;
     }
@@ -77,12 +81,16 @@ pub fn clock_banner_ui(ui: &mut egui::Ui, view: &View) {
                     .strong(),
                 );
             }
-            if correcting {
-                crate::gui::kinsoku::label(
-                    ui,
-                    view.tf("gui-clock-corrected", &[("drift", &drift)]),
-                );
-            }
+            let minutes = MAX_UNASKED_OFFSET_SECONDS / 60.0;
+            let line = match view.clock_correction {
+                Correction::None => return,
+                Correction::Applied(_) => view.tf("gui-clock-corrected", &[("drift", &drift)]),
+                Correction::NeedsConfirmation(_) => view.tf(
+                    "gui-clock-needs-confirmation",
+                    &[("drift", &drift), ("minutes", &minutes)],
+                ),
+            };
+            crate::gui::kinsoku::label(ui, line);
         });
 }
 

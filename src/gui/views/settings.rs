@@ -116,7 +116,8 @@ fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &m
                     &[
                         (
                             "drift",
-                            &mamori::clock::describe(reading.offset_seconds).localize(view.lang),
+                            &mamori::clock_check::describe(reading.offset_seconds)
+                                .localize(view.lang),
                         ),
                         ("server", &reading.server),
                     ],
@@ -138,8 +139,32 @@ fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &m
             }
         });
         ui.checkbox(&mut draft.apply_offset, view.t("gui-clock-apply"));
+        if let mamori::clock_check::Correction::NeedsConfirmation(offset) = view.clock_correction {
+            confirm_offset_ui(ui, view, offset, out);
+        }
     });
     crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-clock-note")).small().weak());
+}
+
+/// An offset over 10 minutes is applied only once the user says yes: the question, and the
+/// button that says it.
+fn confirm_offset_ui(ui: &mut egui::Ui, view: &View, offset: f64, out: &mut Vec<Command>) {
+    let drift = mamori::clock_check::describe(offset).localize(view.lang);
+    let minutes = mamori::clock_check::MAX_UNASKED_OFFSET_SECONDS / 60.0;
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(1.5, ui.visuals().warn_fg_color))
+        .show(ui, |ui| {
+            crate::gui::kinsoku::label(
+                ui,
+                view.tf(
+                    "gui-clock-confirm-question",
+                    &[("drift", &drift), ("minutes", &minutes)],
+                ),
+            );
+            if ui.button(view.t("gui-clock-confirm")).clicked() {
+                out.push(Command::ConfirmClockOffset(offset));
+            }
+        });
 }
 
 fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
