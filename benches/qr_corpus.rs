@@ -1,32 +1,30 @@
-//! Decode time per image on the synthetic screenshots of `../shared/tools/qrbench` (the same
-//! images `peers.py` times zxing-cpp on), as median / p95 per resolution, one core, from an
-//! in-memory grey image (file decoding excluded, as in the peers' numbers).
+//! Decode time per image on the synthetic screenshots of `tests/support/qrgen` (seed 20240601,
+//! the corpus `docs/qr-decoding.md` compares Mamori and zxing-cpp on), as median / p95 per
+//! resolution, from an in-memory grey image (file decoding excluded, as in the peers' numbers).
+//! Pin it to one core for single-threaded times:
 //!
 //! ```sh
-//! QRBENCH_SYNTH=target/tmp/qrbench-synth-20240601 taskset -c 1 cargo bench --bench qr_corpus
+//! taskset -c 1 cargo bench --bench qr_corpus
 //! ```
-//! (`cargo test --test integration synthetic` generates that folder.) Without `QRBENCH_SYNTH`
-//! it says so and does nothing.
+//! The corpus is the one `cargo test --test integration qr_synthetic` uses (under `target/tmp`);
+//! whichever runs first generates it.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Instant;
 
+/// The seed of `tests/integration/qr_synthetic.rs` and `docs/qr-decoding.md`.
+const SEED: u64 = 20240601;
+
 fn main() {
-    let Some(dir) = std::env::var_os("QRBENCH_SYNTH") else {
-        println!("qr_corpus: set QRBENCH_SYNTH to a qrgen corpus folder to run");
-        return;
-    };
-    let dir = std::path::PathBuf::from(dir);
-    let manifest =
-        std::fs::read_to_string(dir.join("manifest.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    let dir = qrgen::cached(Path::new(env!("CARGO_TARGET_TMPDIR")), SEED)
+        .unwrap_or_else(|e| panic!("generating the synthetic screenshots: {e}"));
+    let entries = qrgen::read_manifest(&dir).unwrap_or_else(|e| panic!("{e}"));
     let mut times: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    for line in manifest.lines() {
-        let entry: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}"));
-        let file = entry["file"].as_str().unwrap_or_default();
-        let res = entry["res"].as_str().unwrap_or_default().to_string();
-        let category = entry["category"].as_str().unwrap_or_default().to_string();
+    for entry in entries {
+        let (res, category) = (entry.res, entry.category);
         let image =
-            mamori::image_file::load_gray(&dir.join(file)).unwrap_or_else(|e| panic!("{e}"));
+            mamori::image_file::load_gray(&dir.join(&entry.file)).unwrap_or_else(|e| panic!("{e}"));
         let mut runs: Vec<f64> = (0..3)
             .map(|_| {
                 let start = Instant::now();

@@ -3,7 +3,7 @@
 //!
 //! The URI is split by hand rather than with a URL library: generic parsers differ on `+`, `#`
 //! and non-ASCII text, which has caused bugs in several authenticators. The numbered rules in
-//! the comments are the rules of formats.md §3 "Parsing rules that survive real-world URIs".
+//! the comments are the rules of docs/formats.md §3 "Parsing rules that survive real-world URIs".
 
 use std::str::FromStr;
 
@@ -303,7 +303,7 @@ impl FromStr for KeyUri {
     }
 }
 
-/// Writes the canonical URI (formats.md §3 "Writing URIs"). Holds the key: zeroized on drop.
+/// Writes the canonical URI (docs/formats.md §3 "Writing URIs"). Holds the key: zeroized on drop.
 pub fn to_uri(issuer: &str, name: &str, otp: &OtpParams) -> Zeroizing<String> {
     let enc = |text: &str| utf8_percent_encode(text, COMPONENT).to_string();
     let mut uri = Zeroizing::new(String::with_capacity(128));
@@ -692,7 +692,8 @@ mod tests {
 
         proptest! {
             /// write -> parse gives the same account. The one case the format cannot carry is an
-            /// issuer-less name containing `:` (formats.md §3 rule 10), so it is not generated.
+            /// issuer-less name containing `:` (docs/formats.md §3 rule 10), so it is not
+            /// generated.
             #[test]
             fn written_uris_parse_back_to_the_same_account(
                 issuer in label_text(),

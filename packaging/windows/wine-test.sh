@@ -67,7 +67,7 @@ secs() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]
 target_dir=${CARGO_TARGET_DIR:-$root/target}
 case $target_dir in /*) ;; *) target_dir=$root/$target_dir ;; esac
 exe=$target_dir/$target/$profile/mamori.exe
-samples=$root/../shared/testdata/qr-samples
+samples=$root/tests/fixtures/qr-samples
 version=$(sed -n 's/^version = "\([0-9.]*\)"$/\1/p' Cargo.toml | head -n 1)
 
 step "toolchain and packages"
@@ -285,8 +285,7 @@ out=$(win "${V[@]}" --json list) || true
 check "list --json after the import: 2 accounts, the same as the Linux build lists" json_eq "$out" "$(lin "${L[@]}" --json list)"
 check "list --json after the import: 2 accounts" python3 -c 'import json,sys; sys.exit(len(json.loads(sys.argv[1])) != 2)' "$out"
 
-step "scan of the zxing-cpp samples (../shared/testdata/qr-samples), Windows and Linux"
-[ -d "$samples" ] || die "$samples is missing: the checks need ../shared beside the repository"
+step "scan of the zxing-cpp samples (tests/fixtures/qr-samples), Windows and Linux"
 # Relative paths with forward slashes, which Windows takes too: both builds print the same
 # names, so their reports can be compared byte for byte. Exit 4: codes found, none a key.
 mapfile -t images < <(cd "$samples" && find . -type f \( -name '*.png' -o -name '*.jpg' -o -name '*.webp' \) | sed 's|^\./||' | sort)

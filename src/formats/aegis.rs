@@ -1,6 +1,6 @@
-//! Aegis vaults, plain and encrypted (formats.md §5): reading file version 1 with content
+//! Aegis vaults, plain and encrypted (docs/formats.md §5): reading file version 1 with content
 //! versions 1-3, and writing version 1 / content 3 (Mamori's recommended portable export,
-//! formats.md §16).
+//! docs/formats.md §16).
 //!
 //! Encrypted vaults: each password slot (type 1) derives a key with scrypt (N, r, p from the
 //! file, checked against the ceilings first) that unwraps the master key with AES-256-GCM;
@@ -264,7 +264,7 @@ pub fn export_plain(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ExportEr
 /// 128 MiB and about half a second to derive on a phone (OWASP's scrypt minimum is N = 2^17).
 pub const SCRYPT_N: u64 = 131_072;
 
-/// An encrypted Aegis vault with one password slot (formats.md §5 "Writing Aegis").
+/// An encrypted Aegis vault with one password slot (docs/formats.md §5 "Writing Aegis").
 pub fn export_encrypted(accounts: &[Account], password: &str) -> Result<Vec<u8>, ExportError> {
     let master = Zeroizing::new(random::<32>().map_err(|_| ExportError::Random)?);
     let salt = random::<32>().map_err(|_| ExportError::Random)?;

@@ -1,4 +1,4 @@
-//! andOTP backups (formats.md §7): the plain JSON array, the current encrypted file
+//! andOTP backups (docs/formats.md §7): the plain JSON array, the current encrypted file
 //! (iterations, salt, nonce, AES-256-GCM under PBKDF2-HMAC-SHA1) and the old encrypted file
 //! (AES-256-GCM under SHA-256 of the password). Encrypted files have no header: the current
 //! layout is tried first, then the old one.

@@ -1,4 +1,4 @@
-//! The Authenticator browser extension's backup (authenticator.cc, formats.md §13): a JSON
+//! The Authenticator browser extension's backup (authenticator.cc, docs/formats.md §13): a JSON
 //! object whose keys are entry ids and whose values are entries.
 //!
 //! Read: the plain backup (`totp`, `hotp`, and hex-secret `hex`/`hhex` entries), in `index`

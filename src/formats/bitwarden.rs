@@ -1,4 +1,4 @@
-//! Bitwarden exports (formats.md §8): the unencrypted JSON export and the CSV export. Only
+//! Bitwarden exports (docs/formats.md §8): the unencrypted JSON export and the CSV export. Only
 //! items with a non-empty `login.totp` (`login_totp`) produce entries.
 //!
 //! The `totp` value is an `otpauth://` URI (its label wins; item name and user name fill an

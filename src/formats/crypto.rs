@@ -1,6 +1,6 @@
 //! The primitives encrypted exports use (AES-256-GCM, scrypt, PBKDF2), with ceilings on every
-//! key-derivation setting read from a file (formats.md §1 "Hardening"): a crafted file must not
-//! exhaust memory or hang the program. Derived keys and plaintexts are zeroized.
+//! key-derivation setting read from a file (docs/formats.md §1 "Hardening"): a crafted file must
+//! not exhaust memory or hang the program. Derived keys and plaintexts are zeroized.
 
 use aes_gcm::aead::{Aead as _, KeyInit as _, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};

@@ -1,4 +1,4 @@
-//! Ente Auth (formats.md §9). The plain-text export is a list of `otpauth://` URIs read by
+//! Ente Auth (docs/formats.md §9). The plain-text export is a list of `otpauth://` URIs read by
 //! [`super::otpauth_list`]; this module reads Ente's `codeDisplay` parameter and recognises
 //! the encrypted export.
 //!

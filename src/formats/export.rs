@@ -1,7 +1,7 @@
-//! Writing accounts out (formats.md §16): Mamori's own encrypted backup (a new vault file with
-//! the same accounts under a password the user chooses), a plain `otpauth://` list, Aegis JSON
-//! (plain or encrypted), one QR code per account (PNG), and Google Authenticator transfer QR
-//! codes in batches a phone can scan.
+//! Writing accounts out (docs/formats.md §16): Mamori's own encrypted backup (a new vault file
+//! with the same accounts under a password the user chooses), a plain `otpauth://` list, Aegis
+//! JSON (plain or encrypted), one QR code per account (PNG), and Google Authenticator transfer
+//! QR codes in batches a phone can scan.
 //!
 //! Files are written atomically (temporary file in the same folder, sync, rename) with mode
 //! 0600, through the vault's own [`crate::fsio::atomic_write`]. The shells decide whether a
@@ -300,7 +300,7 @@ impl From<IoFailure> for ExportError {
     }
 }
 
-/// The canonical `otpauth://` list (formats.md §3 "Writing URIs"), one URI a line.
+/// The canonical `otpauth://` list (docs/formats.md §3 "Writing URIs"), one URI a line.
 pub fn otpauth_list(accounts: &[Account]) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::new());
     for account in accounts {

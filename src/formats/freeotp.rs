@@ -1,4 +1,4 @@
-//! FreeOTP+ JSON export (formats.md §10): `{ "tokens": [...], "tokenOrder": [...] }`.
+//! FreeOTP+ JSON export (docs/formats.md §10): `{ "tokens": [...], "tokenOrder": [...] }`.
 //!
 //! Secrets are arrays of signed bytes. Issuer = `issuerAlt`, else `issuerExt`, else
 //! `issuerInt`; account = `labelAlt`, else `label`. Counter convention: FreeOTP stores the URI

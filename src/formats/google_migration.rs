@@ -187,7 +187,7 @@ fn decode_base64(text: &str) -> Option<Vec<u8>> {
         .ok()
 }
 
-/// formats.md §4 "Name handling".
+/// docs/formats.md §4 "Name handling".
 fn split_name(issuer: &str, name: &str) -> (String, String) {
     if issuer.is_empty() {
         if let Some((prefix, rest)) = name.split_once(':') {
@@ -425,7 +425,7 @@ impl Localize for EntryProblem {
 mod tests {
     use super::*;
 
-    /// The worked example of formats.md §4.
+    /// The worked example of docs/formats.md §4.
     const EXAMPLE: &str = "otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SEWFsaWNlQGV4YW1wbGUuY29tGgpFeGFtcGxlIENvIAEoATACCioKCkhlbGxvId6tvu8SCG9wcy1ob3RwGgpFeGFtcGxlIENvIAEoATABOAUQARgBIAAowLv4%2F%2F%2F%2F%2F%2F%2F%2FAQ%3D%3D";
 
     #[test]

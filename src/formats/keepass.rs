@@ -1,4 +1,4 @@
-//! KeePassXC / KeePass OTP attributes in a CSV export (formats.md §12). KDBX files themselves
+//! KeePassXC / KeePass OTP attributes in a CSV export (docs/formats.md §12). KDBX files themselves
 //! are out of scope.
 //!
 //! A CSV is read when its header has one of the OTP columns: `TOTP` or `otp` (KeePassXC: an

@@ -83,7 +83,7 @@ pub enum Format {
 }
 
 /// What the registry knows about one format: the capabilities the shells need without knowing
-/// the format (the GNOME Authenticator pattern, `docs/style-models.md` §1).
+/// the format (the GNOME Authenticator pattern, `docs/architecture.md` §3).
 pub struct FormatInfo {
     /// The format.
     pub format: Format,
@@ -322,7 +322,7 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
     if let Some(found) = REGISTRY.iter().find(|i| (i.detect)(&sniff)) {
         return Some(found.format);
     }
-    // formats.md §2: anything else binary that is not JSON may be an encrypted andOTP backup.
+    // docs/formats.md §2: anything else binary that is not JSON may be an encrypted andOTP backup.
     andotp::maybe_encrypted(&sniff).then_some(Format::AndOtp)
 }
 
@@ -366,7 +366,7 @@ fn not_recognised(bytes: &[u8]) -> ImportError {
     ImportError::NotRecognised
 }
 
-/// One account read from a file, in the common model of formats.md §1.
+/// One account read from a file, in the common model of docs/formats.md §1.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     /// Service name (may be empty).
@@ -604,7 +604,7 @@ pub enum ImportError {
         /// The version found.
         version: String,
     },
-    /// Key derivation settings beyond the ceilings of formats.md §1.
+    /// Key derivation settings beyond the ceilings of docs/formats.md §1.
     KdfTooExpensive {
         /// Format name.
         format: &'static str,
@@ -756,7 +756,7 @@ impl Report {
 }
 
 /// Adds the entries of `parsed` to `accounts` (new accounts created at `now`), skipping exact
-/// duplicates (same key and code parameters, formats.md §1) of accounts already there or of
+/// duplicates (same key and code parameters, docs/formats.md §1) of accounts already there or of
 /// earlier entries, and reports every entry. Meant to run inside `Vault::update`, so the whole
 /// import is one atomic save; run it on a copy for a dry run.
 pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
@@ -837,7 +837,7 @@ pub(crate) fn str_field<'v>(value: &'v Value, field: &str) -> &'v str {
     value.get(field).and_then(Value::as_str).unwrap_or("")
 }
 
-/// Builds code parameters from checked parts: digits 1..=10, period > 0 (formats.md §1).
+/// Builds code parameters from checked parts: digits 1..=10, period > 0 (docs/formats.md §1).
 pub(crate) fn otp_params(
     secret: crate::secret::Secret,
     kind: crate::account::OtpKind,

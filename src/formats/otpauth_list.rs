@@ -1,4 +1,4 @@
-//! Text files of `otpauth://` key URIs, one a line (formats.md §3, §9, §11): generic lists,
+//! Text files of `otpauth://` key URIs, one a line (docs/formats.md §3, §9, §11): generic lists,
 //! WinAuth's text export, Ente Auth's plain export, FreeOTP+'s "key URI" export, Authenticator
 //! Plus `Accounts.txt`. `otpauth-migration://` lines in the same file are read too.
 //!
@@ -114,7 +114,7 @@ pub fn rough_label(line: &str) -> (String, String) {
     }
 }
 
-/// Which transfer codes of which exports were seen (formats.md §4 "Batches").
+/// Which transfer codes of which exports were seen (docs/formats.md §4 "Batches").
 #[derive(Debug, Default)]
 pub struct Batches {
     seen: Vec<super::google_migration::Batch>,

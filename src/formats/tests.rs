@@ -1,6 +1,6 @@
 //! One canonical account set written to every format by hand, following `docs/formats.md`
 //! (never with Mamori's own exporters), then imported and compared field by field with the
-//! codes expected at pinned times (the values of formats.md §15). Encrypted variants are made
+//! codes expected at pinned times (the values of docs/formats.md §15). Encrypted variants are made
 //! here with each spec's KDF and cipher, straight from the crypto crates. Then: round trips
 //! through Mamori's exporters, and damaged input for every importer.
 
@@ -12,7 +12,7 @@ use super::*;
 use crate::account::{Algorithm, OtpKind};
 use crate::secret::Secret;
 
-/// One account of the canonical set, with the code expected at `at` (from formats.md §15 or
+/// One account of the canonical set, with the code expected at `at` (from docs/formats.md §15 or
 /// Python's hmac).
 struct Canon {
     issuer: &'static str,
@@ -182,7 +182,7 @@ fn enc(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
-/// formats.md §3, written the way several apps do: raw Japanese on one line, percent-encoded
+/// docs/formats.md §3, written the way several apps do: raw Japanese on one line, percent-encoded
 /// on others, lower-case algorithm, mixed-case key.
 fn uri(c: &Canon, raw_labels: bool) -> String {
     let label = |t: &str| {
@@ -232,7 +232,7 @@ fn ente_plain() -> Vec<u8> {
     text.into_bytes()
 }
 
-/// formats.md §4: the protobuf written byte by byte.
+/// docs/formats.md §4: the protobuf written byte by byte.
 fn migration_uri(indices: &[usize], index: i32, size: i32) -> String {
     fn varint(out: &mut Vec<u8>, mut v: u64) {
         loop {
@@ -311,7 +311,7 @@ fn aegis_plain() -> Vec<u8> {
     .unwrap()
 }
 
-/// formats.md §5: scrypt(N=32768, r=8, p=1) wraps a random master key that encrypts `db`.
+/// docs/formats.md §5: scrypt(N=32768, r=8, p=1) wraps a random master key that encrypts `db`.
 fn aegis_encrypted(password: &str) -> Vec<u8> {
     let salt = [7u8; 32];
     let master = [9u8; 32];
@@ -372,7 +372,7 @@ fn twofas_plain() -> Vec<u8> {
     .unwrap()
 }
 
-/// formats.md §6: PBKDF2-HMAC-SHA256, 10 000 iterations, 256-byte salt; AES-GCM with tag.
+/// docs/formats.md §6: PBKDF2-HMAC-SHA256, 10 000 iterations, 256-byte salt; AES-GCM with tag.
 fn twofas_encrypted(password: &str) -> Vec<u8> {
     let salt = [5u8; 256];
     let mut key = [0u8; 32];
@@ -409,7 +409,7 @@ fn andotp_json() -> Vec<u8> {
     serde_json::to_vec(&entries).unwrap()
 }
 
-/// formats.md §7: iterations (BE u32), salt, nonce, ciphertext+tag; PBKDF2-HMAC-SHA1.
+/// docs/formats.md §7: iterations (BE u32), salt, nonce, ciphertext+tag; PBKDF2-HMAC-SHA1.
 fn andotp_encrypted(password: &str) -> Vec<u8> {
     let iterations: u32 = 140_000;
     let salt = [6u8; 12];
@@ -422,7 +422,7 @@ fn andotp_encrypted(password: &str) -> Vec<u8> {
     out
 }
 
-/// formats.md §7 old format: key = SHA-256(password), nonce, ciphertext+tag.
+/// docs/formats.md §7 old format: key = SHA-256(password), nonce, ciphertext+tag.
 fn andotp_old(password: &str) -> Vec<u8> {
     use sha2::Digest as _;
     let key = sha2::Sha256::digest(password.as_bytes());

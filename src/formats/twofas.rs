@@ -1,4 +1,4 @@
-//! 2FAS backups (`.2fas`, formats.md §6): schema versions 1-4, plain and encrypted.
+//! 2FAS backups (`.2fas`, docs/formats.md §6): schema versions 1-4, plain and encrypted.
 //!
 //! Encrypted files hold `servicesEncrypted` and `reference` as `DATA:SALT:IV` (base64 each);
 //! the key is PBKDF2-HMAC-SHA256 (10 000 iterations) of the password with SALT, DATA is

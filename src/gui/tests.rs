@@ -24,9 +24,9 @@ use super::app::{ClockStatus, MamoriApp, Phase};
 use super::env::{ClipboardPort, Clock, Env, TimeCheck};
 use super::file_dialogs::{FileDialogs, Filter, Picked, Request};
 
-/// 2023-11-14 22:13:20 UTC: formats.md §15 gives `324550` for `JBSWY3DPEHPK3PXP` here.
+/// 2023-11-14 22:13:20 UTC: docs/formats.md §15 gives `324550` for `JBSWY3DPEHPK3PXP` here.
 pub const PINNED: f64 = 1_700_000_000.0;
-/// The key of formats.md §15.
+/// The key of docs/formats.md §15.
 pub const KEY: &str = "JBSWY3DPEHPK3PXP";
 /// A test password.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -476,7 +476,7 @@ fn a_key_typed_by_hand_shows_the_right_code_before_and_after_saving() {
     // Lower case with spaces, as people copy it.
     type_into(&mut harness, "Key", "jbsw y3dp ehpk 3pxp");
     harness.run();
-    // formats.md §15: 324550 at T = 1700000000, 10 s before the period ends.
+    // docs/formats.md §15: 324550 at T = 1700000000, 10 s before the period ends.
     harness.get_by_label("324 550");
     harness.get_by_label("10 s");
     harness
@@ -1000,7 +1000,7 @@ fn hotp_rows_show_a_next_code_button_that_advances_the_counter() {
         .get_by_role_and_label(Role::Button, "Next code")
         .click();
     harness.run();
-    // formats.md §15: HOTP counter 1 gives 996554.
+    // docs/formats.md §15: HOTP counter 1 gives 996554.
     harness.get_by_label("996 554");
     assert_eq!(world.clipboard.0.lock().unwrap().as_deref(), Some("996554"));
     let account = &accounts_on_disk(&world.vault(), None)[0];
@@ -1363,7 +1363,7 @@ fn an_aegis_backup_dropped_on_the_window_is_previewed_then_imported() {
     harness.run();
     let accounts = accounts_on_disk(&world.vault(), None);
     assert_eq!(accounts.len(), 2);
-    // The fixture's README: HOTP, next counter 5, code 768897 (formats.md §15).
+    // The fixture's README: HOTP, next counter 5, code 768897 (docs/formats.md §15).
     assert_eq!(accounts[1].issuer, "Example Co");
     assert_eq!(mamori::otp::generate(&accounts[1].otp, 0).code, "768897");
     harness.get_by_label_contains("Imported 1 accounts");

@@ -11,7 +11,7 @@
 //! 4. on small images only, rqrr as it is, on the inverted image, with a white border and ×2 upscale, then with a local adaptive
 //!    threshold. Every rqrr call runs inside `catch_unwind`: rqrr 0.11 panics on some inputs.
 //!
-//! What each step earns, measured on `shared/testdata/qr-samples` at 0° (141 images; the
+//! What each step earns, measured on `tests/fixtures/qr-samples` at 0° (141 images; the
 //! `qr_samples` integration test prints it):
 //!
 //! | steps | real samples read |

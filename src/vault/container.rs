@@ -254,7 +254,7 @@ fn read_u16(bytes: &[u8], at: usize) -> u16 {
     u16::from_le_bytes([bytes[at], bytes[at + 1]])
 }
 
-/// Runs the checks of vault.md §3 steps 1-5 in order.
+/// Runs the checks of docs/vault.md §3 steps 1-5 in order.
 pub fn parse(bytes: &[u8]) -> Result<Parsed, Refusal> {
     // Step 1.
     if bytes.len() < PREFIX_LEN + CHECKSUM_LEN || bytes[..8] != MAGIC {

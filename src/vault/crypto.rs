@@ -71,8 +71,8 @@ impl KdfParams {
         })
     }
 
-    /// The bounds every stored setting must meet before any KDF runs (vault.md §3 step 4), so a
-    /// crafted file cannot exhaust memory or hang the program: at most [`CEILING_M_KIB`] of
+    /// The bounds every stored setting must meet before any KDF runs (docs/vault.md §3 step 4),
+    /// so a crafted file cannot exhaust memory or hang the program: at most [`CEILING_M_KIB`] of
     /// memory and [`CEILING_WORK`] of memory × passes (eight times the default's work: about
     /// 4 s here, where a crafted 4 GiB × 4 file used to cost 4.2 GB and 28 s before "wrong
     /// password").
@@ -164,7 +164,7 @@ pub fn derive_kek(password: &str, params: &KdfParams) -> Result<Key, CryptoError
 }
 
 /// Settings and KEK for a new password slot: the default cost, or on an out-of-memory machine
-/// the fallbacks of vault.md §4 (the returned settings say which was used).
+/// the fallbacks of docs/vault.md §4 (the returned settings say which was used).
 pub fn new_password_kek(password: &str) -> Result<(KdfParams, Key), CryptoError> {
     let params = KdfParams::new_default()?;
     match derive_kek(password, &params) {

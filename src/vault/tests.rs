@@ -750,7 +750,7 @@ fn a_cheap_password_slot_is_upgraded_after_unlocking() {
     assert!(open(&path, Some(PASSWORD)).is_ok());
 }
 
-// --- Golden files (vault.md §12): every released format must keep opening. ---
+// --- Golden files (docs/vault.md §12): every released format must keep opening. ---
 
 fn golden(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

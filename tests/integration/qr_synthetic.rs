@@ -1,73 +1,32 @@
-//! QR decoding on the synthetic screenshots of `../shared/tools/qrbench` (seed 20240601: 196
+//! QR decoding on the synthetic screenshots of `tests/support/qrgen` (seed 20240601: 196
 //! screens from 1080p to a 5760×2160 dual-monitor desktop; clean, JPEG, HiDPI, dark, inverted,
-//! blurred and two-code screens). zxing-cpp reads 193; so must Mamori, with both codes on every
-//! two-code screen and no wrong text.
+//! blurred and two-code screens; `docs/qr-decoding.md`). zxing-cpp reads 193; so must Mamori,
+//! with both codes on every two-code screen and no wrong text.
 //!
-//! The corpus is generated on first use (about a minute, plus building `qrgen` once) into the
-//! test scratch folder under `target/`.
+//! The corpus is generated on first use into the test scratch folder under `target/` and reused
+//! after that.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use serde::Deserialize;
-
-const SEED: &str = "20240601";
-
-#[derive(Deserialize)]
-struct Entry {
-    file: String,
-    category: String,
-    payloads: Vec<String>,
-}
+/// The seed of the corpus every number in `docs/qr-decoding.md` was measured on.
+const SEED: u64 = 20240601;
 
 fn corpus() -> PathBuf {
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/qrbench");
-    assert!(
-        tool.is_dir(),
-        "{} is missing: the tests need ../shared beside the repository",
-        tool.display()
+    let started = std::time::Instant::now();
+    let dir = qrgen::cached(Path::new(env!("CARGO_TARGET_TMPDIR")), SEED)
+        .unwrap_or_else(|e| panic!("generating the synthetic screenshots: {e}"));
+    eprintln!(
+        "synthetic corpus ready in {:.1} s: {}",
+        started.elapsed().as_secs_f64(),
+        dir.display()
     );
-    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let out = scratch.join(format!("qrbench-synth-{SEED}"));
-    if out.join("manifest.jsonl").is_file() {
-        return out;
-    }
-    let target = scratch.join("qrbench-target");
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "--bin",
-            "qrgen",
-            "--manifest-path",
-        ])
-        .arg(tool.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .unwrap();
-    assert!(status.success(), "building qrgen failed");
-    let partial = scratch.join(format!("qrbench-synth-{SEED}.partial"));
-    let _ = std::fs::remove_dir_all(&partial);
-    let status = Command::new(target.join("release/qrgen"))
-        .arg("--out")
-        .arg(&partial)
-        .args(["--seed", SEED])
-        .status()
-        .unwrap();
-    assert!(status.success(), "qrgen failed");
-    std::fs::rename(&partial, &out).unwrap();
-    out
+    dir
 }
 
 #[test]
 fn synthetic_screenshots_at_least_193_of_196_with_both_codes_on_two_code_screens() {
     let dir = corpus();
-    let manifest = std::fs::read_to_string(dir.join("manifest.jsonl")).unwrap();
-    let entries: Vec<Entry> = manifest
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let entries = qrgen::read_manifest(&dir).unwrap();
     assert_eq!(entries.len(), 196);
     let (mut read, mut two_both, mut two_total) = (0, 0, 0);
     let mut wrong = Vec::new();

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::util::{Sandbox, assert_fails, stderr, stdout};
 
-/// The formats.md §4 worked example: two accounts (TOTP and HOTP) of "Example Co".
+/// The docs/formats.md §4 worked example: two accounts (TOTP and HOTP) of "Example Co".
 pub const MIGRATION: &str = "otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SEWFsaWNlQGV4YW1wbGUuY29tGgpFeGFtcGxlIENvIAEoATACCioKCkhlbGxvId6tvu8SCG9wcy1ob3RwGgpFeGFtcGxlIENvIAEoATABOAUQARgBIAAowLv4%2F%2F%2F%2F%2F%2F%2F%2FAQ%3D%3D";
 
 /// A vendor-manual style URI with a mixed-case 80-bit key.
