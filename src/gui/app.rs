@@ -4,11 +4,9 @@
 //! the frame (the pattern of egui's demo app). Work that takes time — the KDF, screen capture,
 //! QR decoding, reading image files — runs on the [`Worker`] and comes back as a [`Done`].
 
-use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use image::GrayImage;
 use zeroize::Zeroizing;
 
 use mamori::account::{Account, AccountId, OtpKind};
@@ -16,23 +14,24 @@ use mamori::accounts::{self, AddRules, ChangeError, NewAccount};
 use mamori::clock_check::{ClockError, ClockReading, Correction, Recheck, RecheckSchedule};
 use mamori::formats::export::{self, ExportFormat};
 use mamori::i18n::{Lang, Localize, tr};
-use mamori::scan::{self, CaptureError, ImageScan, Screen};
+use mamori::scan::{self, ImageScan};
 use mamori::vault::opening::{self, Opened};
 use mamori::vault::{LockedVault, SaveKind, Vault, VaultError};
 
+pub use super::command::{Command, Done, PickFor};
 use super::env::Env;
 use super::file_dialogs::{Picked, Request};
 use super::settings::Settings;
+use super::state::add::{AddDialog, AddTab, Draft};
+use super::state::file_stamp;
+use super::state::manage::ManageDialog;
+use super::state::settings::SettingsDialog;
+use super::state::transfer::{ExportDialog, ImportDialog, TransferPager};
+pub use super::state::{ClockStatus, Phase, Session};
 use super::toasts::{ToastAction, Toasts};
-use super::views::add::{AddDialog, AddTab, Draft};
-use super::views::manage::ManageDialog;
-use super::views::settings::SettingsDialog;
-use super::views::transfer::{ExportDialog, ImportDialog, TransferPager};
 use super::worker::Worker;
 use super::{style, views};
 
-/// File name endings of the pictures Mamori scans (the file dialog's filter, and how a dropped
-/// file is told from a backup to import).
 /// The endings of the image files Mamori reads (the import registry's QR image entry).
 fn image_extensions() -> impl Iterator<Item = &'static str> {
     mamori::formats::info(mamori::formats::Format::QrImage).extensions()
@@ -42,270 +41,6 @@ fn image_extensions() -> impl Iterator<Item = &'static str> {
 /// password, or showing transfer codes), without touching the open vault.
 fn password_opens(path: &std::path::Path, password: &str) -> Result<(), VaultError> {
     LockedVault::read(path)?.unlock(Some(password)).map(|_| ())
-}
-
-/// What a view asks for. Applied once, after the frame that produced it.
-pub enum Command {
-    /// Create the vault, with this password or none.
-    CreateVault(Option<Zeroizing<String>>),
-    /// Unlock with this password.
-    Unlock(Zeroizing<String>),
-    /// Forget the key and show the unlock screen.
-    Lock,
-    /// Copy an account's current code.
-    CopyCode(AccountId),
-    /// Copy a TOTP account's next code (offered when the current one was about to expire).
-    CopyNextCode(AccountId),
-    /// Copy a text (a key, a URI) the user asked for.
-    CopyText(Zeroizing<String>),
-    /// HOTP: use up the next code and show it.
-    NextHotpCode(AccountId),
-    /// Open the add dialog on a tab.
-    OpenAdd(AddTab),
-    /// Capture every screen (hiding the window) and scan it.
-    ScanScreens,
-    /// Scan what the clipboard holds (the "Paste from clipboard" button).
-    Paste,
-    /// Scan a text pasted with Ctrl+V (egui-winit's `Event::Paste`): `otpauth://` lines, or a
-    /// bare key, which opens "Enter key" with it filled in.
-    PasteText(Zeroizing<String>),
-    /// Scan an image pasted with Ctrl+V after PrintScreen (egui-winit's `Event::PasteImage`,
-    /// sent instead of a key press when the clipboard holds an image and no text).
-    PasteImage(Arc<egui::ColorImage>),
-    /// Ask for an image file and scan it.
-    ChooseImage,
-    /// Scan an image file (dropped on the window or chosen).
-    ScanFile(PathBuf),
-    /// Scan a region of a capture, enlarged.
-    ScanRegion(GrayImage),
-    /// Add accounts.
-    AddAccounts(Vec<Draft>),
-    /// Open the account's details.
-    Manage(AccountId),
-    /// Change labels and note.
-    EditLabels {
-        /// Which account.
-        id: AccountId,
-        /// New issuer.
-        issuer: String,
-        /// New account name.
-        name: String,
-        /// New note.
-        note: String,
-    },
-    /// Remove an account (undo possible for a while).
-    Delete(AccountId),
-    /// Put the last removed account back.
-    UndoDelete,
-    /// Move an account in the manual order.
-    Move {
-        /// Position now.
-        from: usize,
-        /// Position wanted.
-        to: usize,
-    },
-    /// Show the account's key and QR code (after the password, if the vault has one).
-    RevealKey(AccountId, Option<Zeroizing<String>>),
-    /// Add the backup codes in this text (one a line).
-    AddBackupCodes(AccountId, String),
-    /// Mark the account's backup code at `index` used or unused.
-    SetBackupCodeUsed {
-        /// The account.
-        id: AccountId,
-        /// Position in its list of backup codes.
-        index: usize,
-        /// Used (true) or unused again.
-        used: bool,
-    },
-    /// Open the settings.
-    OpenSettings,
-    /// Save new settings.
-    ApplySettings(Settings),
-    /// Ask for the automatic-backup folder.
-    ChooseBackupFolder,
-    /// Ask the time servers again how far off the clock is.
-    CheckClock,
-    /// The user confirmed this measured offset (over 10 minutes) for codes.
-    ConfirmClockOffset(f64),
-    /// Set, change or remove the password.
-    ChangePassword {
-        /// The current password (checked again before changing anything).
-        current: Option<Zeroizing<String>>,
-        /// The new password; `None` removes it.
-        new: Option<Zeroizing<String>>,
-    },
-    /// Leave region selection.
-    CloseRegion,
-    /// Open the import dialog.
-    OpenImport,
-    /// Ask for a file to import.
-    ChooseImport,
-    /// Read a file to import (with the file's password, once asked for).
-    ReadImport(PathBuf, Option<Zeroizing<String>>),
-    /// Save the import shown in the preview.
-    CommitImport,
-    /// Open the export dialog.
-    OpenExport,
-    /// Export as the export dialog says: to the path typed there (no file dialog could be
-    /// shown: a file, or for QR pictures the folder to write them in), else to one asked for
-    /// in a file dialog; with a password vault, after its password (given here) is checked.
-    ExportTarget(Option<PathBuf>, Option<Zeroizing<String>>),
-    /// Export to this file or folder, as the export dialog says.
-    ExportTo(PathBuf),
-    /// Show the Google Authenticator transfer codes (after the vault password, if any).
-    ShowTransferCodes(Option<Zeroizing<String>>),
-    /// Close whatever dialog is open.
-    CloseDialogs,
-}
-
-/// What a finished job brings back.
-pub enum Done {
-    /// The vault was created.
-    Created(Result<Vault, VaultError>),
-    /// The vault was unlocked (or not).
-    Unlocked(Result<Opened, VaultError>),
-    /// Screens were captured and scanned.
-    Screens(Result<(Vec<Screen>, Vec<ImageScan>), CaptureError>),
-    /// An image (file, clipboard or region) or a pasted text was scanned.
-    Image(Result<ImageScan, String>),
-    /// The pasted text is a key by itself: open "Enter key" with it.
-    PastedKey(Zeroizing<String>),
-    /// A file dialog closed (or could not be shown).
-    Picked(PickFor, Picked),
-    /// The password was checked for revealing a key.
-    KeyRevealed(AccountId, bool),
-    /// A file to import was read.
-    ImportRead(
-        PathBuf,
-        Result<mamori::formats::Parsed, mamori::formats::ImportError>,
-    ),
-    /// An export finished: what to tell the user, or why it failed.
-    Exported(Result<String, String>),
-    /// The password was checked before showing the transfer codes.
-    TransferUnlocked(bool),
-    /// The password was checked before an export (to this typed path, or through the dialog).
-    ExportUnlocked(bool, Option<PathBuf>),
-    /// The password was changed; the vault comes back either way.
-    PasswordChanged(Box<Vault>, Result<(), VaultError>),
-}
-
-/// What a file dialog was opened for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PickFor {
-    /// An image to scan.
-    ScanImage,
-    /// A file to import.
-    Import,
-    /// Where to export.
-    Export,
-    /// The automatic-backup folder.
-    BackupFolder,
-}
-
-/// Where the window is.
-pub enum Phase {
-    /// No vault yet: create one.
-    Welcome(views::welcome::WelcomeForm),
-    /// A password vault waits for its password.
-    Unlock(views::unlock::UnlockForm),
-    /// The vault is open.
-    Open(Box<Session>),
-    /// The vault cannot be read at all; the message says why and what to do.
-    Broken(String),
-    /// A job holds the vault (a password change).
-    Busy,
-}
-
-/// An open vault and the state of the screens over it.
-pub struct Session {
-    /// The vault.
-    pub vault: Vault,
-    /// The search field's text.
-    pub search: String,
-    /// Ask the search field to take focus next frame.
-    pub focus_search: bool,
-    /// The row Enter copies.
-    pub selected: Option<AccountId>,
-    /// Scroll the selected row into view next frame.
-    pub scroll_to_selected: bool,
-    /// The search the selection was last checked against.
-    filtered_for: String,
-    /// The add dialog, when open.
-    pub add: Option<AddDialog>,
-    /// The details dialog, when open.
-    pub manage: Option<ManageDialog>,
-    /// The settings dialog, when open.
-    pub settings: Option<SettingsDialog>,
-    /// The import dialog, when open.
-    pub import: Option<ImportDialog>,
-    /// The export dialog, when open.
-    pub export: Option<ExportDialog>,
-    /// The transfer codes, when showing.
-    pub pager: Option<TransferPager>,
-    /// With "hide codes": rows the user revealed.
-    pub revealed: HashSet<AccountId>,
-    /// HOTP codes shown after "next code".
-    pub hotp_codes: Vec<(AccountId, String)>,
-    /// The last removed account and its position, for undo.
-    pub removed: Option<(usize, Account)>,
-    /// Messages shown above the list until dismissed (read-only vault, older copy).
-    pub banners: Vec<String>,
-    /// The vault file's modification time and length when last looked at.
-    file_stamp: Option<(Option<std::time::SystemTime>, u64)>,
-    /// When to look at the vault file again.
-    next_file_check: f64,
-}
-
-/// What identifies a version of the vault file cheaply (no read): modified time and length.
-fn file_stamp(path: &std::path::Path) -> Option<(Option<std::time::SystemTime>, u64)> {
-    std::fs::metadata(path)
-        .ok()
-        .map(|m| (m.modified().ok(), m.len()))
-}
-
-impl Session {
-    fn new(vault: Vault) -> Session {
-        Session {
-            file_stamp: file_stamp(vault.path()),
-            next_file_check: 0.0,
-            vault,
-            search: String::new(),
-            focus_search: false,
-            selected: None,
-            scroll_to_selected: false,
-            filtered_for: String::new(),
-            add: None,
-            manage: None,
-            settings: None,
-            import: None,
-            export: None,
-            pager: None,
-            revealed: HashSet::new(),
-            hotp_codes: Vec::new(),
-            removed: None,
-            banners: Vec::new(),
-        }
-    }
-
-    /// Closes every dialog.
-    pub fn close_dialogs(&mut self) {
-        self.add = None;
-        self.manage = None;
-        self.settings = None;
-        self.import = None;
-        self.export = None;
-        self.pager = None;
-    }
-
-    /// True when a dialog is open over the list.
-    pub fn dialog_open(&self) -> bool {
-        self.add.is_some()
-            || self.manage.is_some()
-            || self.settings.is_some()
-            || self.import.is_some()
-            || self.export.is_some()
-            || self.pager.is_some()
-    }
 }
 
 /// A code copied to the clipboard, to clear later if it is still there.
@@ -339,20 +74,6 @@ pub struct MamoriApp {
     clock_schedule: RecheckSchedule,
     /// An offset over 10 minutes the user said yes to, this session.
     confirmed_offset: Option<f64>,
-}
-
-/// What the time servers said of the system clock (issue: "my code is rejected").
-#[derive(Clone, Debug, PartialEq)]
-pub enum ClockStatus {
-    /// The check is off (no servers, or switched off in Settings).
-    Off,
-    /// A check is running (it never blocks the window; at most
-    /// [`mamori::clock_check::CHECK_TIMEOUT`]).
-    Checking,
-    /// The last answer.
-    Measured(ClockReading),
-    /// No usable answer (offline, port 123 blocked, …).
-    Failed(ClockError),
 }
 
 impl MamoriApp {

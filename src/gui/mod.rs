@@ -4,11 +4,13 @@
 
 pub mod app;
 pub mod capture_protection;
+pub mod command;
 pub mod env;
 pub mod file_dialogs;
 mod kinsoku;
 pub mod screen_lock;
 pub mod settings;
+pub mod state;
 pub mod style;
 pub mod toasts;
 pub mod views;

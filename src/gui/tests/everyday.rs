@@ -14,7 +14,7 @@ use super::{
 };
 use crate::gui::app::{MamoriApp, Phase};
 use crate::gui::file_dialogs::{Picked, Request};
-use crate::gui::views::add::AddTab;
+use crate::gui::state::add::AddTab;
 
 fn add_tab(app: &MamoriApp) -> Option<AddTab> {
     app.session().and_then(|s| s.add.as_ref()).map(|d| d.tab)

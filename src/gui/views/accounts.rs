@@ -8,8 +8,9 @@ use mamori::account::{Account, AccountId, OtpKind};
 use mamori::otp;
 
 use super::View;
-use crate::gui::app::{Command, Session};
+use crate::gui::command::Command;
 use crate::gui::settings::SortOrder;
+use crate::gui::state::Session;
 
 /// Seconds before the change when a countdown turns urgent.
 pub const URGENT_SECONDS: u32 = 5;
@@ -444,7 +445,7 @@ fn empty_ui(ui: &mut egui::Ui, view: &View, out: &mut Vec<Command>) {
             out.push(Command::ChooseImage);
         }
         if ui.button(view.t("gui-add-manual")).clicked() {
-            out.push(Command::OpenAdd(super::add::AddTab::Manual));
+            out.push(Command::OpenAdd(crate::gui::state::add::AddTab::Manual));
         }
         if ui.button(view.t("gui-add-import-link")).clicked() {
             out.push(Command::OpenImport);

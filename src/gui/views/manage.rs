@@ -2,55 +2,15 @@
 //! confirmation, and undo afterwards); show its key and QR code for moving it to another device
 //! (behind the password when the vault has one); keep its one-time backup codes.
 
-use egui::{RichText, TextureHandle};
+use egui::RichText;
 use zeroize::Zeroizing;
 
-use mamori::account::{Account, AccountId};
+use mamori::account::Account;
 use mamori::uri;
 
 use super::View;
-use crate::gui::app::Command;
-
-/// The details dialog's state.
-pub struct ManageDialog {
-    /// The account shown.
-    pub id: AccountId,
-    /// Issuer being edited.
-    pub issuer: String,
-    /// Account name being edited.
-    pub name: String,
-    /// Note being edited.
-    pub note: String,
-    /// Asking "really delete?".
-    pub confirm_delete: bool,
-    /// The key and QR code are showing (password checked).
-    pub key_shown: bool,
-    /// The password typed to show the key.
-    pub password: Zeroizing<String>,
-    /// Why the password was refused.
-    pub password_error: Option<String>,
-    /// Backup codes being pasted.
-    pub backup_input: String,
-    qr: Option<TextureHandle>,
-}
-
-impl ManageDialog {
-    /// The dialog for `account`.
-    pub fn new(account: &Account) -> ManageDialog {
-        ManageDialog {
-            id: account.id.clone(),
-            issuer: account.issuer.clone(),
-            name: account.name.clone(),
-            note: account.note.clone(),
-            confirm_delete: false,
-            key_shown: false,
-            password: Zeroizing::new(String::with_capacity(256)),
-            password_error: None,
-            backup_input: String::new(),
-            qr: None,
-        }
-    }
-}
+use crate::gui::command::Command;
+use crate::gui::state::manage::ManageDialog;
 
 /// The QR code of a key URI as an image, 4 pixels a module with a quiet zone.
 pub fn qr_image(text: &str) -> Option<egui::ColorImage> {

@@ -18,8 +18,10 @@ use egui::RichText;
 
 use mamori::i18n::{Lang, Localize, tr};
 
-use super::app::{ClockStatus, Command, Session};
+use super::command::Command;
 use super::settings::Settings;
+use super::state::{ClockStatus, Session};
+use crate::gui::state::forms::PathEntry;
 
 /// What every view needs to know about this frame.
 pub struct View<'a> {
@@ -92,26 +94,6 @@ pub fn clock_banner_ui(ui: &mut egui::Ui, view: &View) {
             };
             crate::gui::kinsoku::label(ui, line);
         });
-}
-
-/// The path field shown instead of a file dialog when the desktop has none (no XDG portal, no
-/// zenity: minimal, RDP and VDI desktops).
-#[derive(Debug, Default)]
-pub struct PathEntry {
-    /// Shown: a dialog was asked for and could not be opened.
-    pub shown: bool,
-    /// What was typed.
-    pub text: String,
-    /// Give the field the keyboard focus next frame.
-    focus: bool,
-}
-
-impl PathEntry {
-    /// Shows the field, focused.
-    pub fn open(&mut self) {
-        self.shown = true;
-        self.focus = true;
-    }
 }
 
 /// Draws the path field with what to do instead (`explain_key`: type the path or drop the file;
@@ -253,7 +235,7 @@ fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<
                 .on_hover_text(view.t("gui-add-hint"))
                 .clicked()
             {
-                out.push(Command::OpenAdd(add::AddTab::Scan));
+                out.push(Command::OpenAdd(crate::gui::state::add::AddTab::Scan));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.menu_button(view.t("gui-menu"), |ui| {

@@ -2,34 +2,11 @@
 //! window (made full-screen), the user drags a box round the code, and Mamori decodes that
 //! region enlarged — which rescues codes that are tiny or partly hidden.
 
-use egui::{Color32, Pos2, Rect, Sense, Stroke, TextureHandle};
-
-use mamori::scan::Screen;
+use egui::{Color32, Pos2, Rect, Sense, Stroke};
 
 use super::View;
-use crate::gui::app::Command;
-
-/// A region selection in progress.
-pub struct RegionSelect {
-    screens: Vec<Screen>,
-    current: usize,
-    texture: Option<(usize, TextureHandle)>,
-    drag_from: Option<Pos2>,
-    fullscreen: bool,
-}
-
-impl RegionSelect {
-    /// Starts on the first of `screens`.
-    pub fn new(screens: Vec<Screen>) -> RegionSelect {
-        RegionSelect {
-            screens,
-            current: 0,
-            texture: None,
-            drag_from: None,
-            fullscreen: false,
-        }
-    }
-}
+use crate::gui::command::Command;
+use crate::gui::state::forms::RegionSelect;
 
 pub use mamori::qr::enlarged_region;
 

@@ -3,49 +3,13 @@
 
 use egui::RichText;
 use mamori::i18n::Localize;
-use zeroize::Zeroizing;
 
 use super::View;
 use super::password::labelled as labelled_password;
 use super::welcome::strength_ui;
-use crate::gui::app::Command;
+use crate::gui::command::Command;
 use crate::gui::settings::{AUTO_LOCK_RANGE, CLIPBOARD_CLEAR_RANGE, Settings, Theme};
-
-/// The settings dialog's state: a copy of the settings being edited, and the password fields.
-pub struct SettingsDialog {
-    /// The settings as edited (applied as they change).
-    pub draft: Settings,
-    /// The vault has a password now.
-    pub encrypted: bool,
-    /// Current password (to change or remove it).
-    pub current: Zeroizing<String>,
-    /// New password.
-    pub new: Zeroizing<String>,
-    /// New password again.
-    pub repeat: Zeroizing<String>,
-    /// Why the last password change failed.
-    pub password_error: Option<String>,
-    /// The time servers as typed, one per line (applied when the text changes).
-    pub time_servers: String,
-    /// The backup folder, typed, when no folder dialog can be shown.
-    pub path_entry: super::PathEntry,
-}
-
-impl SettingsDialog {
-    /// A dialog starting from `settings`.
-    pub fn new(settings: &Settings, encrypted: bool) -> SettingsDialog {
-        SettingsDialog {
-            draft: settings.clone(),
-            encrypted,
-            current: Zeroizing::new(String::with_capacity(256)),
-            new: Zeroizing::new(String::with_capacity(256)),
-            repeat: Zeroizing::new(String::with_capacity(256)),
-            password_error: None,
-            time_servers: settings.clock.time_servers.join("\n"),
-            path_entry: super::PathEntry::default(),
-        }
-    }
-}
+use crate::gui::state::settings::SettingsDialog;
 
 /// Draws the dialog.
 pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &mut Vec<Command>) {
@@ -85,7 +49,7 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
 /// The clock check: on/off, the time servers, what the last check found, "check now", and
 /// generating codes with the measured offset applied.
 fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &mut Vec<Command>) {
-    use crate::gui::app::ClockStatus;
+    use crate::gui::state::ClockStatus;
     ui.strong(view.t("gui-clock"));
     let draft = &mut dialog.draft.clock;
     ui.checkbox(&mut draft.clock_check, view.t("gui-clock-check"));
@@ -256,7 +220,7 @@ fn backups_ui(
     ui: &mut egui::Ui,
     view: &View,
     draft: &mut Settings,
-    path_entry: &mut super::PathEntry,
+    path_entry: &mut crate::gui::state::forms::PathEntry,
     encrypted: bool,
     out: &mut Vec<Command>,
 ) {
@@ -300,7 +264,7 @@ fn backups_ui(
         super::path_entry_ui(ui, view, path_entry, "gui-path-folder-explain", None)
     {
         draft.backup_folder = Some(folder);
-        *path_entry = super::PathEntry::default();
+        *path_entry = crate::gui::state::forms::PathEntry::default();
     }
 }
 

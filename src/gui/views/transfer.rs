@@ -5,10 +5,7 @@
 //! transfer-code pager that shows Google Authenticator migration QR codes one by one, large,
 //! for a phone to scan.
 
-use std::path::PathBuf;
-
-use egui::{RichText, TextureHandle};
-use zeroize::Zeroizing;
+use egui::RichText;
 
 use mamori::account::Account;
 use mamori::formats::export::ExportFormat;
@@ -17,26 +14,8 @@ use mamori::i18n::Localize as _;
 
 use super::View;
 use super::password::labelled as labelled_password;
-use crate::gui::app::Command;
-
-/// The import dialog's state.
-#[derive(Default)]
-pub struct ImportDialog {
-    /// The file being imported.
-    pub path: Option<PathBuf>,
-    /// The file is encrypted: ask for its password.
-    pub needs_password: bool,
-    /// The file's password (not the vault's).
-    pub password: Zeroizing<String>,
-    /// What the file holds and what importing it would do, before anything is saved.
-    pub preview: Option<(Parsed, Report)>,
-    /// Why the file cannot be imported.
-    pub error: Option<String>,
-    /// Reading or decrypting.
-    pub waiting: bool,
-    /// The file's path, typed, when no file dialog can be shown.
-    pub path_entry: super::PathEntry,
-}
+use crate::gui::command::Command;
+use crate::gui::state::transfer::{ExportDialog, ImportDialog, TransferPager};
 
 /// Draws the import dialog.
 pub fn import_ui(
@@ -170,38 +149,6 @@ fn report_ui(ui: &mut egui::Ui, view: &View, parsed: &Parsed, report: &Report) {
         });
 }
 
-/// The export dialog's state.
-pub struct ExportDialog {
-    /// The format chosen.
-    pub choice: ExportFormat,
-    /// The export's password.
-    pub password: Zeroizing<String>,
-    /// The password again.
-    pub repeat: Zeroizing<String>,
-    /// "I understand the file holds my keys unencrypted".
-    pub accept_plain: bool,
-    /// Transfer codes: asking for the vault password before showing them.
-    pub vault_password: Zeroizing<String>,
-    /// Why the last attempt failed.
-    pub error: Option<String>,
-    /// Where to save, typed, when no file dialog can be shown.
-    pub path_entry: super::PathEntry,
-}
-
-impl Default for ExportDialog {
-    fn default() -> Self {
-        ExportDialog {
-            choice: ExportFormat::Mamori,
-            password: Zeroizing::new(String::with_capacity(256)),
-            repeat: Zeroizing::new(String::with_capacity(256)),
-            accept_plain: false,
-            vault_password: Zeroizing::new(String::with_capacity(256)),
-            error: None,
-            path_entry: super::PathEntry::default(),
-        }
-    }
-}
-
 /// Draws the export dialog. `accounts` are the ones to export: under the format choice, a line
 /// for each thing of theirs the chosen format cannot hold (notes, backup codes, …).
 pub fn export_ui(
@@ -301,37 +248,6 @@ pub fn export_ui(
     });
     if shown.close_clicked || (shown.dismissed && !view.busy) {
         out.push(Command::CloseDialogs);
-    }
-}
-
-/// Google Authenticator transfer codes, shown one at a time and large.
-pub struct TransferPager {
-    /// The `otpauth-migration://` payloads.
-    pub uris: Vec<Zeroizing<String>>,
-    /// Accounts that do not fit the format, with the reason (already localized).
-    pub skipped: Vec<String>,
-    /// The code showing (0-based).
-    pub page: usize,
-    texture: Option<(usize, TextureHandle)>,
-}
-
-impl TransferPager {
-    /// A pager over the transfer codes of `accounts`.
-    pub fn new(view_lang: mamori::i18n::Lang, accounts: &[Account]) -> TransferPager {
-        let (uris, skipped) = formats::google_migration::encode_batches(
-            accounts
-                .iter()
-                .map(|a| (a.issuer.as_str(), a.name.as_str(), &a.otp)),
-        );
-        TransferPager {
-            uris,
-            skipped: skipped
-                .into_iter()
-                .map(|(label, reason)| format!("{label}: {}", reason.localize(view_lang)))
-                .collect(),
-            page: 0,
-            texture: None,
-        }
     }
 }
 

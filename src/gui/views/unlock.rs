@@ -2,31 +2,10 @@
 //! KDF runs on the worker while a spinner turns.
 
 use egui::RichText;
-use zeroize::Zeroizing;
 
 use super::{View, centered_column};
-use crate::gui::app::Command;
-
-/// The unlock screen's fields.
-pub struct UnlockForm {
-    /// The password typed so far.
-    pub password: Zeroizing<String>,
-    /// Why the last attempt failed.
-    pub error: Option<String>,
-    /// Give the field keyboard focus next frame.
-    pub focus: bool,
-}
-
-impl Default for UnlockForm {
-    fn default() -> Self {
-        UnlockForm {
-            // Room up front so typing never reallocates (and leaves copies) (`docs/vault.md` §11).
-            password: Zeroizing::new(String::with_capacity(256)),
-            error: None,
-            focus: true,
-        }
-    }
-}
+use crate::gui::command::Command;
+use crate::gui::state::forms::UnlockForm;
 
 /// Draws the unlock screen.
 pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut UnlockForm, out: &mut Vec<Command>) {

@@ -2,27 +2,10 @@
 //! explicitly without one.
 
 use egui::RichText;
-use zeroize::Zeroizing;
 
 use super::{View, centered_column};
-use crate::gui::app::Command;
-
-/// The welcome screen's fields.
-#[derive(Default)]
-pub struct WelcomeForm {
-    /// True: protect with a password (the default); false: no password.
-    pub without_password: bool,
-    /// The password.
-    pub password: Zeroizing<String>,
-    /// The password again.
-    pub repeat: Zeroizing<String>,
-    /// "I understand" for a vault without a password.
-    pub accept_plain: bool,
-    /// Why creating failed.
-    pub error: Option<String>,
-    /// The first field has had the keyboard focus (given once, when the screen opens).
-    pub focused: bool,
-}
+use crate::gui::command::Command;
+use crate::gui::state::forms::WelcomeForm;
 
 /// A rough strength estimate: 0 (weak) to 3 (strong), from length and character classes.
 /// Enough for a hint; the KDF does the real work.

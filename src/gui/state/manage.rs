@@ -1,0 +1,47 @@
+//! The details dialog's state. [`crate::gui::views::manage`] draws it.
+
+use zeroize::Zeroizing;
+
+use egui::TextureHandle;
+use mamori::account::{Account, AccountId};
+
+/// The details dialog's state.
+pub struct ManageDialog {
+    /// The account shown.
+    pub id: AccountId,
+    /// Issuer being edited.
+    pub issuer: String,
+    /// Account name being edited.
+    pub name: String,
+    /// Note being edited.
+    pub note: String,
+    /// Asking "really delete?".
+    pub confirm_delete: bool,
+    /// The key and QR code are showing (password checked).
+    pub key_shown: bool,
+    /// The password typed to show the key.
+    pub password: Zeroizing<String>,
+    /// Why the password was refused.
+    pub password_error: Option<String>,
+    /// Backup codes being pasted.
+    pub backup_input: String,
+    pub(crate) qr: Option<TextureHandle>,
+}
+
+impl ManageDialog {
+    /// The dialog for `account`.
+    pub fn new(account: &Account) -> ManageDialog {
+        ManageDialog {
+            id: account.id.clone(),
+            issuer: account.issuer.clone(),
+            name: account.name.clone(),
+            note: account.note.clone(),
+            confirm_delete: false,
+            key_shown: false,
+            password: Zeroizing::new(String::with_capacity(256)),
+            password_error: None,
+            backup_input: String::new(),
+            qr: None,
+        }
+    }
+}
