@@ -1,0 +1,119 @@
+//! The settings dialog's commands and the clock check (hourly and after a time jump).
+
+use super::*;
+
+impl MamoriApp {
+    /// Carries out a command of this area (`apply` routes it here).
+    pub(super) fn apply_settings(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::OpenSettings => {
+                let encrypted = matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted());
+                if let Phase::Open(session) = &mut self.phase {
+                    session.add = None;
+                    session.manage = None;
+                    session.settings = Some(SettingsDialog::new(&self.settings, encrypted));
+                }
+            }
+            Command::ChooseBackupFolder => self.pick_file(ctx, PickFor::BackupFolder),
+            Command::ApplySettings(settings) => {
+                let recheck = settings.clock.servers() != self.settings.clock.servers();
+                self.settings = settings;
+                self.save_settings();
+                if recheck {
+                    self.check_clock(ctx);
+                }
+            }
+            Command::CheckClock => self.check_clock(ctx),
+            Command::ConfirmClockOffset(offset) => self.confirmed_offset = Some(offset),
+            // Every other command belongs to another area; `apply` never sends it here.
+            _ => {}
+        }
+    }
+
+    /// The offset applied to codes: the library's rule over the setting, the last measurement
+    /// and what the user confirmed (over 10 minutes is applied only once confirmed).
+    pub(super) fn clock_correction(&self) -> Correction {
+        let reading = match &self.clock_status {
+            ClockStatus::Measured(reading) => Some(reading),
+            _ => None,
+        };
+        mamori::clock_check::correction(
+            self.settings.clock.apply_offset,
+            reading,
+            self.confirmed_offset,
+        )
+    }
+
+    /// What the last clock check found.
+    #[cfg(test)]
+    pub fn clock_status(&self) -> &ClockStatus {
+        &self.clock_status
+    }
+
+    /// A clock check runs in the background.
+    #[cfg(test)]
+    pub fn clock_check_running(&self) -> bool {
+        self.clock_worker.busy()
+    }
+
+    /// Starts a clock check in the background (when it is on and none runs), showing
+    /// "checking" until it ends.
+    pub(super) fn check_clock(&mut self, ctx: &egui::Context) {
+        if self.start_clock_check(ctx) {
+            self.clock_status = ClockStatus::Checking;
+        }
+    }
+
+    /// Starts a clock check, keeping what the last one found on screen meanwhile; false when
+    /// the check is off or one already runs.
+    pub(super) fn start_clock_check(&mut self, ctx: &egui::Context) -> bool {
+        let servers = self.settings.clock.servers();
+        if servers.is_empty() {
+            self.clock_schedule
+                .checked(self.now(), self.env.clock.monotonic());
+            self.clock_status = ClockStatus::Off;
+            return false;
+        }
+        if self.clock_worker.busy() {
+            return false;
+        }
+        self.clock_schedule
+            .checked(self.now(), self.env.clock.monotonic());
+        let time_check = Arc::clone(&self.env.time_check);
+        self.clock_worker
+            .spawn(ctx, move || time_check.measure(&servers));
+        true
+    }
+
+    /// Checks the clock again every hour (the last result stays meanwhile) and after the wall
+    /// clock jumps (resume from sleep, time set): then the last result no longer holds. Runs
+    /// every frame; the window's own ticks (at most a minute apart) are soon enough.
+    pub(super) fn recheck_clock(&mut self, ctx: &egui::Context) {
+        match self
+            .clock_schedule
+            .due(self.now(), self.env.clock.monotonic())
+        {
+            Some(Recheck::ClockJumped) => self.check_clock(ctx),
+            Some(Recheck::Hourly) => {
+                self.start_clock_check(ctx);
+            }
+            None => {}
+        }
+    }
+
+    pub(super) fn save_settings(&mut self) {
+        if let Some(path) = &self.env.settings_path
+            && let Err(e) = self.settings.save(path)
+        {
+            let lang = self.lang();
+            self.toasts.error(tr(
+                lang,
+                "gui-settings-not-saved",
+                &[
+                    ("path", &path.display()),
+                    ("detail", &VaultError::Io(e).localize(lang)),
+                ],
+            ));
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Creating, unlocking, locking the vault and changing its password; every change to the
+//! accounts goes through [`MamoriApp::change_vault`] (an operation of `mamori::accounts`).
+
+use super::*;
+
+impl MamoriApp {
+    /// Carries out a command of this area (`apply` routes it here).
+    pub(super) fn apply_vault(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::CreateVault(password) => {
+                let path = self.env.vault_path.clone();
+                self.worker.spawn(ctx, move || {
+                    Done::Created(Vault::create(
+                        &path,
+                        password.as_deref().map(String::as_str),
+                    ))
+                });
+            }
+            Command::Unlock(password) => {
+                let path = self.env.vault_path.clone();
+                let seen = self.env.seen_file.clone();
+                self.worker.spawn(ctx, move || {
+                    Done::Unlocked(
+                        opening::read(&path)
+                            .and_then(|locked| opening::unlock(locked, Some(&password), seen)),
+                    )
+                });
+            }
+            Command::Lock => self.lock(),
+            Command::ChangePassword { current, new } => {
+                let phase = std::mem::replace(&mut self.phase, Phase::Busy);
+                let Phase::Open(session) = phase else {
+                    self.phase = phase;
+                    return;
+                };
+                let mut vault = session.vault;
+                let path = self.env.vault_path.clone();
+                self.worker.spawn(ctx, move || {
+                    if let Some(current) = &current
+                        && let Err(e) = password_opens(&path, current)
+                    {
+                        return Done::PasswordChanged(Box::new(vault), Err(e));
+                    }
+                    let result = vault
+                        .change_password(new.as_deref().map(String::as_str))
+                        .map(|_| ());
+                    Done::PasswordChanged(Box::new(vault), result)
+                });
+            }
+            // Every other command belongs to another area; `apply` never sends it here.
+            _ => {}
+        }
+    }
+
+    pub(super) fn first_phase(&self) -> Phase {
+        let path = &self.env.vault_path;
+        if !path.exists() {
+            return Phase::Welcome(Default::default());
+        }
+        match opening::read(path) {
+            Ok(locked) if locked.needs_password() => Phase::Unlock(Default::default()),
+            Ok(locked) => match opening::unlock(locked, None, self.env.seen_file.clone()) {
+                Ok(opened) => self.open_session(opened),
+                Err(e) => Phase::Broken(crate::gui::advised(self.lang(), &e)),
+            },
+            Err(e) => Phase::Broken(crate::gui::advised(self.lang(), &e)),
+        }
+    }
+
+    pub(super) fn open_session(&self, opened: Opened) -> Phase {
+        let lang = self.lang();
+        let mut session = Session::new(opened.vault);
+        for notice in opened.notices {
+            session.banners.push(notice.localize(lang));
+        }
+        Phase::Open(Box::new(session))
+    }
+
+    /// Runs one vault change (an operation of [`mamori::accounts`]) and reports a refusal or a
+    /// failure as a toast. `Some` with the operation's answer when it was saved.
+    pub(super) fn change_vault<T>(
+        &mut self,
+        kind: SaveKind,
+        change: impl FnOnce(&mut Vec<Account>) -> Result<T, ChangeError>,
+    ) -> Option<T> {
+        let lang = self.lang();
+        let Phase::Open(session) = &mut self.phase else {
+            return None;
+        };
+        match session.vault.update(kind, change) {
+            Ok(answer) => {
+                if kind == SaveKind::Structural
+                    && let Some(folder) = &self.settings.backup_folder
+                {
+                    let keep = self.settings.backup_keep.max(1) as usize;
+                    if let Err(e) =
+                        mamori::formats::auto_backup::write(&session.vault, folder, keep)
+                    {
+                        self.toasts.error(tr(
+                            lang,
+                            "gui-auto-backup-failed",
+                            &[("detail", &VaultError::Io(e).localize(lang))],
+                        ));
+                    }
+                }
+                Some(answer)
+            }
+            Err(e) => {
+                self.toasts.error(e.localize(lang));
+                None
+            }
+        }
+    }
+
+    pub(super) fn lock(&mut self) {
+        self.clear_clipboard(true);
+        let encrypted = matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted());
+        if encrypted {
+            // Dropping the session zeroizes the master key, the secrets and every field.
+            self.phase = Phase::Unlock(Default::default());
+        }
+    }
+
+    /// Checks `password` against the vault file on the worker (the KDF takes a moment) before
+    /// a key leaves: showing it, exporting, the transfer codes. `done` turns the answer into
+    /// the job's result.
+    pub(super) fn check_password(
+        &mut self,
+        ctx: &egui::Context,
+        password: Zeroizing<String>,
+        done: impl FnOnce(bool) -> Done + Send + 'static,
+    ) {
+        let path = self.env.vault_path.clone();
+        self.worker
+            .spawn(ctx, move || done(password_opens(&path, &password).is_ok()));
+    }
+}
