@@ -7,6 +7,9 @@
 // Shared helpers: temporary vault folders, running the binary, a seeded random source.
 mod util;
 
+// The arrows between the parts of src/ that docs/architecture.md allows.
+mod architecture;
+
 // Commands end to end as a user runs them: init, add, code, list, rename, remove, backup codes,
 // passwd, restore, exit codes, JSON shapes, English and Japanese messages.
 mod cli;
