@@ -1,5 +1,6 @@
 //! Writing accounts out (docs/formats.md §16): Mamori's own encrypted backup (a new vault file
-//! with the same accounts under a password the user chooses), a plain `otpauth://` list, Aegis
+//! with the same accounts under a password the user chooses, made by
+//! [`crate::vault::backups::export`]), a plain `otpauth://` list, Aegis
 //! JSON (plain or encrypted), one QR code per account (PNG), and Google Authenticator transfer
 //! QR codes in batches a phone can scan.
 //!
@@ -18,11 +19,10 @@ use zeroize::Zeroizing;
 use super::aegis;
 use super::google_migration::{self, NotExportable};
 use crate::account::Account;
-use crate::fsio::IoFailure;
+use crate::fsio::{IoAction, IoFailure};
 use crate::i18n::{Lang, Localize, tr};
 use crate::uri::to_uri;
-use crate::vault::store;
-use crate::vault::{SaveKind, Vault, VaultError, crypto::KdfParams};
+use crate::vault::VaultError;
 
 /// The ways Mamori writes accounts out. Each has one entry in [`EXPORTS`], which both shells
 /// list and call through [`write`].
@@ -449,7 +449,7 @@ pub fn write(
                 .and_then(|()| stream.flush())
                 .map_err(|e| {
                     ExportError::Io(IoFailure {
-                        action: store::IoAction::Write,
+                        action: IoAction::Write,
                         path: PathBuf::from("-"),
                         source: e,
                     })
@@ -482,7 +482,10 @@ pub fn write(
             let Destination::Path(dest) = destination else {
                 return Err(ExportError::NotToStdout);
             };
-            mamori_backup(accounts, password, dest, None)?;
+            crate::vault::backups::export(accounts, password, dest, None).map_err(|e| match e {
+                VaultError::Io(failure) => ExportError::Io(failure),
+                e => ExportError::Vault(e),
+            })?;
             Ok(Written {
                 accounts: accounts.len(),
                 files: 1,
@@ -510,47 +513,6 @@ pub fn write(
             Err(ExportError::PasswordRequired)
         }
     }
-}
-
-/// Mamori's own encrypted backup: a new vault holding `accounts` (ids, notes and backup codes
-/// included) under `password`, written to `dest` atomically. `kdf` picks the Argon2id cost
-/// (`None`: the default cost).
-pub fn mamori_backup(
-    accounts: &[Account],
-    password: &str,
-    dest: &Path,
-    kdf: Option<KdfParams>,
-) -> Result<(), ExportError> {
-    let dir = match dest.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    // The copy is made next to the destination (same file system), then renamed into place.
-    let scratch = tempfile::Builder::new()
-        .prefix(".mamori-export")
-        .tempdir_in(dir)
-        .map_err(|e| {
-            ExportError::Io(IoFailure {
-                action: store::IoAction::Write,
-                path: dir.to_path_buf(),
-                source: e,
-            })
-        })?;
-    let path = scratch.path().join("export.mamori");
-    let mut copy = match kdf {
-        Some(kdf) => Vault::create_with_kdf(&path, password, kdf),
-        None => Vault::create(&path, Some(password)),
-    }
-    .map_err(ExportError::Vault)?;
-    copy.set_backups_kept(0);
-    let owned = accounts.to_vec();
-    copy.update(SaveKind::Routine, move |list| {
-        list.extend(owned);
-        Ok::<_, VaultError>(())
-    })
-    .map_err(ExportError::Vault)?;
-    let bytes = crate::fsio::read_capped(&path, crate::vault::container::MAX_FILE)?;
-    write_private(dest, &bytes)
 }
 
 #[cfg(test)]

@@ -24,7 +24,6 @@
 pub mod aegis;
 pub mod andotp;
 pub mod authenticator_ext;
-pub mod auto_backup;
 pub mod bitwarden;
 mod crypto;
 pub mod ente;

@@ -904,7 +904,7 @@ fn mamori_backup_opens_with_the_chosen_password() {
     std::fs::write(&dest, "old").unwrap();
     let accounts = canonical_accounts();
     let kdf = crate::vault::crypto::KdfParams::with_cost(65_536, 3, 1).unwrap();
-    export::mamori_backup(&accounts, PW, &dest, Some(kdf)).unwrap();
+    crate::vault::backups::export(&accounts, PW, &dest, Some(kdf)).unwrap();
     let locked = crate::vault::LockedVault::read(&dest).unwrap();
     assert!(locked.needs_password());
     assert!(matches!(

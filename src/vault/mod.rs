@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod backups;
 pub mod container;
 pub mod content;
 pub mod crypto;
@@ -210,7 +211,7 @@ impl LockedVault {
             kek,
             accounts,
             read_only,
-            backups_kept: store::DEFAULT_BACKUPS_KEPT,
+            backups_kept: backups::DEFAULT_KEPT,
             storage: Box::new(DiskStorage),
             seen_file: None,
         })
@@ -320,7 +321,7 @@ impl Vault {
             accounts: Vec::new(),
             file_hash: [0; 32],
             read_only: None,
-            backups_kept: store::DEFAULT_BACKUPS_KEPT,
+            backups_kept: backups::DEFAULT_KEPT,
             storage: Box::new(DiskStorage),
             seen_file: None,
         };
@@ -502,18 +503,7 @@ impl Vault {
                     .map(|p| p.header.generation)
                     .unwrap_or(0);
                 self.header.generation = self.header.generation.max(generation);
-                let name = store::backup_name(crate::time::unix_now(), generation)
-                    .replace(".mamori", "-replaced.mamori");
-                crate::fsio::create_private_dir(&self.paths.backups).map_err(VaultError::Io)?;
-                crate::fsio::atomic_write(
-                    self.storage.as_ref(),
-                    &self.paths.backups.join(name),
-                    &self.paths.temp_prefix,
-                    &current,
-                    false,
-                    &|_| true,
-                )
-                .map_err(VaultError::Io)?;
+                backups::keep_replaced(self.storage.as_ref(), &self.paths, &current, generation)?;
             }
             Err(failure) if failure.source.kind() == std::io::ErrorKind::NotFound => {}
             Err(failure) => return Err(VaultError::Io(failure)),
@@ -671,17 +661,12 @@ impl Vault {
 
         let backup_of = backup_of.filter(|_| self.backups_kept > 0);
         if let Some(previous) = backup_of {
-            crate::fsio::create_private_dir(&self.paths.backups).map_err(VaultError::Io)?;
-            let name = store::backup_name(crate::time::unix_now(), self.header.generation);
-            crate::fsio::atomic_write(
+            backups::keep_previous(
                 self.storage.as_ref(),
-                &self.paths.backups.join(name),
-                &self.paths.temp_prefix,
+                &self.paths,
                 previous,
-                true,
-                &|bytes| container::parse(bytes).is_ok(),
-            )
-            .map_err(VaultError::Io)?;
+                self.header.generation,
+            )?;
         }
         let replace = self.file_hash != [0; 32];
         crate::fsio::atomic_write(
@@ -702,7 +687,7 @@ impl Vault {
         if backup_of.is_some() {
             // The new vault is durable; a failure to prune only leaves an extra backup. With
             // backups off (0) nothing is pruned: turning them off never deletes old ones.
-            let _ = store::prune_backups(&self.paths, self.backups_kept);
+            let _ = backups::prune(&self.paths, self.backups_kept);
         }
         self.file_hash = sha256(&file);
         self.header = header;
@@ -743,38 +728,6 @@ fn new_slot(master: &Key, kek: Option<&(KdfParams, Key)>) -> Result<Slot, VaultE
     })
 }
 
-/// The newest backup of `paths` that opens: fully checked for plain vaults and for password
-/// vaults whose slot matches `kek` (same salt and cost), structurally otherwise.
-pub fn newest_openable_backup(
-    paths: &VaultPaths,
-    kek: Option<&(KdfParams, Key)>,
-) -> Option<PathBuf> {
-    store::list_backups(paths).into_iter().rev().find(|path| {
-        let Ok(bytes) = crate::fsio::read_capped(path, MAX_FILE) else {
-            return false;
-        };
-        let Ok(locked) = LockedVault::from_bytes(path, bytes) else {
-            return false;
-        };
-        if !locked.needs_password() {
-            return locked.unlock(None).is_ok();
-        }
-        match (kek, locked.password_slot()) {
-            (
-                Some((params, kek)),
-                Some(Slot::Password {
-                    id,
-                    kdf,
-                    nonce,
-                    wrapped,
-                }),
-            ) if kdf == params => crypto::unwrap_key(kek, nonce, wrapped, "password", id)
-                .is_some_and(|master| locked.unlock_with_key(&master).is_ok()),
-            _ => true,
-        }
-    })
-}
-
 impl From<IoFailure> for VaultError {
     fn from(failure: IoFailure) -> VaultError {
         VaultError::Io(failure)
@@ -807,11 +760,11 @@ impl VaultError {
             VaultError::Damaged { path, damage, .. } => VaultError::Damaged {
                 path,
                 damage,
-                backup: newest_openable_backup(paths, kek),
+                backup: backups::newest_openable(paths, kek),
             },
             VaultError::PayloadDamaged { path, .. } => VaultError::PayloadDamaged {
                 path,
-                backup: newest_openable_backup(paths, kek),
+                backup: backups::newest_openable(paths, kek),
             },
             other => other,
         }

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::backups;
 use super::store::{self, VaultPaths};
 use super::{LockedVault, ReadOnly, Vault, VaultError};
 use crate::i18n::{Lang, Localize, tr};
@@ -86,7 +87,7 @@ pub fn unlock(
     if let Some(reason) = vault.read_only() {
         notices.push(Notice::ReadOnly(reason.clone()));
     }
-    vault.set_backups_kept(store::DEFAULT_BACKUPS_KEPT);
+    vault.set_backups_kept(backups::DEFAULT_KEPT);
     if let Some(file) = seen_file
         && let Some(newest) = vault.track_generations(file)
     {

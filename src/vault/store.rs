@@ -1,6 +1,7 @@
 //! The vault's files on disk (`docs/vault.md` §5-7): where the vault lives, its lock file,
-//! the temporary files of a save and the backup folder beside it. The atomic, verified write
-//! itself is [`crate::fsio`]'s.
+//! the temporary files of a save and where the backup folder sits beside it. The atomic,
+//! verified write itself is [`crate::fsio`]'s; what goes into the backup folder is
+//! [`super::backups`]'.
 
 use std::fs::{self, File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -10,8 +11,6 @@ pub use crate::fsio::{IoAction, IoFailure};
 
 /// File name of the vault in the default folder.
 pub const DEFAULT_FILE_NAME: &str = "vault.mamori";
-/// How many backups are kept by default.
-pub const DEFAULT_BACKUPS_KEPT: usize = 10;
 /// Largest small state file read (the seen-generations list).
 pub const MAX_SEEN_FILE: u64 = 1024 * 1024;
 /// How long a writer waits for another one to finish.
@@ -152,108 +151,9 @@ pub fn clean_up_after_crash(paths: &VaultPaths) {
     }
 }
 
-/// A backup file name: `vault-YYYYMMDDTHHMMSSZ-g<generation>.mamori`.
-pub fn backup_name(time: u64, generation: u64) -> String {
-    format!(
-        "vault-{}-g{generation}.mamori",
-        crate::time::compact_utc(time)
-    )
-}
-
-/// `(time stamp, generation)` of a file name made by [`backup_name`].
-pub fn parse_backup_name(name: &str) -> Option<(String, u64)> {
-    let rest = name.strip_prefix("vault-")?.strip_suffix(".mamori")?;
-    let (stamp, generation) = rest.split_once("-g")?;
-    let valid_stamp = stamp.len() == 16
-        && stamp.as_bytes()[8] == b'T'
-        && stamp.ends_with('Z')
-        && stamp
-            .chars()
-            .enumerate()
-            .all(|(i, c)| i == 8 || i == 15 || c.is_ascii_digit());
-    if !valid_stamp || generation.is_empty() || !generation.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((stamp.to_string(), generation.parse().ok()?))
-}
-
-/// The backups of a vault, oldest first.
-pub fn list_backups(paths: &VaultPaths) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(&paths.backups) else {
-        return Vec::new();
-    };
-    let mut found: Vec<((String, u64), PathBuf)> = entries
-        .flatten()
-        .filter_map(|e| {
-            let key = parse_backup_name(&e.file_name().to_string_lossy())?;
-            Some((key, e.path()))
-        })
-        .collect();
-    found.sort();
-    found.into_iter().map(|(_, path)| path).collect()
-}
-
-/// Deletes the oldest backups so that at most `keep` remain. Only files named by
-/// [`backup_name`] are ever removed.
-pub fn prune_backups(paths: &VaultPaths, keep: usize) -> Result<(), IoFailure> {
-    let backups = list_backups(paths);
-    let excess = backups.len().saturating_sub(keep);
-    for path in &backups[..excess] {
-        fs::remove_file(path).map_err(|e| IoFailure::new(IoAction::List, path, e))?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod stale_temp_tests {
-    use super::*;
-
-    #[test]
-    fn only_old_temporary_files_with_the_prefix_are_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join(".mamori-backup.tmpA1");
-        let fresh = dir.path().join(".mamori-backup.tmpB2");
-        let other = dir.path().join("vault-x-g1.mamori");
-        for path in [&old, &fresh, &other] {
-            fs::write(path, b"x").unwrap();
-        }
-        let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
-        for path in [&old, &other] {
-            File::options()
-                .write(true)
-                .open(path)
-                .unwrap()
-                .set_modified(an_hour_ago)
-                .unwrap();
-        }
-        crate::fsio::remove_old_temps(dir.path(), ".mamori-backup.tmp");
-        assert!(!old.exists());
-        assert!(fresh.exists(), "a save may be writing it right now");
-        assert!(other.exists());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backup_names_round_trip_and_others_are_ignored() {
-        let name = backup_name(1_700_000_000, 42);
-        assert_eq!(name, "vault-20231114T221320Z-g42.mamori");
-        assert_eq!(
-            parse_backup_name(&name),
-            Some(("20231114T221320Z".to_string(), 42))
-        );
-        for other in [
-            "vault-20231114T221320Z-g42-replaced.mamori",
-            "vault.mamori",
-            "vault-2023-g1.mamori",
-            "notes.txt",
-        ] {
-            assert_eq!(parse_backup_name(other), None, "{other}");
-        }
-    }
 
     #[test]
     fn paths_sit_beside_the_vault() {

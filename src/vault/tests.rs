@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tempfile::{NamedTempFile, TempDir};
 
+use super::backups;
 use super::container::{self, CHECKSUM_LEN, PREFIX_LEN};
 use super::crypto::{self, FLOOR_M_KIB, FLOOR_T, KdfParams};
-use super::store;
 use super::*;
 use crate::account::{Account, OtpKind, OtpParams};
 use crate::fsio::{DiskStorage, IoAction, IoFailure, Storage};
@@ -178,7 +178,7 @@ fn a_password_change_keeps_every_account_and_retires_the_old_password() {
     assert_eq!(labels(&reopened), labels(&vault));
     assert_eq!(reopened.accounts().len(), 5);
     // The backup made by the change opens with the old password.
-    let backup = store::list_backups(vault.paths()).pop().unwrap();
+    let backup = backups::list(vault.paths()).pop().unwrap();
     assert_eq!(open(&backup, Some(PASSWORD)).unwrap().accounts().len(), 5);
     // Removing the password writes a plain slot.
     vault.change_password(None).unwrap();
@@ -267,7 +267,7 @@ fn structural_saves_keep_ten_backups_that_all_open_and_counter_bumps_keep_none()
     for i in 0..15 {
         add(&mut vault, "Example", &format!("user{i}"));
     }
-    let backups = store::list_backups(vault.paths());
+    let backups = backups::list(vault.paths());
     assert_eq!(backups.len(), 10);
     for backup in &backups {
         assert!(open(backup, Some(PASSWORD)).is_ok(), "{}", backup.display());
@@ -280,11 +280,11 @@ fn structural_saves_keep_ten_backups_that_all_open_and_counter_bumps_keep_none()
             .update(SaveKind::Routine, |_| Ok::<_, VaultError>(()))
             .unwrap();
     }
-    assert_eq!(store::list_backups(vault.paths()), backups);
+    assert_eq!(backups::list(vault.paths()), backups);
     // 0 turns backups off.
     vault.set_backups_kept(0);
     add(&mut vault, "Example", "no backup");
-    assert_eq!(store::list_backups(vault.paths()), backups);
+    assert_eq!(backups::list(vault.paths()), backups);
     assert!(open(&path, Some(PASSWORD)).is_ok());
 }
 
@@ -518,7 +518,7 @@ fn files_are_private() {
     assert_eq!(mode(&nested), 0o700);
     assert_eq!(mode(&vault.paths().lock), 0o600);
     assert_eq!(mode(&vault.paths().backups), 0o700);
-    for backup in store::list_backups(vault.paths()) {
+    for backup in backups::list(vault.paths()) {
         assert_eq!(mode(&backup), 0o600);
     }
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
@@ -556,7 +556,7 @@ fn no_secret_or_label_appears_in_any_file_of_an_encrypted_vault() {
         b"hidden-user",
     ];
     let mut files = vec![vault.path().to_path_buf(), vault.paths().lock.clone()];
-    files.extend(store::list_backups(vault.paths()));
+    files.extend(backups::list(vault.paths()));
     assert!(files.len() >= 4);
     for file in files {
         let bytes = fs::read(&file).unwrap();

@@ -73,7 +73,11 @@ fn every_use_between_parts_is_an_arrow_of_the_architecture() {
                         .collect();
                     // `crate::localized_error!` is the i18n macro; `crate::` in the binary is
                     // the binary's own tree (main, cli, gui).
-                    let to = if to == "localized_error" { "i18n".into() } else { to };
+                    let to = if to == "localized_error" {
+                        "i18n".into()
+                    } else {
+                        to
+                    };
                     if to.is_empty() || to == from {
                         continue;
                     }
@@ -96,6 +100,9 @@ fn every_use_between_parts_is_an_arrow_of_the_architecture() {
     // Every part named in the document exists, so the list cannot drift from the tree.
     for part in allowed.keys() {
         let exists = src.join(format!("{part}.rs")).is_file() || src.join(part).is_dir();
-        assert!(exists, "docs/architecture.md names a part `{part}` that src/ does not have");
+        assert!(
+            exists,
+            "docs/architecture.md names a part `{part}` that src/ does not have"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! `mamori passwd [--new-password-file PATH | --remove]`: set, change or remove the password.
 
-use mamori::vault::store;
+use mamori::vault::backups;
 
 use crate::cli::args::PasswdArgs;
 use crate::cli::failure::EXIT_ERROR;
@@ -35,7 +35,7 @@ pub fn run(cli: &Cli, args: &PasswdArgs) -> Result<(), Failure> {
     }
     // Every backup now on disk was made before the change, so it opens with the old password
     // (or without one).
-    let older_backups = store::list_backups(vault.paths());
+    let older_backups = backups::list(vault.paths());
     if older_backups.is_empty() {
         return Ok(());
     }

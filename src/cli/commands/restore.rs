@@ -1,6 +1,6 @@
 //! `mamori restore --list | --from FILE`: see the vault's backups, or make one the vault.
 
-use mamori::vault::{LockedVault, store};
+use mamori::vault::{LockedVault, backups, store};
 
 use crate::cli::args::RestoreArgs;
 use crate::cli::{Cli, Failure, output, password, session};
@@ -10,7 +10,7 @@ pub fn run(cli: &Cli, args: &RestoreArgs) -> Result<(), Failure> {
     let path = session::vault_path(cli)?;
     let paths = store::VaultPaths::new(&path);
     if args.list {
-        let backups = store::list_backups(&paths);
+        let backups = backups::list(&paths);
         if backups.is_empty() {
             output::say("cli-restore-none", &[("dir", &paths.backups.display())]);
             return Ok(());

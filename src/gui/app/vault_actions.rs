@@ -94,7 +94,7 @@ impl MamoriApp {
                 {
                     let keep = self.settings.backup_keep.max(1) as usize;
                     if let Err(e) =
-                        mamori::formats::auto_backup::write(&session.vault, folder, keep)
+                        mamori::vault::backups::copy_to_folder(&session.vault, folder, keep)
                     {
                         self.toasts.error(tr(
                             lang,
