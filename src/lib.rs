@@ -9,6 +9,9 @@
 //! - [`uri`]: reading and writing `otpauth://` URIs as `docs/formats.md` §3 describes.
 //! - [`account`]: an account (labels, key parameters, note, backup codes).
 //! - [`vault`]: the vault file (`docs/vault.md`): encryption, atomic saves, backups, locking.
+//! - [`paths`]: every per-user path, installed or portable (the settings folder, the default
+//!   vault); [`fsio`]: capped reads and the atomic, durable writes every saved file goes
+//!   through.
 //! - [`qr`]: every QR code in a grey image (rxing, with rqrr as a fallback for small images).
 //! - [`scan`]: what the codes in an image or on each screen hold (key URIs, Google
 //!   Authenticator transfer codes); [`image_file`] reads PNG/JPEG/WebP/BMP/GIF files and
@@ -33,12 +36,12 @@ pub mod advice;
 #[cfg(feature = "capture")]
 pub mod capture;
 pub mod clock_check;
-pub mod config;
 pub mod formats;
 pub mod fsio;
 pub mod i18n;
 pub mod image_file;
 pub mod otp;
+pub mod paths;
 pub mod qr;
 pub mod scan;
 pub mod secret;

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use mamori::account::Account;
 use mamori::i18n::Localize as _;
+use mamori::vault::Vault;
 use mamori::vault::opening::{self, Notice};
-use mamori::vault::{Vault, store};
 
 use super::failure::{EXIT_ERROR, EXIT_NOT_FOUND, Failure};
 use super::{Cli, lang, output, password};
@@ -15,7 +15,7 @@ use super::{Cli, lang, output, password};
 pub fn vault_path(cli: &Cli) -> Result<PathBuf, Failure> {
     match &cli.vault {
         Some(path) => Ok(path.clone()),
-        None => store::default_vault_path()
+        None => mamori::paths::default_vault_path()
             .ok_or_else(|| Failure::new(EXIT_ERROR, "cli-no-default-path", &[])),
     }
 }
@@ -32,7 +32,7 @@ pub fn open(cli: &Cli) -> Result<Vault, Failure> {
     let opened = opening::unlock(
         locked,
         password.as_deref().map(|p| p.as_str()),
-        mamori::config::seen_generations_file(),
+        mamori::paths::seen_generations_file(),
     )?;
     for notice in &opened.notices {
         match notice {

@@ -135,7 +135,7 @@ impl Env {
         Env {
             vault_path,
             settings_path: super::settings::default_path(),
-            seen_file: mamori::config::seen_generations_file(),
+            seen_file: mamori::paths::seen_generations_file(),
             clock: Arc::new(SystemClock),
             time_check: Arc::new(SntpCheck),
             clipboard: Box::new(SystemClipboard::default()),

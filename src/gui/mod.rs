@@ -100,7 +100,7 @@ pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), 
     if let Ok(icon) = eframe::icon_data::from_png_bytes(style::ICON_PNG) {
         viewport = viewport.with_icon(icon);
     }
-    let window_state = mamori::config::dir().map(|d| d.join("window.ron"));
+    let window_state = mamori::paths::config_dir().map(|d| d.join("window.ron"));
     if let Some(path) = &window_state {
         private_file(path);
     }

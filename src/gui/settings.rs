@@ -124,7 +124,7 @@ impl Settings {
 
 /// `settings.json` in the config folder.
 pub fn default_path() -> Option<PathBuf> {
-    mamori::config::settings_file()
+    mamori::paths::settings_file()
 }
 
 #[cfg(test)]

@@ -9,18 +9,10 @@ use std::time::{Duration, Instant};
 
 pub use crate::fsio::{IoAction, IoFailure};
 
-/// File name of the vault in the default folder.
-pub const DEFAULT_FILE_NAME: &str = "vault.mamori";
 /// Largest small state file read (the seen-generations list).
 pub const MAX_SEEN_FILE: u64 = 1024 * 1024;
 /// How long a writer waits for another one to finish.
 pub const LOCK_WAIT: Duration = Duration::from_secs(10);
-
-/// The default vault: `vault.mamori` in the data folder ([`crate::config::data_dir`]: the
-/// per-user one, or `mamori-data/data` beside a portable executable).
-pub fn default_vault_path() -> Option<PathBuf> {
-    crate::config::data_dir().map(|dir| dir.join(DEFAULT_FILE_NAME))
-}
 
 /// The files that belong to one vault.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,7 +51,7 @@ impl VaultPaths {
         let name = vault
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| DEFAULT_FILE_NAME.to_string());
+            .unwrap_or_else(|| crate::paths::DEFAULT_VAULT_FILE_NAME.to_string());
         VaultPaths {
             vault: vault.to_path_buf(),
             lock: dir.join(format!("{name}.lock")),

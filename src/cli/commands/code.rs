@@ -54,7 +54,7 @@ fn row(issuer: &str, name: &str, code: Code) -> Row {
 /// the window can ask). Says on stderr what was applied, or why nothing was.
 fn now_with_clock_offset() -> u64 {
     use mamori::clock_check::{self, ClockSettings, Correction};
-    let settings = mamori::config::settings_file()
+    let settings = mamori::paths::settings_file()
         .map(|path| ClockSettings::load(&path))
         .unwrap_or_default();
     let servers = settings.servers();

@@ -106,7 +106,7 @@ impl Doctor {
 /// Runs every check, prints the report, and fails (exit 1) when something needs attention.
 pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
     let servers = if args.time_servers.is_empty() {
-        mamori::config::settings_file()
+        mamori::paths::settings_file()
             .map(|path| ClockSettings::load(&path))
             .unwrap_or_default()
             .servers()
@@ -156,13 +156,13 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
 
 /// Which folders are in use: the platform's, or portable ones beside the program.
 fn storage(doctor: &mut Doctor) {
-    let config = mamori::config::dir();
+    let config = mamori::paths::config_dir();
     let shown = config
         .as_ref()
         .map(|p| p.display().to_string())
         .unwrap_or_default();
-    let (mode, text) = match mamori::config::mode() {
-        mamori::config::Mode::Portable(root) => (
+    let (mode, text) = match mamori::paths::mode() {
+        mamori::paths::Mode::Portable(root) => (
             "portable",
             tr(
                 lang(),
@@ -170,7 +170,7 @@ fn storage(doctor: &mut Doctor) {
                 &[("folder", &root.display())],
             ),
         ),
-        mamori::config::Mode::Installed => (
+        mamori::paths::Mode::Installed => (
             "installed",
             tr(lang(), "doctor-storage-installed", &[("folder", &shown)]),
         ),

@@ -1,4 +1,5 @@
-//! Where Mamori keeps its files: the one place that decides the folders.
+//! Where Mamori keeps its files: the one place that decides every per-user path (the settings
+//! folder and what is in it, the data folder and the default vault).
 //!
 //! - **Installed** (the default): the platform's folders: settings in `~/.config/mamori`,
 //!   `%APPDATA%\Mamori\config` or `~/Library/Application Support/Mamori`; the vault in
@@ -17,6 +18,8 @@ use std::path::{Path, PathBuf};
 pub const PORTABLE_MARKER: &str = "mamori.portable";
 /// The folder a portable copy keeps everything in, beside the executable.
 pub const PORTABLE_FOLDER: &str = "mamori-data";
+/// File name of the vault in the data folder.
+pub const DEFAULT_VAULT_FILE_NAME: &str = "vault.mamori";
 
 /// Which folders are in use.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +48,7 @@ pub fn mode_for_exe_dir(dir: &Path) -> Mode {
 }
 
 /// The folder for settings and small state files, if the platform has one.
-pub fn dir() -> Option<PathBuf> {
+pub fn config_dir() -> Option<PathBuf> {
     match std::env::var_os("MAMORI_CONFIG_DIR") {
         Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
         _ => match mode() {
@@ -66,15 +69,21 @@ pub fn data_dir() -> Option<PathBuf> {
     }
 }
 
+/// The default vault: [`DEFAULT_VAULT_FILE_NAME`] in the data folder ([`data_dir`]: the
+/// per-user one, or `mamori-data/data` beside a portable executable).
+pub fn default_vault_path() -> Option<PathBuf> {
+    data_dir().map(|dir| dir.join(DEFAULT_VAULT_FILE_NAME))
+}
+
 /// The file that remembers the newest generation seen of each vault ([`crate::vault::seen`]).
 pub fn seen_generations_file() -> Option<PathBuf> {
-    dir().map(|d| d.join("seen-generations.json"))
+    config_dir().map(|d| d.join("seen-generations.json"))
 }
 
 /// `settings.json`: the window's preferences, whose clock keys the command line reads too
 /// ([`crate::clock_check::ClockSettings`]).
 pub fn settings_file() -> Option<PathBuf> {
-    dir().map(|d| d.join("settings.json"))
+    config_dir().map(|d| d.join("settings.json"))
 }
 
 #[cfg(test)]
