@@ -19,6 +19,8 @@
 //! - [`formats`]: other apps' export formats.
 //! - [`clock_check`]: is the clock right? An SNTP check against time servers, and the rules
 //!   for using what it measures (two servers must agree; large offsets need confirming).
+//! - [`settings`]: the one `settings.json` schema, read key by key by the window and the
+//!   command line alike.
 //! - [`i18n`]: English and Japanese message catalogues.
 //!
 //! ```
@@ -45,6 +47,7 @@ pub mod paths;
 pub mod qr;
 pub mod scan;
 pub mod secret;
+pub mod settings;
 pub mod time;
 pub mod uri;
 pub mod vault;

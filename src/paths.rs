@@ -80,8 +80,8 @@ pub fn seen_generations_file() -> Option<PathBuf> {
     config_dir().map(|d| d.join("seen-generations.json"))
 }
 
-/// `settings.json`: the window's preferences, whose clock keys the command line reads too
-/// ([`crate::clock_check::ClockSettings`]).
+/// `settings.json`: the preferences ([`crate::settings::Settings`]), which the window shows
+/// and the command line reads too.
 pub fn settings_file() -> Option<PathBuf> {
     config_dir().map(|d| d.join("settings.json"))
 }

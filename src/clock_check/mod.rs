@@ -38,11 +38,9 @@ mod race;
 mod schedule;
 mod sntp;
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::i18n::{Lang, Localize, tr};
 
@@ -248,8 +246,9 @@ impl Localize for ClockError {
 
 crate::localized_error!(ClockError);
 
-/// The clock check's preferences, part of the window's `settings.json` (flattened into it);
-/// the command line reads the same file. Missing keys take their defaults.
+/// The clock check's preferences: keys at the top level of `settings.json`, whose one schema
+/// (`crate::settings::Settings`, read by the window and the command line alike) holds these
+/// flattened. Missing keys take their defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ClockSettings {
@@ -272,36 +271,6 @@ impl Default for ClockSettings {
 }
 
 impl ClockSettings {
-    /// Reads the clock keys of a settings file. A missing, unreadable or malformed file gives
-    /// the defaults; other keys are ignored, and a key of the wrong type keeps its default
-    /// while the others are still read.
-    pub fn load(path: &Path) -> ClockSettings {
-        let mut settings = ClockSettings::default();
-        let Some(Value::Object(map)) = std::fs::read(path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-        else {
-            return settings;
-        };
-        if let Some(Value::Bool(on)) = map.get("clock_check") {
-            settings.clock_check = *on;
-        }
-        if let Some(Value::Array(list)) = map.get("time_servers")
-            && list.iter().all(Value::is_string)
-        {
-            settings.time_servers = list
-                .iter()
-                .filter_map(Value::as_str)
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect();
-        }
-        if let Some(Value::Bool(apply)) = map.get("apply_offset") {
-            settings.apply_offset = *apply;
-        }
-        settings
-    }
-
     /// The servers to ask: empty when the check is off.
     pub fn servers(&self) -> Vec<String> {
         if !self.clock_check {
@@ -761,45 +730,8 @@ mod tests {
     }
 
     #[test]
-    fn settings_load_leniently() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("settings.json");
-        assert_eq!(ClockSettings::load(&path), ClockSettings::default());
-        assert_eq!(
-            ClockSettings::default().servers(),
-            servers(DEFAULT_TIME_SERVERS)
-        );
-
-        std::fs::write(&path, b"\xff{not json").unwrap();
-        assert_eq!(ClockSettings::load(&path), ClockSettings::default());
-        std::fs::write(&path, b"[1, 2]").unwrap();
-        assert_eq!(ClockSettings::load(&path), ClockSettings::default());
-
-        // Part of the window's settings: other keys ignored, missing keys defaulted.
-        std::fs::write(
-            &path,
-            br#"{"theme": "dark", "time_servers": [" ntp.example:1234 ", ""], "apply_offset": true}"#,
-        )
-        .unwrap();
-        let settings = ClockSettings::load(&path);
-        assert!(settings.clock_check);
-        assert!(settings.apply_offset);
-        assert_eq!(settings.servers(), servers(&["ntp.example:1234"]));
-
-        // A key of the wrong type keeps its default; the others are still read.
-        std::fs::write(
-            &path,
-            br#"{"clock_check": "no", "time_servers": [1], "apply_offset": true}"#,
-        )
-        .unwrap();
-        let settings = ClockSettings::load(&path);
-        assert!(settings.clock_check && settings.apply_offset);
-        assert_eq!(settings.time_servers, servers(DEFAULT_TIME_SERVERS));
-
-        std::fs::write(&path, br#"{"clock_check": false}"#).unwrap();
-        assert!(ClockSettings::load(&path).servers().is_empty());
-
-        // The struct itself round-trips through serde with defaults for missing keys.
+    fn clock_settings_take_defaults_for_missing_keys() {
+        // How the keys are read from settings.json, one by one, is `crate::settings`' test.
         let parsed: ClockSettings = serde_json::from_str(r#"{"apply_offset": true}"#).unwrap();
         assert_eq!(
             parsed,

@@ -134,7 +134,7 @@ impl Env {
     pub fn system(vault_path: PathBuf) -> Env {
         Env {
             vault_path,
-            settings_path: super::settings::default_path(),
+            settings_path: mamori::paths::settings_file(),
             seen_file: mamori::paths::seen_generations_file(),
             clock: Arc::new(SystemClock),
             time_check: Arc::new(SntpCheck),

@@ -2,9 +2,9 @@
 //! vault files, written with [`crate::fsio::atomic_write`], that open like any vault:
 //!
 //! - **Rolling backups** beside the vault, in `<vault>.backups/`: the file as it was before
-//!   each structural save ([`keep_previous`]), pruned to the newest few ([`prune`]), listed for
+//!   each structural save (`keep_previous`), pruned to the newest few ([`prune`]), listed for
 //!   restore ([`list`]) and searched for one that still opens when the vault is damaged
-//!   ([`newest_openable`]). Restoring keeps the file it replaces there too ([`keep_replaced`]).
+//!   ([`newest_openable`]). Restoring keeps the file it replaces there too (`keep_replaced`).
 //! - **Automatic backups** to a folder the user chooses, like Aegis ([`copy_to_folder`]): the
 //!   vault file as just saved, still encrypted under the vault's password.
 //! - **Mamori's own backup export** ([`export`]): a new vault holding the accounts under a

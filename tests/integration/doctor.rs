@@ -229,3 +229,47 @@ fn a_malformed_time_server_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("host:notaport"));
 }
+
+#[test]
+fn a_settings_key_that_does_not_fit_is_a_warning_and_the_other_keys_still_count() {
+    let sandbox = Sandbox::plain();
+    let config = sandbox.path("config");
+    std::fs::create_dir_all(&config).unwrap();
+    let server = fake_server(Some(0.0));
+    std::fs::write(
+        config.join("settings.json"),
+        format!(
+            r#"{{"theme": "purple", "auto_lock_minutes": "x", "future_key": 1,
+                "time_servers": ["{server}"]}}"#
+        ),
+    )
+    .unwrap();
+    let (output, _) = doctor(&sandbox, &["--json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        names(&report, "settings_ignored_keys"),
+        ["auto_lock_minutes", "theme"],
+        "{report}"
+    );
+    assert!(names(&report, "warnings").contains(&"settings_ignored_keys".to_string()));
+    // The servers of the same file are still asked; a warning leaves the exit code at 0.
+    assert_eq!(report["time_server"], server.as_str(), "{report}");
+    assert_eq!(output.status.code(), Some(0), "{report}");
+
+    let (output, _) = doctor(&sandbox, &[]);
+    let text = stdout(&output);
+    assert!(text.contains("ignored auto_lock_minutes, theme"), "{text}");
+    let (output, _) = doctor(&sandbox, &["--lang", "ja"]);
+    assert!(stdout(&output).contains("無視し"), "{}", stdout(&output));
+
+    // Every key fits: nothing said.
+    std::fs::write(
+        config.join("settings.json"),
+        format!(r#"{{"theme": "dark", "time_servers": ["{server}"]}}"#),
+    )
+    .unwrap();
+    let (output, _) = doctor(&sandbox, &["--json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["settings_ignored_keys"], serde_json::json!([]));
+    assert!(!names(&report, "warnings").contains(&"settings_ignored_keys".to_string()));
+}

@@ -53,9 +53,9 @@ fn row(issuer: &str, name: &str, code: Code) -> Row {
 /// the library's rules (two servers agree; over 10 minutes is never applied here, since only
 /// the window can ask). Says on stderr what was applied, or why nothing was.
 fn now_with_clock_offset() -> u64 {
-    use mamori::clock_check::{self, ClockSettings, Correction};
+    use mamori::clock_check::{self, Correction};
     let settings = mamori::paths::settings_file()
-        .map(|path| ClockSettings::load(&path))
+        .map(|path| mamori::settings::Settings::load(&path).clock)
         .unwrap_or_default();
     let servers = settings.servers();
     if !settings.apply_offset || servers.is_empty() {

@@ -1,13 +1,13 @@
 //! `mamori doctor [--time-server HOST[:PORT]]... [--json]`: what makes codes fail or scans miss.
 //!
 //! Checks, each one line: the clock against time servers (SNTP, at most 2 s, run while the
-//! other checks go on), the vault (path, present, encrypted, readable only by its owner; the
+//! other checks go on), keys of `settings.json` ignored for a value that does not fit, the vault (path, present, encrypted, readable only by its owner; the
 //! header is read, the password never asked), screen capture and the clipboard.
 //!
 //! Exit 1 ("needs attention") only for what makes codes fail or exposes the keys: a clock more
 //! than [`WARN_OFFSET_SECONDS`] off, a vault that cannot be read, a vault file other users can
 //! read or change. Time servers that do not answer (an offline machine) or disagree with each
-//! other, a check turned off, no vault yet, a vault without a password, no display or
+//! other, a check turned off, ignored settings, no vault yet, a vault without a password, no display or
 //! clipboard are reported as warnings and leave the exit code at 0.
 
 use std::path::{Path, PathBuf};
@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use mamori::clock_check::{
-    self, ClockError, ClockReading, ClockSettings, MAX_UNASKED_OFFSET_SECONDS, ServerReading,
-    WARN_OFFSET_SECONDS,
+    self, ClockError, ClockReading, MAX_UNASKED_OFFSET_SECONDS, ServerReading, WARN_OFFSET_SECONDS,
 };
 use mamori::i18n::{Localize as _, tr};
+use mamori::settings::Settings;
 use mamori::vault::{LockedVault, VaultError};
 
 use crate::cli::args::DoctorArgs;
@@ -53,6 +53,8 @@ struct Report {
     storage_mode: &'static str,
     /// The settings folder in use.
     config_dir: Option<PathBuf>,
+    /// Keys of `settings.json` whose value did not fit, so their defaults are used.
+    settings_ignored_keys: Vec<String>,
     vault_path: Option<PathBuf>,
     vault_exists: bool,
     vault_encrypted: Option<bool>,
@@ -105,11 +107,14 @@ impl Doctor {
 
 /// Runs every check, prints the report, and fails (exit 1) when something needs attention.
 pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
+    // The same reading of settings.json as the window's.
+    let settings_file = mamori::paths::settings_file();
+    let loaded = settings_file
+        .as_deref()
+        .map(Settings::load_reporting)
+        .unwrap_or_default();
     let servers = if args.time_servers.is_empty() {
-        mamori::paths::settings_file()
-            .map(|path| ClockSettings::load(&path))
-            .unwrap_or_default()
-            .servers()
+        loaded.settings.clock.servers()
     } else {
         for server in &args.time_servers {
             clock_check::parse_server(server).map_err(|e| Failure::usage(e.localize(lang())))?;
@@ -123,6 +128,7 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
 
     let mut doctor = Doctor::default();
     storage(&mut doctor);
+    settings(&mut doctor, settings_file.as_deref(), loaded.ignored_keys);
     vault(&mut doctor, cli);
     screens(&mut doctor);
     clipboard(&mut doctor);
@@ -178,6 +184,22 @@ fn storage(doctor: &mut Doctor) {
     doctor.report.storage_mode = mode;
     doctor.report.config_dir = config;
     doctor.add(Level::Ok, "storage", text);
+}
+
+/// Keys of `settings.json` ignored for a value that does not fit: a warning naming them (each
+/// uses its default), nothing when every key was read.
+fn settings(doctor: &mut Doctor, file: Option<&Path>, ignored_keys: Vec<String>) {
+    if ignored_keys.is_empty() {
+        return;
+    }
+    let path = file.map(|p| p.display().to_string()).unwrap_or_default();
+    let text = tr(
+        lang(),
+        "doctor-settings-ignored",
+        &[("keys", &ignored_keys.join(", ")), ("path", &path)],
+    );
+    doctor.report.settings_ignored_keys = ignored_keys;
+    doctor.add(Level::Warning, "settings_ignored_keys", text);
 }
 
 fn print_lines(lines: &[(Level, String)]) {

@@ -1,0 +1,315 @@
+//! `settings.json`, Mamori's preferences: one schema, here in the library, so that the window
+//! (which shows and saves them), `mamori doctor` and `mamori code` (which read the clock keys)
+//! read the same keys of the same file the same way ([`Settings::load`]).
+//!
+//! Reading is lenient **per key**: a missing or unreadable file gives the defaults; a key whose
+//! value does not fit (`"theme": "purple"`, `"auto_lock_minutes": "x"`) keeps its default
+//! alone, the other keys keep their values, and [`Settings::load_reporting`] names the keys it
+//! ignored so `doctor` can say so. Unknown keys are skipped silently, so an older Mamori reads
+//! a newer file. Saving goes through [`crate::fsio::write_private`] (atomic, mode 0600).
+//!
+//! The file lives in the settings folder ([`crate::paths::settings_file`]).
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::clock_check::ClockSettings;
+use crate::fsio::{IoAction, IoFailure};
+use crate::i18n::Lang;
+
+/// The largest `settings.json` read; a larger file gives the defaults.
+pub const MAX_SETTINGS_FILE: u64 = 1024 * 1024;
+
+/// Light, dark, or whatever the system uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the system.
+    #[default]
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+/// How the window orders the account list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    /// The user's own order (drag to reorder), as saved in the vault.
+    #[default]
+    Manual,
+    /// By issuer, then account name.
+    Issuer,
+    /// By account name, then issuer.
+    Name,
+}
+
+/// Every key of `settings.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `en` or `ja`; absent: from the OS locale.
+    pub language: Option<String>,
+    /// Colour theme.
+    pub theme: Theme,
+    /// Lock a password vault after this many idle minutes (0: never).
+    pub auto_lock_minutes: u32,
+    /// Clear a copied code from the clipboard after this many seconds (0: never).
+    pub clipboard_clear_seconds: u32,
+    /// Show codes as `••• •••` until the row is clicked (for screen sharing).
+    pub hide_codes: bool,
+    /// Start with the window minimized.
+    pub start_minimized: bool,
+    /// Keep the window out of screenshots, recordings and screen sharing where the system can
+    /// (Windows, macOS).
+    pub capture_protection: bool,
+    /// Order of the account list.
+    pub sort: SortOrder,
+    /// Copy the vault into this folder after every change (automatic backups,
+    /// [`crate::vault::backups::copy_to_folder`]), if set.
+    pub backup_folder: Option<PathBuf>,
+    /// How many automatic backups to keep there.
+    pub backup_keep: u32,
+    /// The clock check: on or off, time servers, codes with the measured offset applied.
+    /// Flattened: its keys sit at the top level of the file.
+    #[serde(flatten)]
+    pub clock: ClockSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            language: None,
+            theme: Theme::System,
+            auto_lock_minutes: 5,
+            clipboard_clear_seconds: 30,
+            hide_codes: false,
+            start_minimized: false,
+            capture_protection: true,
+            sort: SortOrder::Manual,
+            backup_folder: None,
+            backup_keep: 10,
+            clock: ClockSettings::default(),
+        }
+    }
+}
+
+/// What [`Settings::load_reporting`] read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Loaded {
+    /// The settings: the file's values, and the defaults for keys absent or ignored.
+    pub settings: Settings,
+    /// Keys whose value did not fit (a wrong type or an unknown name), sorted; each kept its
+    /// default.
+    pub ignored_keys: Vec<String>,
+}
+
+impl Settings {
+    /// The language to show: the chosen one, else the OS locale's.
+    pub fn lang(&self) -> Lang {
+        self.language
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or_else(Lang::from_env)
+    }
+
+    /// Reads `path`, key by key: the defaults when it is missing, unreadable or not a JSON
+    /// object; a key whose value does not fit keeps its default.
+    pub fn load(path: &Path) -> Settings {
+        Settings::load_reporting(path).settings
+    }
+
+    /// [`Settings::load`], also naming the keys it ignored.
+    pub fn load_reporting(path: &Path) -> Loaded {
+        match crate::fsio::read_capped(path, MAX_SETTINGS_FILE) {
+            Ok(bytes) => Settings::from_json(&bytes),
+            Err(_) => Loaded::default(),
+        }
+    }
+
+    /// Reads the text of a settings file, key by key (see [`Settings::load`]).
+    pub fn from_json(bytes: &[u8]) -> Loaded {
+        let Ok(Value::Object(file)) = serde_json::from_slice::<Value>(bytes) else {
+            return Loaded::default();
+        };
+        let Ok(Value::Object(mut merged)) = serde_json::to_value(Settings::default()) else {
+            return Loaded::default();
+        };
+        let known: Vec<String> = merged.keys().cloned().collect();
+        let mut ignored_keys = Vec::new();
+        // Each key is tried on its own against the defaults and the keys already accepted, so
+        // one value that does not fit costs only its own key.
+        for (key, value) in file {
+            if !known.contains(&key) {
+                continue;
+            }
+            let mut trial: Map<String, Value> = merged.clone();
+            trial.insert(key.clone(), value);
+            if serde_json::from_value::<Settings>(Value::Object(trial.clone())).is_ok() {
+                merged = trial;
+            } else {
+                ignored_keys.push(key);
+            }
+        }
+        ignored_keys.sort();
+        let settings = serde_json::from_value(Value::Object(merged)).unwrap_or_default();
+        Loaded {
+            settings,
+            ignored_keys,
+        }
+    }
+
+    /// Writes `path` atomically with mode 0600 ([`crate::fsio::write_private`]), creating its
+    /// folder (mode 0700) if needed.
+    pub fn save(&self, path: &Path) -> Result<(), IoFailure> {
+        let json = serde_json::to_vec_pretty(self)
+            .map_err(|e| IoFailure::new(IoAction::Write, path, std::io::Error::other(e)))?;
+        if let Some(dir) = path.parent() {
+            crate::fsio::create_private_dir(dir)?;
+        }
+        crate::fsio::write_private(path, ".settings.json.tmp", &json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock_check::DEFAULT_TIME_SERVERS;
+
+    fn servers(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn settings_survive_a_round_trip_and_bad_files_give_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/settings.json");
+        assert_eq!(Settings::load(&path), Settings::default());
+        let settings = Settings {
+            language: Some("ja".into()),
+            theme: Theme::Dark,
+            auto_lock_minutes: 12,
+            clipboard_clear_seconds: 0,
+            hide_codes: true,
+            start_minimized: true,
+            capture_protection: false,
+            sort: SortOrder::Issuer,
+            backup_folder: Some(dir.path().join("backups")),
+            backup_keep: 3,
+            clock: ClockSettings {
+                clock_check: false,
+                time_servers: servers(&["ntp.example.local", "10.0.0.1:1123"]),
+                apply_offset: true,
+            },
+        };
+        settings.save(&path).unwrap();
+        assert_eq!(
+            Settings::load_reporting(&path),
+            Loaded {
+                settings: settings.clone(),
+                ignored_keys: Vec::new()
+            }
+        );
+        assert_eq!(Settings::load(&path).lang(), Lang::Ja);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        for bad in [&b"{not json"[..], b"\xff{", b"[1, 2]", b"null"] {
+            std::fs::write(&path, bad).unwrap();
+            assert_eq!(Settings::load_reporting(&path), Loaded::default());
+        }
+        // Unknown keys (from a newer Mamori) are skipped without a word.
+        std::fs::write(&path, br#"{"theme":"light","future_field":1}"#).unwrap();
+        let loaded = Settings::load_reporting(&path);
+        assert_eq!(loaded.settings.theme, Theme::Light);
+        assert!(loaded.ignored_keys.is_empty());
+    }
+
+    #[test]
+    fn a_value_that_does_not_fit_costs_only_its_own_key() {
+        // Before settings.json was read key by key, one bad key reset every setting.
+        let loaded = Settings::from_json(
+            br#"{"theme": "purple", "auto_lock_minutes": "x", "hide_codes": true,
+                 "sort": "name", "backup_keep": -1, "clipboard_clear_seconds": 45,
+                 "language": "ja", "backup_folder": "/mnt/usb", "apply_offset": true,
+                 "time_servers": [1], "clock_check": "no"}"#,
+        );
+        assert_eq!(
+            loaded.ignored_keys,
+            [
+                "auto_lock_minutes",
+                "backup_keep",
+                "clock_check",
+                "theme",
+                "time_servers"
+            ]
+        );
+        let defaults = Settings::default();
+        assert_eq!(
+            loaded.settings,
+            Settings {
+                language: Some("ja".into()),
+                hide_codes: true,
+                sort: SortOrder::Name,
+                clipboard_clear_seconds: 45,
+                backup_folder: Some(PathBuf::from("/mnt/usb")),
+                clock: ClockSettings {
+                    apply_offset: true,
+                    ..defaults.clock.clone()
+                },
+                ..defaults
+            }
+        );
+    }
+
+    #[test]
+    fn every_key_is_read_on_its_own() {
+        // A key added to the schema is covered too: each one, given a value that fits no key,
+        // is ignored alone.
+        let Value::Object(keys) = serde_json::to_value(Settings::default()).unwrap() else {
+            panic!("not an object")
+        };
+        assert!(keys.len() >= 13, "{keys:?}");
+        for key in keys.keys() {
+            // Beside it, a key that fits keeps its value.
+            let other = if key == "hide_codes" {
+                "start_minimized"
+            } else {
+                "hide_codes"
+            };
+            let text = format!(r#"{{"{key}": {{"nested": []}}, "{other}": true}}"#);
+            let loaded = Settings::from_json(text.as_bytes());
+            assert_eq!(loaded.ignored_keys, [key.as_str()], "{key}");
+            let settings = loaded.settings;
+            assert!(settings.hide_codes || settings.start_minimized, "{key}");
+        }
+    }
+
+    #[test]
+    fn the_clock_keys_read_as_the_command_line_uses_them() {
+        let read = |text: &str| Settings::from_json(text.as_bytes()).settings.clock;
+        assert_eq!(
+            Settings::default().clock.servers(),
+            servers(DEFAULT_TIME_SERVERS)
+        );
+        // Part of the window's settings: other keys ignored, missing keys defaulted.
+        let clock = read(
+            r#"{"theme": "dark", "time_servers": [" ntp.example:1234 ", ""], "apply_offset": true}"#,
+        );
+        assert!(clock.clock_check && clock.apply_offset);
+        assert_eq!(clock.servers(), servers(&["ntp.example:1234"]));
+        // A key of the wrong type keeps its default; the others are still read.
+        let clock = read(r#"{"clock_check": "no", "time_servers": [1], "apply_offset": true}"#);
+        assert!(clock.clock_check && clock.apply_offset);
+        assert_eq!(clock.time_servers, servers(DEFAULT_TIME_SERVERS));
+        // The check turned off: no server is asked.
+        assert!(read(r#"{"clock_check": false}"#).servers().is_empty());
+    }
+}
