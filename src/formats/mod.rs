@@ -36,6 +36,7 @@ pub mod note_block;
 pub mod otpauth_list;
 pub mod qr_image;
 mod text;
+pub mod transfer_codes;
 pub mod twofas;
 
 use serde_json::Value;
@@ -508,7 +509,7 @@ pub enum EntryError {
     /// A required field is missing.
     Missing(&'static str),
     /// A Google Authenticator entry problem.
-    Migration(google_migration::EntryProblem),
+    Migration(crate::uri::migration::EntryProblem),
     /// Ente Auth: the entry is in Ente's bin.
     Trashed,
     /// The entry is not an object of the expected shape.

@@ -11,7 +11,8 @@
 
 use percent_encoding::percent_decode_str;
 
-use super::{Entry, EntryError, Format, ImportError, Item, Notice, Parsed, Sniff, ente, text};
+use super::transfer_codes::{self, Batches};
+use super::{Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, ente, text};
 use crate::uri::{KeyUri, UriError};
 
 const SCHEME: &str = "otpauth://";
@@ -39,8 +40,8 @@ pub fn read_lines(text: &str, format: Format) -> Parsed {
     let mut parsed = Parsed::new(format, Vec::new());
     let mut batches = Batches::default();
     for (index, line) in text::content_lines(text).enumerate() {
-        if let Some(start) = find_ignore_case(line, "otpauth-migration://") {
-            super::google_migration::read_one(&line[start..], &mut parsed.items, &mut batches);
+        if let Some(start) = find_ignore_case(line, crate::uri::migration::SCHEME) {
+            transfer_codes::read_code(&line[start..], &mut parsed.items, &mut batches);
             continue;
         }
         parsed.items.push(read_uri_line(line, index + 1));
@@ -111,40 +112,6 @@ pub fn rough_label(line: &str) -> (String, String) {
     match label.split_once(':') {
         Some((issuer, name)) => (issuer.to_string(), name.trim_start().to_string()),
         None => (String::new(), label.into_owned()),
-    }
-}
-
-/// Which transfer codes of which exports were seen (formats.md §4 "Batches").
-#[derive(Debug, Default)]
-pub struct Batches {
-    seen: Vec<super::google_migration::Batch>,
-}
-
-impl Batches {
-    /// Records one code.
-    pub fn record(&mut self, batch: super::google_migration::Batch) {
-        if !self.seen.contains(&batch) {
-            self.seen.push(batch);
-        }
-    }
-
-    /// What to tell the user: missing codes, mixed exports.
-    pub fn notices(&self) -> Vec<Notice> {
-        let Some(first) = self.seen.first() else {
-            return Vec::new();
-        };
-        if self.seen.iter().any(|b| b.id != first.id) {
-            return vec![Notice::MixedBatches];
-        }
-        let size = first.size.max(1);
-        if size == 1 {
-            return Vec::new();
-        }
-        let missing = (0..size.min(1000))
-            .filter(|i| !self.seen.iter().any(|b| b.index == *i))
-            .map(|i| i + 1)
-            .collect();
-        vec![Notice::Batches { size, missing }]
     }
 }
 

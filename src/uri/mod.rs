@@ -1,9 +1,12 @@
 //! `otpauth://` key URIs: reading them as real services and apps write them, and writing them
-//! in one canonical form (`docs/formats.md` §3).
+//! in one canonical form (`docs/formats.md` §3). Google Authenticator's transfer codes, which
+//! bundle key URIs, are read by [`migration`].
 //!
 //! The URI is split by hand rather than with a URL library: generic parsers differ on `+`, `#`
 //! and non-ASCII text, which has caused bugs in several authenticators. The numbered rules in
 //! the comments are the rules of formats.md §3 "Parsing rules that survive real-world URIs".
+
+pub mod migration;
 
 use std::str::FromStr;
 
@@ -113,7 +116,6 @@ pub enum UriWarning {
 }
 
 const SCHEME: &str = "otpauth://";
-const MIGRATION_SCHEME: &str = "otpauth-migration://";
 
 /// RFC 3986 unreserved characters stay as they are; everything else is percent-encoded.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -156,7 +158,7 @@ impl FromStr for KeyUri {
     fn from_str(text: &str) -> Result<KeyUri, UriError> {
         // Rule 1: scheme, case-insensitive, after trimming what QR scanners add.
         let text = text.trim();
-        if starts_with_ignore_case(text, MIGRATION_SCHEME) {
+        if starts_with_ignore_case(text, migration::SCHEME) {
             return Err(UriError::Migration);
         }
         if !starts_with_ignore_case(text, SCHEME) {
