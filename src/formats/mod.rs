@@ -39,6 +39,9 @@ mod text;
 pub mod transfer_codes;
 pub mod twofas;
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+
 use serde_json::Value;
 
 use crate::account::{Account, BackupCode, OtpParams, label};
@@ -716,9 +719,11 @@ impl Report {
 /// Adds the entries of `parsed` to `accounts` (new accounts created at `now`), skipping exact
 /// duplicates (same key and code parameters, formats.md §1) of accounts already there or of
 /// earlier entries, and reports every entry. Meant to run inside `Vault::update`, so the whole
-/// import is one atomic save; run it on a copy for a dry run.
+/// import is one atomic save; run it on a copy for a dry run. Duplicates are found through a
+/// hash of the key ([`KeyIndex`]), so the time is linear in accounts plus entries.
 pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
     let mut report = Report::default();
+    let mut index = KeyIndex::new(accounts);
     for item in &parsed.items {
         let line = match item {
             Item::Rejected(r) => ReportLine {
@@ -727,7 +732,7 @@ pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
                 outcome: Outcome::Rejected(r.reason.clone()),
             },
             Item::Entry(entry) => {
-                let outcome = match accounts.iter().find(|a| a.otp.same_key(&entry.otp)) {
+                let outcome = match index.find(accounts, &entry.otp) {
                     Some(existing) => Outcome::Duplicate(existing.label()),
                     None => {
                         let mut account = Account::new(
@@ -738,6 +743,7 @@ pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
                         );
                         account.note = entry.note.clone();
                         account.backup_codes = entry.backup_codes.clone();
+                        index.insert(&account.otp, accounts.len());
                         accounts.push(account);
                         Outcome::Imported
                     }
@@ -752,6 +758,57 @@ pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
         report.lines.push(line);
     }
     report
+}
+
+/// Where each key sits in an account list, for the duplicate test of [`apply`]. It holds
+/// positions under a keyed hash of what [`OtpParams::same_key`] compares (never a copy of a
+/// key), and candidates are confirmed with `same_key` itself. The hash is seeded at random
+/// (std's `RandomState`), so a crafted file cannot make all its keys collide.
+struct KeyIndex {
+    hasher: RandomState,
+    positions: HashMap<u64, Vec<usize>>,
+}
+
+impl KeyIndex {
+    fn new(accounts: &[Account]) -> KeyIndex {
+        let mut index = KeyIndex {
+            hasher: RandomState::new(),
+            positions: HashMap::with_capacity(accounts.len()),
+        };
+        for (position, account) in accounts.iter().enumerate() {
+            index.insert(&account.otp, position);
+        }
+        index
+    }
+
+    /// The hash of everything `same_key` compares (the HOTP counter is not compared).
+    fn hash(&self, otp: &OtpParams) -> u64 {
+        let mut h = self.hasher.build_hasher();
+        otp.secret.as_bytes().hash(&mut h);
+        match otp.kind {
+            crate::account::OtpKind::Totp { period } => (0u8, period).hash(&mut h),
+            crate::account::OtpKind::Hotp { .. } => 1u8.hash(&mut h),
+        }
+        otp.algorithm.hash(&mut h);
+        otp.digits.hash(&mut h);
+        h.finish()
+    }
+
+    fn insert(&mut self, otp: &OtpParams, position: usize) {
+        self.positions
+            .entry(self.hash(otp))
+            .or_default()
+            .push(position);
+    }
+
+    /// The first account in `accounts` with the same key as `otp`.
+    fn find<'a>(&self, accounts: &'a [Account], otp: &OtpParams) -> Option<&'a Account> {
+        self.positions
+            .get(&self.hash(otp))?
+            .iter()
+            .filter_map(|&p| accounts.get(p))
+            .find(|a| a.otp.same_key(otp))
+    }
 }
 
 /// Reads a JSON number field as an integer in `range`, or reports it.

@@ -1091,3 +1091,71 @@ fn registry_names_and_aliases() {
     assert_eq!(Format::from_name("WinAuth"), Some(Format::UriList));
     assert_eq!(Format::from_name("nope"), None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bounds: a crafted file imports or fails in bounded time and memory (benches/hostile-imports.sh
+// measures the release binary; these check the rules themselves).
+
+/// `count` distinct key URIs, one a line.
+fn many_uris(count: usize) -> String {
+    (0..count)
+        .map(|i| {
+            let key = data_encoding::BASE32_NOPAD.encode(format!("mamori-{i:08}").as_bytes());
+            format!("otpauth://totp/Many:user{i}?secret={key}&issuer=Many\n")
+        })
+        .collect()
+}
+
+/// Duplicates are found by hash, with exactly the old rule: same key, kind and period,
+/// algorithm and digits (HOTP counters aside), against the vault and earlier entries.
+#[test]
+fn duplicates_among_many_accounts_are_found_exactly() {
+    let half = many_uris(5000);
+    let mut accounts = Vec::new();
+    let first = apply(
+        &import(half.as_bytes(), Format::UriList, None).unwrap(),
+        &mut accounts,
+        1,
+    );
+    assert_eq!(first.imported(), 5000);
+    // The same keys again (duplicates of the vault), then new ones, then the new ones again
+    // (duplicates within the file), then the same keys with another period (not duplicates).
+    let all = many_uris(5000 + 1000);
+    let new = &all[half.len()..];
+    let other_period = new.replace("&issuer=Many", "&issuer=Many&period=60");
+    let text = format!("{half}{new}{new}{other_period}");
+    let parsed = import(text.as_bytes(), Format::UriList, None).unwrap();
+    let report = apply(&parsed, &mut accounts, 2);
+    assert_eq!(report.imported(), 2000);
+    assert_eq!(report.duplicates(), 5000 + 1000);
+    assert_eq!(accounts.len(), 5000 + 2000);
+    assert_eq!(
+        report.lines[0].outcome,
+        Outcome::Duplicate("Many:user0".into())
+    );
+    let within = &report.lines[5000 + 1000];
+    assert_eq!(
+        within.outcome,
+        Outcome::Duplicate(format!("Many:user{}", 5000))
+    );
+}
+
+/// KeePass columns are found by name however many there are; the first of a repeated name
+/// wins, as before.
+#[test]
+fn keepass_columns_are_found_among_many() {
+    let filler: Vec<String> = (0..50_000).map(|i| format!("c{i}")).collect();
+    let mut csv = format!("{},Title,Username,TOTP,TOTP\n", filler.join(","));
+    let empty = ",".repeat(filler.len());
+    for c in CANON.iter().filter(|c| !is_hotp(c)) {
+        csv += &format!(
+            "{empty}\"{}\",\"{}\",\"{}\",junk\n",
+            c.issuer,
+            c.name,
+            uri(c, false)
+        );
+    }
+    let parsed = import(csv.as_bytes(), Format::KeePassCsv, None).unwrap();
+    let totp: Vec<usize> = (0..CANON.len()).filter(|&i| !is_hotp(&CANON[i])).collect();
+    check(&parsed, &totp, "keepass, many columns");
+}

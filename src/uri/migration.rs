@@ -67,7 +67,7 @@ pub struct Parameters {
 }
 
 /// Where one QR code sits in a multi-code export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Batch {
     /// 0-based index of this code.
     pub index: i32,
