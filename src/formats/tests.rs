@@ -1096,6 +1096,63 @@ fn registry_names_and_aliases() {
 // Bounds: a crafted file imports or fails in bounded time and memory (benches/hostile-imports.sh
 // measures the release binary; these check the rules themselves).
 
+/// The password slot of [`aegis_encrypted`], with other scrypt settings and salt.
+fn aegis_slot(aegis: &Value, n: u64, salt: u8) -> Value {
+    let mut slot = aegis["header"]["slots"][1].clone();
+    slot["n"] = json!(n);
+    slot["salt"] = json!(hex(&[salt; 32]));
+    slot
+}
+
+fn aegis_with_slots(slots: Vec<Value>) -> Vec<u8> {
+    let mut aegis: Value = serde_json::from_slice(&aegis_encrypted(PW)).unwrap();
+    aegis["header"]["slots"] = json!(slots);
+    serde_json::to_vec(&aegis).unwrap()
+}
+
+/// Aegis password slots are checked as a whole before any key is derived (and before a
+/// password is asked for): too many slots, or too much scrypt work together, or one slot over
+/// the memory ceiling, is refused with the limit named and no derivation run.
+#[test]
+fn aegis_slots_are_checked_before_any_key_is_derived() {
+    let aegis: Value = serde_json::from_slice(&aegis_encrypted(PW)).unwrap();
+    let right = aegis["header"]["slots"][1].clone();
+    let refused = |slots: Vec<Value>, needle: &str| {
+        let bytes = aegis_with_slots(slots);
+        for password in [None, Some(PW)] {
+            let before = super::crypto::derivations();
+            let result = import(&bytes, Format::Aegis, password);
+            assert_eq!(super::crypto::derivations(), before, "{needle}");
+            match result {
+                Err(e @ ImportError::KdfTooExpensive { .. }) => {
+                    let message = e.localize(Lang::En);
+                    assert!(message.contains(needle), "{message}");
+                }
+                other => panic!("{needle}: {other:?}"),
+            }
+        }
+    };
+    // Nine slots: each would open the file, but more than eight are never tried.
+    refused(vec![right.clone(); 9], "9 password slots; at most 8");
+    // Five slots of N = 2^18 (256 MiB each, within the per-slot ceiling): 5 × 2^21 of work is
+    // more than the 2^23 one file may ask for.
+    refused(
+        (1..=5).map(|i| aegis_slot(&aegis, 1 << 18, i)).collect(),
+        "scrypt work N×r×p = 10485760 together; at most 8388608",
+    );
+    // One slot of N = 2^20 with r = 8: 1 GiB, over the 256 MiB ceiling.
+    refused(vec![aegis_slot(&aegis, 1 << 20, 7)], "at most 256 MiB");
+    // A wrong slot, then the right one: two derivations, one each.
+    let bytes = aegis_with_slots(vec![aegis_slot(&aegis, 1 << 15, 1), right]);
+    let before = super::crypto::derivations();
+    check(
+        &import(&bytes, Format::Aegis, Some(PW)).unwrap(),
+        &all(),
+        "aegis, second slot",
+    );
+    assert_eq!(super::crypto::derivations(), before + 2);
+}
+
 /// `count` distinct key URIs, one a line.
 fn many_uris(count: usize) -> String {
     (0..count)
