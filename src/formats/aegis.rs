@@ -19,8 +19,8 @@ use zeroize::Zeroizing;
 
 use super::crypto::{Ceilings, ScryptParams, gcm_open, gcm_seal, random, scrypt, scrypt_checked};
 use super::{
-    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, int_field, note_block,
-    otp_params, period_field, str_field,
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
+    int_field, json, note_block, otp_params, period_field, str_field,
 };
 use crate::account::{Account, OtpKind};
 use crate::secret::Secret;
@@ -47,7 +47,7 @@ fn hex(value: &Value, field: &str) -> Result<Vec<u8>, ImportError> {
 /// Reads an Aegis vault.
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
-    let mut root: Value = serde_json::from_str(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let mut root = json::parse(&text, NAME)?;
     drop(text);
     let version = root.get("version").and_then(Value::as_u64);
     match version {
@@ -85,7 +85,7 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
                 ImportError::damaged(NAME, "db does not decrypt with the master key")
             })?;
             drop(ciphertext);
-            read_db(&serde_json::from_slice(&plaintext).map_err(|e| ImportError::damaged(NAME, e))?)
+            read_db(&json::parse_bytes(&plaintext, NAME)?)
         }
         Some(_) => Err(ImportError::damaged(
             NAME,
@@ -185,6 +185,7 @@ fn read_db(db: &Value) -> Result<Parsed, ImportError> {
         .get("entries")
         .and_then(Value::as_array)
         .ok_or_else(|| ImportError::damaged(NAME, "db has no entries list"))?;
+    check_entry_count(entries.len())?;
     Ok(Parsed::new(
         Format::Aegis,
         entries.iter().map(read_entry).collect(),

@@ -11,7 +11,9 @@
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, str_field};
+use super::{
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, check_entry_count, json, str_field,
+};
 use crate::account::OtpParams;
 use crate::secret::Secret;
 use crate::uri::KeyUri;
@@ -40,7 +42,8 @@ pub fn detect_csv(sniff: &Sniff) -> bool {
 /// Reads the JSON export.
 pub fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
-    let root: Value = serde_json::from_str(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let root = json::parse(&text, NAME)?;
+    drop(text);
     if root.get("encrypted").and_then(Value::as_bool) == Some(true) {
         return Err(ImportError::Unsupported(
             if root.get("passwordProtected").and_then(Value::as_bool) == Some(true) {
@@ -66,6 +69,7 @@ pub fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, Impo
             entry.note = str_field(item, "notes").to_string();
         }
         out.push(read);
+        check_entry_count(out.len())?;
     }
     Ok(Parsed::new(Format::Bitwarden, out))
 }
@@ -98,6 +102,7 @@ pub fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, Impor
             entry.note = get(notes_col).to_string();
         }
         out.push(read);
+        check_entry_count(out.len())?;
     }
     Ok(Parsed::new(Format::BitwardenCsv, out))
 }

@@ -29,7 +29,7 @@ pub fn detect(sniff: &Sniff) -> bool {
 pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = text::decode(bytes)
         .ok_or_else(|| ImportError::damaged("Google Authenticator", "not text"))?;
-    let parsed = otpauth_list::read_lines(&text, Format::GoogleMigration);
+    let parsed = otpauth_list::read_lines(&text, Format::GoogleMigration)?;
     // A file of one transfer URI that cannot be read is a damaged file, not an empty one.
     if parsed.items.is_empty()
         && let Some(line) = text::content_lines(&text).next()

@@ -14,7 +14,9 @@
 
 use std::collections::HashMap;
 
-use super::{Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, otp_params};
+use super::{
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, check_entry_count, otp_params,
+};
 use crate::account::{Algorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
 use crate::uri::KeyUri;
@@ -97,6 +99,7 @@ pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportErr
             }
             Some(Err(reason)) => items.push(Item::rejected(&title, &user, reason)),
         }
+        check_entry_count(items.len())?;
     }
     Ok(Parsed::new(Format::KeePassCsv, items))
 }

@@ -20,6 +20,13 @@
 //! [`apply`] then adds the entries to an account list, skipping exact duplicates, and returns
 //! a [`Report`] naming every entry. Errors that concern the whole file ([`ImportError`]: wrong
 //! password, damaged file, unknown version) leave the account list untouched.
+//!
+//! Bounds: a crafted file must neither hang Mamori nor exhaust memory, so every file up to
+//! [`MAX_IMPORT_BYTES`] imports or fails within 10 s of CPU and 512 MiB (measured by
+//! `benches/hostile-imports.sh`). An import reads at most [`MAX_IMPORT_ENTRIES`] entries, JSON
+//! within [`json::MAX_VALUES`] values, key URIs within [`crate::uri::MAX_PARAMETERS`]
+//! parameters, and derives keys within the [`Ceilings`] (per slot and per file, checked
+//! before any derivation runs); lookups (duplicates, columns, parameters, batches) are hashed.
 
 pub mod aegis;
 pub mod andotp;
@@ -31,6 +38,7 @@ pub mod ente;
 pub mod export;
 pub mod freeotp;
 pub mod google_migration;
+pub mod json;
 pub mod keepass;
 pub mod note_block;
 pub mod otpauth_list;
@@ -39,6 +47,7 @@ mod text;
 pub mod transfer_codes;
 pub mod twofas;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
@@ -53,6 +62,22 @@ pub use crypto::Ceilings;
 
 /// Largest file any importer reads (a thousand accounts with icons is far below this).
 pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Most entries (read or rejected) one import reads: far more than anyone's accounts, few
+/// enough that a file of tiny crafted entries cannot exhaust memory. A file with more is
+/// refused whole ([`ImportError::TooManyEntries`]).
+pub const MAX_IMPORT_ENTRIES: usize = 10_000;
+
+/// The error for a file of `count` entries so far, if that is more than [`MAX_IMPORT_ENTRIES`].
+pub(crate) fn check_entry_count(count: usize) -> Result<(), ImportError> {
+    if count > MAX_IMPORT_ENTRIES {
+        Err(ImportError::TooManyEntries {
+            limit: MAX_IMPORT_ENTRIES,
+        })
+    } else {
+        Ok(())
+    }
+}
 
 /// The formats Mamori reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -269,9 +294,10 @@ impl Format {
 pub struct Sniff<'a> {
     /// The raw bytes.
     pub bytes: &'a [u8],
-    /// The bytes as text (UTF-8 or UTF-16 with BOM), without BOM; `None` for binary.
-    pub text: Option<String>,
-    /// The text as JSON, if it is JSON.
+    /// The bytes as text (UTF-8 or UTF-16 with BOM), without BOM; `None` for binary. Borrowed
+    /// from `bytes` when they are UTF-8 already.
+    pub text: Option<Cow<'a, str>>,
+    /// The text as JSON, if it is JSON within the bounds of [`json::check_size`].
     pub json: Option<Value>,
 }
 
@@ -279,14 +305,11 @@ impl<'a> Sniff<'a> {
     /// Looks at `bytes`.
     pub fn new(bytes: &'a [u8]) -> Sniff<'a> {
         let text = text::decode(bytes);
-        let json = text.as_deref().and_then(|t| {
-            let t = t.trim_start();
-            if t.starts_with('{') || t.starts_with('[') {
-                serde_json::from_str(t).ok()
-            } else {
-                None
-            }
-        });
+        let json = text
+            .as_deref()
+            .and_then(json_text)
+            .filter(|t| json::check_size(t.as_bytes()).is_ok())
+            .and_then(|t| serde_json::from_str(t).ok());
         Sniff { bytes, text, json }
     }
 
@@ -298,6 +321,12 @@ impl<'a> Sniff<'a> {
                 .find(|l| !l.is_empty() && !l.starts_with('#'))
         })
     }
+}
+
+/// `text` from its first `{` or `[`, if that is how it starts (after white space).
+fn json_text(text: &str) -> Option<&str> {
+    let t = text.trim_start();
+    (t.starts_with('{') || t.starts_with('[')).then_some(t)
 }
 
 /// The format of `bytes`, judged by content (never by file name). `None`: not recognised.
@@ -316,7 +345,10 @@ pub fn import(bytes: &[u8], format: Format, password: Option<&str>) -> Result<Pa
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
         return Err(ImportError::TooLarge);
     }
-    (info(format).import)(bytes, password)
+    let parsed = (info(format).import)(bytes, password)?;
+    // Each importer stops as soon as it passes the limit; this is the rule for all of them.
+    check_entry_count(parsed.items.len())?;
+    Ok(parsed)
 }
 
 /// Detects and reads in one step.
@@ -329,6 +361,11 @@ pub fn detect_and_import(bytes: &[u8], password: Option<&str>) -> Result<Parsed,
 fn not_recognised(bytes: &[u8]) -> ImportError {
     let sniff = Sniff::new(bytes);
     let head = sniff.text.as_deref().unwrap_or("").trim_start();
+    if let Some(json) = json_text(head)
+        && let Err(too_large) = json::check_size(json.as_bytes())
+    {
+        return too_large;
+    }
     if head.starts_with("-----BEGIN PGP MESSAGE-----") {
         return ImportError::Unsupported("pgp");
     }
@@ -597,6 +634,14 @@ pub enum ImportError {
     },
     /// The file is larger than [`MAX_IMPORT_BYTES`].
     TooLarge,
+    /// The file holds more than [`MAX_IMPORT_ENTRIES`] entries.
+    TooManyEntries {
+        /// The limit.
+        limit: usize,
+    },
+    /// The file's JSON has more values or objects than any export ([`json::MAX_VALUES`],
+    /// [`json::MAX_OBJECTS`]).
+    JsonTooLarge,
 }
 
 impl ImportError {
@@ -652,6 +697,17 @@ impl Localize for ImportError {
                 lang,
                 "import-too-large",
                 &[("mib", &(MAX_IMPORT_BYTES / 1024 / 1024))],
+            ),
+            ImportError::TooManyEntries { limit } => {
+                tr(lang, "import-too-many-entries", &[("limit", limit)])
+            }
+            ImportError::JsonTooLarge => tr(
+                lang,
+                "import-json-too-large",
+                &[
+                    ("values", &json::MAX_VALUES),
+                    ("objects", &json::MAX_OBJECTS),
+                ],
             ),
         }
     }

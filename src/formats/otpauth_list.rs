@@ -32,22 +32,24 @@ pub fn detect(sniff: &Sniff) -> bool {
 /// Reads the file.
 pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = text::decode(bytes).ok_or_else(|| ImportError::damaged("otpauth", "not text"))?;
-    Ok(read_lines(&text, Format::UriList))
+    read_lines(&text, Format::UriList)
 }
 
-/// Reads every content line as a key URI or a Google Authenticator transfer URI.
-pub fn read_lines(text: &str, format: Format) -> Parsed {
+/// Reads every content line as a key URI or a Google Authenticator transfer URI; refuses the
+/// file as soon as it holds more than [`super::MAX_IMPORT_ENTRIES`] entries.
+pub fn read_lines(text: &str, format: Format) -> Result<Parsed, ImportError> {
     let mut parsed = Parsed::new(format, Vec::new());
     let mut batches = Batches::default();
     for (index, line) in text::content_lines(text).enumerate() {
         if let Some(start) = find_ignore_case(line, crate::uri::migration::SCHEME) {
             transfer_codes::read_code(&line[start..], &mut parsed.items, &mut batches);
-            continue;
+        } else {
+            parsed.items.push(read_uri_line(line, index + 1));
         }
-        parsed.items.push(read_uri_line(line, index + 1));
+        super::check_entry_count(parsed.items.len())?;
     }
     parsed.notices.extend(batches.notices());
-    parsed
+    Ok(parsed)
 }
 
 fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
@@ -121,7 +123,7 @@ mod tests {
     use crate::account::OtpKind;
 
     fn entries(text: &str) -> Vec<Item> {
-        read_lines(text, Format::UriList).items
+        read_lines(text, Format::UriList).unwrap().items
     }
 
     #[test]

@@ -1163,37 +1163,126 @@ fn many_uris(count: usize) -> String {
         .collect()
 }
 
+/// At most [`MAX_IMPORT_ENTRIES`] entries are read from one file, whatever its format; one
+/// more and the file is refused whole, with the limit named, and the text readers stop there.
+#[test]
+fn entries_beyond_the_limit_are_refused() {
+    let at_limit = many_uris(MAX_IMPORT_ENTRIES);
+    let parsed = import(at_limit.as_bytes(), Format::UriList, None).unwrap();
+    assert_eq!(parsed.entries().count(), MAX_IMPORT_ENTRIES);
+    let too_many = ImportError::TooManyEntries {
+        limit: MAX_IMPORT_ENTRIES,
+    };
+    assert!(
+        too_many
+            .localize(Lang::En)
+            .contains("more than 10000 entries")
+    );
+    assert!(too_many.localize(Lang::Ja).contains("10000 件を超える"));
+    // One more line, even an unreadable one.
+    let over = format!("{at_limit}otpauth://x\n");
+    assert_eq!(
+        import(over.as_bytes(), Format::UriList, None),
+        Err(too_many.clone())
+    );
+    // Transfer codes count their accounts: two codes of 5001 empty accounts each.
+    let code = |count: usize| {
+        let payload = [0x0a, 0x00].repeat(count);
+        format!("otpauth-migration://offline?data={}\n", b64(&payload))
+    };
+    let codes = code(5001).repeat(2);
+    assert_eq!(
+        import(codes.as_bytes(), Format::GoogleMigration, None),
+        Err(too_many.clone())
+    );
+    // JSON formats check their list before converting it.
+    let entry =
+        json!({"type": "totp", "name": "n", "issuer": "i", "info": {"secret": "JBSWY3DPEHPK3PXP"}});
+    let db = json!({"version": 2, "entries": vec![entry; MAX_IMPORT_ENTRIES + 1]});
+    let file = json!({"version": 1, "header": {"slots": null, "params": null}, "db": db});
+    assert_eq!(
+        detect_and_import(&serde_json::to_vec(&file).unwrap(), None),
+        Err(too_many.clone())
+    );
+    // CSV rows.
+    let mut csv = String::from("Title,Username,TOTP\n");
+    for i in 0..=MAX_IMPORT_ENTRIES {
+        csv += &format!("T{i},u,JBSWY3DPEHPK3PXP\n");
+    }
+    assert_eq!(
+        import(csv.as_bytes(), Format::KeePassCsv, None),
+        Err(too_many)
+    );
+}
+
+/// JSON with more values or objects than any export is refused before the tree is built,
+/// whether the format is detected or named.
+#[test]
+fn json_beyond_the_bounds_is_refused_before_parsing() {
+    let objects = format!(
+        r#"{{"version":1,"header":{{"slots":null,"params":null}},"db":{{"version":2,"entries":[{}]}}}}"#,
+        vec!["{}"; json::MAX_OBJECTS].join(",")
+    );
+    assert_eq!(detect(objects.as_bytes()), None);
+    assert_eq!(
+        detect_and_import(objects.as_bytes(), None),
+        Err(ImportError::JsonTooLarge)
+    );
+    assert_eq!(
+        import(objects.as_bytes(), Format::Aegis, None),
+        Err(ImportError::JsonTooLarge)
+    );
+    let numbers = format!("[{}]", vec!["0"; json::MAX_VALUES].join(","));
+    for format in [
+        Format::AndOtp,
+        Format::TwoFas,
+        Format::FreeOtpPlus,
+        Format::Bitwarden,
+    ] {
+        assert_eq!(
+            import(numbers.as_bytes(), format, None),
+            Err(ImportError::JsonTooLarge),
+            "{format:?}"
+        );
+    }
+    let message = ImportError::JsonTooLarge.localize(Lang::En);
+    assert!(
+        message.contains("500000 JSON values or 100000 JSON objects"),
+        "{message}"
+    );
+}
+
 /// Duplicates are found by hash, with exactly the old rule: same key, kind and period,
 /// algorithm and digits (HOTP counters aside), against the vault and earlier entries.
 #[test]
 fn duplicates_among_many_accounts_are_found_exactly() {
-    let half = many_uris(5000);
+    let half = many_uris(MAX_IMPORT_ENTRIES / 2);
     let mut accounts = Vec::new();
     let first = apply(
         &import(half.as_bytes(), Format::UriList, None).unwrap(),
         &mut accounts,
         1,
     );
-    assert_eq!(first.imported(), 5000);
+    assert_eq!(first.imported(), MAX_IMPORT_ENTRIES / 2);
     // The same keys again (duplicates of the vault), then new ones, then the new ones again
     // (duplicates within the file), then the same keys with another period (not duplicates).
-    let all = many_uris(5000 + 1000);
+    let all = many_uris(MAX_IMPORT_ENTRIES / 2 + 1000);
     let new = &all[half.len()..];
     let other_period = new.replace("&issuer=Many", "&issuer=Many&period=60");
     let text = format!("{half}{new}{new}{other_period}");
     let parsed = import(text.as_bytes(), Format::UriList, None).unwrap();
     let report = apply(&parsed, &mut accounts, 2);
     assert_eq!(report.imported(), 2000);
-    assert_eq!(report.duplicates(), 5000 + 1000);
-    assert_eq!(accounts.len(), 5000 + 2000);
+    assert_eq!(report.duplicates(), MAX_IMPORT_ENTRIES / 2 + 1000);
+    assert_eq!(accounts.len(), MAX_IMPORT_ENTRIES / 2 + 2000);
     assert_eq!(
         report.lines[0].outcome,
         Outcome::Duplicate("Many:user0".into())
     );
-    let within = &report.lines[5000 + 1000];
+    let within = &report.lines[MAX_IMPORT_ENTRIES / 2 + 1000];
     assert_eq!(
         within.outcome,
-        Outcome::Duplicate(format!("Many:user{}", 5000))
+        Outcome::Duplicate(format!("Many:user{}", MAX_IMPORT_ENTRIES / 2))
     );
 }
 

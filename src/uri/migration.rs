@@ -8,8 +8,12 @@
 //! which codes of a multi-code export are still missing. Lost in conversion: nothing Mamori
 //! keeps (the format has no period field: every TOTP is 30 s). MD5 entries and unknown types
 //! are reported per entry, never guessed.
+//!
+//! The payload is walked field by field and each account converted as it is met, so a crafted
+//! payload of millions of empty accounts is refused at [`MAX_ACCOUNTS`] instead of being
+//! decoded whole first.
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::percent_decode;
 use prost::Message;
 
 use crate::account::{Algorithm, OtpKind, OtpParams};
@@ -19,6 +23,10 @@ use crate::uri::KeyUri;
 
 /// The scheme of a transfer code.
 pub const SCHEME: &str = "otpauth-migration://";
+
+/// Most accounts one transfer code may hold. Google Authenticator puts about ten in each QR
+/// code; a payload beyond this is not a transfer code.
+pub const MAX_ACCOUNTS: usize = 10_000;
 
 /// `MigrationPayload` (proto3).
 #[derive(Clone, PartialEq, Message)]
@@ -112,6 +120,11 @@ pub enum MigrationError {
     NotBase64,
     /// The decoded bytes are not a migration payload (truncated or damaged).
     Damaged(String),
+    /// More than [`MAX_ACCOUNTS`] accounts in one code.
+    TooManyAccounts {
+        /// The limit.
+        limit: usize,
+    },
 }
 
 /// Reads one `otpauth-migration://offline?data=…` text.
@@ -132,53 +145,141 @@ pub fn parse(text: &str) -> Result<Migration, MigrationError> {
             name.eq_ignore_ascii_case("data").then_some(value)
         })
         .ok_or(MigrationError::MissingData)?;
-    // Percent-decode only (never form-decode): a '+' here is base64, and a space means a '+'
-    // was form-decoded on the way.
-    let decoded = percent_decode_str(data)
-        .decode_utf8_lossy()
-        .replace(' ', "+");
-    let bytes = decode_base64(&decoded).ok_or(MigrationError::NotBase64)?;
-    let payload =
-        Payload::decode(bytes.as_slice()).map_err(|e| MigrationError::Damaged(e.to_string()))?;
-    let mut accounts = Vec::new();
-    let mut rejected = Vec::new();
-    for entry in &payload.otp_parameters {
-        let (issuer, name) = split_name(&entry.issuer, &entry.name);
-        match convert(entry) {
-            Ok(otp) => accounts.push(KeyUri {
-                issuer,
-                name,
-                otp,
-                warnings: Vec::new(),
-            }),
-            Err(problem) => rejected.push((crate::account::label(&issuer, &name), problem)),
+    let bytes = decode_data(data).ok_or(MigrationError::NotBase64)?;
+    let mut migration = Migration {
+        accounts: Vec::new(),
+        rejected: Vec::new(),
+        batch: Batch {
+            index: 0,
+            size: 0,
+            id: 0,
+        },
+    };
+    let damaged = |detail: &str| MigrationError::Damaged(detail.to_string());
+    let mut fields = Fields { rest: &bytes };
+    while let Some(field) = fields.next_field().map_err(damaged)? {
+        match field {
+            (1, Value::Bytes(message)) => {
+                if migration.accounts.len() + migration.rejected.len() >= MAX_ACCOUNTS {
+                    return Err(MigrationError::TooManyAccounts {
+                        limit: MAX_ACCOUNTS,
+                    });
+                }
+                let entry = Parameters::decode(message)
+                    .map_err(|e| MigrationError::Damaged(e.to_string()))?;
+                let (issuer, name) = split_name(&entry.issuer, &entry.name);
+                match convert(&entry) {
+                    Ok(otp) => migration.accounts.push(KeyUri {
+                        issuer,
+                        name,
+                        otp,
+                        warnings: Vec::new(),
+                    }),
+                    Err(problem) => migration
+                        .rejected
+                        .push((crate::account::label(&issuer, &name), problem)),
+                }
+            }
+            // int32 fields: the low 32 bits of the varint, as protobuf defines.
+            (2, Value::Varint(_)) => {}
+            (3, Value::Varint(v)) => migration.batch.size = v as i32,
+            (4, Value::Varint(v)) => migration.batch.index = v as i32,
+            (5, Value::Varint(v)) => migration.batch.id = v as i32,
+            (1..=5, _) => return Err(damaged("a field has the wrong wire type")),
+            _ => {}
         }
     }
-    Ok(Migration {
-        accounts,
-        rejected,
-        batch: Batch {
-            index: payload.batch_index,
-            size: payload.batch_size.max(1),
-            id: payload.batch_id,
-        },
-    })
+    migration.batch.size = migration.batch.size.max(1);
+    Ok(migration)
 }
 
-/// Standard or URL-safe base64, padded or not.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let normalized: String = text
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            c => c,
-        })
-        .filter(|c| *c != '=')
-        .collect();
+/// One top-level protobuf field's value.
+enum Value<'a> {
+    Varint(u64),
+    Bytes(&'a [u8]),
+    Fixed,
+}
+
+/// The top-level fields of a protobuf message, one at a time (protobuf wire format: a varint
+/// key `field << 3 | wire type`, then the value). Groups (wire types 3 and 4, deprecated and
+/// never in a transfer code) are refused.
+struct Fields<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    fn varint(&mut self) -> Result<u64, &'static str> {
+        let mut value = 0u64;
+        for i in 0..10 {
+            let (&byte, rest) = self.rest.split_first().ok_or("truncated varint")?;
+            self.rest = rest;
+            if i == 9 && byte > 1 {
+                return Err("varint too long");
+            }
+            value |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err("varint too long")
+    }
+
+    fn take(&mut self, len: u64) -> Result<&'a [u8], &'static str> {
+        let len = usize::try_from(len).map_err(|_| "length too large")?;
+        if len > self.rest.len() {
+            return Err("truncated field");
+        }
+        let (value, rest) = self.rest.split_at(len);
+        self.rest = rest;
+        Ok(value)
+    }
+
+    fn next_field(&mut self) -> Result<Option<(u64, Value<'a>)>, &'static str> {
+        if self.rest.is_empty() {
+            return Ok(None);
+        }
+        let key = self.varint()?;
+        let number = key >> 3;
+        if number == 0 || number > u64::from(u32::MAX >> 3) {
+            return Err("invalid field number");
+        }
+        let value = match key & 7 {
+            0 => Value::Varint(self.varint()?),
+            1 => {
+                self.take(8)?;
+                Value::Fixed
+            }
+            2 => {
+                let len = self.varint()?;
+                Value::Bytes(self.take(len)?)
+            }
+            5 => {
+                self.take(4)?;
+                Value::Fixed
+            }
+            _ => return Err("unsupported wire type"),
+        };
+        Ok(Some((number, value)))
+    }
+}
+
+/// The payload bytes of a `data=` value: percent-decoded only (never form-decoded: a `+` is
+/// base64, and a space means a `+` was form-decoded on the way), then standard or URL-safe
+/// base64, padded or not. One pass builds the base64 text, so a long value is copied once.
+fn decode_data(data: &str) -> Option<Vec<u8>> {
+    let mut normalized = Vec::with_capacity(data.len());
+    for byte in percent_decode(data.as_bytes()) {
+        match byte {
+            b'-' | b' ' => normalized.push(b'+'),
+            b'_' => normalized.push(b'/'),
+            b'=' => {}
+            other => normalized.push(other),
+        }
+    }
+    let start = normalized.iter().position(|b| !b.is_ascii_whitespace())?;
+    let end = normalized.iter().rposition(|b| !b.is_ascii_whitespace())? + 1;
     data_encoding::BASE64_NOPAD
-        .decode(normalized.as_bytes())
+        .decode(&normalized[start..end])
         .ok()
 }
 
@@ -191,7 +292,8 @@ fn split_name(issuer: &str, name: &str) -> (String, String) {
         return (String::new(), name.to_string());
     }
     let account = name
-        .strip_prefix(&format!("{issuer}:"))
+        .strip_prefix(issuer)
+        .and_then(|rest| rest.strip_prefix(':'))
         .map(|rest| rest.trim_start().to_string())
         .unwrap_or_else(|| name.to_string());
     (issuer.to_string(), account)
@@ -235,6 +337,9 @@ impl Localize for MigrationError {
             MigrationError::MissingData => tr(lang, "migration-missing-data", &[]),
             MigrationError::NotBase64 => tr(lang, "migration-not-base64", &[]),
             MigrationError::Damaged(detail) => tr(lang, "migration-damaged", &[("detail", detail)]),
+            MigrationError::TooManyAccounts { limit } => {
+                tr(lang, "migration-too-many-accounts", &[("limit", limit)])
+            }
         }
     }
 }
@@ -258,6 +363,8 @@ impl Localize for EntryProblem {
 
 #[cfg(test)]
 mod tests {
+    use percent_encoding::percent_decode_str;
+
     use super::*;
 
     /// The worked example of formats.md §4.
@@ -375,5 +482,81 @@ mod tests {
                 id: 7
             }
         );
+    }
+
+    /// Every payload prost writes reads back the same through the field walker, including
+    /// fields this format does not define (skipped) and negative batch ids.
+    #[test]
+    fn the_field_walker_reads_what_prost_writes() {
+        let entry = |i: u8| Parameters {
+            secret: vec![i; 10],
+            name: format!("n{i}"),
+            issuer: format!("I{i}"),
+            algorithm: 2,
+            digits: 2,
+            kind: 1,
+            counter: i64::from(i) * 1000,
+        };
+        let payload = Payload {
+            otp_parameters: (1..=12).map(entry).collect(),
+            version: 1,
+            batch_size: 3,
+            batch_index: 2,
+            batch_id: -5,
+        };
+        let mut bytes = payload.encode_to_vec();
+        // Unknown fields 9 (varint), 10 (fixed64), 11 (bytes) and 12 (fixed32).
+        bytes.extend([9 << 3, 0x96, 0x01, 10 << 3 | 1, 1, 2, 3, 4, 5, 6, 7, 8]);
+        bytes.extend([11 << 3 | 2, 2, b'h', b'i', 12 << 3 | 5, 1, 2, 3, 4]);
+        let data = data_encoding::BASE64.encode(&bytes);
+        let migration = parse(&format!("otpauth-migration://offline?data={data}")).unwrap();
+        assert_eq!(
+            migration.batch,
+            Batch {
+                index: 2,
+                size: 3,
+                id: -5
+            }
+        );
+        assert_eq!(migration.accounts.len(), 12);
+        let last = &migration.accounts[11];
+        assert_eq!((last.issuer.as_str(), last.name.as_str()), ("I12", "n12"));
+        assert_eq!(last.otp.kind, OtpKind::Hotp { counter: 12_000 });
+        assert_eq!(last.otp.algorithm, Algorithm::Sha256);
+        assert_eq!(last.otp.digits, 8);
+        // A known field with the wrong wire type, and a group, are damage.
+        for bad in [vec![2 << 3 | 2, 0], vec![1 << 3, 1], vec![7 << 3 | 3]] {
+            let data = data_encoding::BASE64.encode(&bad);
+            assert!(
+                matches!(
+                    parse(&format!("otpauth-migration://offline?data={data}")),
+                    Err(MigrationError::Damaged(_))
+                ),
+                "{bad:?}"
+            );
+        }
+    }
+
+    /// A payload of more accounts than any transfer code holds is refused as soon as the limit
+    /// is passed; one at the limit is read.
+    #[test]
+    fn accounts_beyond_the_limit_are_refused() {
+        let uri = |count: usize| {
+            let data = data_encoding::BASE64.encode(&[0x0a, 0x00].repeat(count));
+            format!("otpauth-migration://offline?data={data}")
+        };
+        let at_limit = parse(&uri(MAX_ACCOUNTS)).unwrap();
+        assert_eq!(at_limit.rejected.len(), MAX_ACCOUNTS);
+        assert_eq!(
+            parse(&uri(MAX_ACCOUNTS + 1)),
+            Err(MigrationError::TooManyAccounts {
+                limit: MAX_ACCOUNTS
+            })
+        );
+        let message = MigrationError::TooManyAccounts {
+            limit: MAX_ACCOUNTS,
+        }
+        .localize(Lang::En);
+        assert!(message.contains("10000"), "{message}");
     }
 }
