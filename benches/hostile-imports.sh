@@ -133,6 +133,28 @@ head = '{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"en
 body = ",".join(['{"a":0}'] * ((CAP - len(head) - 3) // 8))
 case("json-64MiB-aegis-objects.json", head + body + "]}}")
 
+# JSON just within the value and object limits (99 990 one-field objects, numbers), padded with a
+# string to the size cap.
+head = '{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":['
+body = ",".join(['{"a":0}'] * 99_990 + ["0"] * 299_000)
+case("json-at-limits.json",
+     head + body + '],"pad":"' + "x" * (CAP - len(head) - len(body) - 20) + '"}}')
+
+def aegis_entries(count, note, icon):
+    entries = [{"type": "totp", "uuid": "u", "name": "user%d" % i, "issuer": "Big", "note": note,
+                "favorite": False, "icon": icon, "icon_mime": "image/png",
+                "info": {"secret": secret(i), "algo": "SHA1", "digits": 6, "period": 30},
+                "groups": []} for i in range(count)]
+    return json.dumps({"version": 1, "header": {"slots": None, "params": None},
+                       "db": {"version": 2, "entries": entries, "groups": []}},
+                      separators=(",", ":"))
+
+# The largest legal file: 10 000 entries near the size cap, 1.5 kB notes (15 MB kept) and 4.6 kB
+# icons (not kept).
+case("aegis-10k-entries-legal-max.json", aegis_entries(10_000, "n" * 1500, "i" * 4600))
+# 10 000 entries with 6.4 kB notes: 63 MB of text to keep.
+case("aegis-10k-entries-big-notes.json", aegis_entries(10_000, "n" * 6400, None))
+
 with open(os.path.join(out, "cases.tsv"), "w") as f:
     for name, path, fmt in cases:
         f.write("%s\t%s\t%s\n" % (name, path, fmt))

@@ -23,10 +23,11 @@
 //!
 //! Bounds: a crafted file must neither hang Mamori nor exhaust memory, so every file up to
 //! [`MAX_IMPORT_BYTES`] imports or fails within 10 s of CPU and 512 MiB (measured by
-//! `benches/hostile-imports.sh`). An import reads at most [`MAX_IMPORT_ENTRIES`] entries, JSON
-//! within [`json::MAX_VALUES`] values, key URIs within [`crate::uri::MAX_PARAMETERS`]
-//! parameters, and derives keys within the [`Ceilings`] (per slot and per file, checked
-//! before any derivation runs); lookups (duplicates, columns, parameters, batches) are hashed.
+//! `benches/hostile-imports.sh`). An import reads at most [`MAX_IMPORT_ENTRIES`] entries
+//! carrying at most [`MAX_IMPORT_TEXT`], JSON within [`json::MAX_VALUES`] values, key URIs
+//! within [`crate::uri::MAX_PARAMETERS`] parameters, and derives keys within the [`Ceilings`]
+//! (per slot and per file, checked before any derivation runs); lookups (duplicates, columns,
+//! parameters, batches) are hashed.
 
 pub mod aegis;
 pub mod andotp;
@@ -67,6 +68,11 @@ pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
 /// enough that a file of tiny crafted entries cannot exhaust memory. A file with more is
 /// refused whole ([`ImportError::TooManyEntries`]).
 pub const MAX_IMPORT_ENTRIES: usize = 10_000;
+
+/// Most text (names, notes, backup codes) the entries of one import may carry together: 16 MiB,
+/// a hundred times a large real export. Accounts are copied a few times while the vault is
+/// saved, so this, not the file size, bounds the memory an import adds to the vault.
+pub const MAX_IMPORT_TEXT: usize = 16 << 20;
 
 /// The error for a file of `count` entries so far, if that is more than [`MAX_IMPORT_ENTRIES`].
 pub(crate) fn check_entry_count(count: usize) -> Result<(), ImportError> {
@@ -348,6 +354,11 @@ pub fn import(bytes: &[u8], format: Format, password: Option<&str>) -> Result<Pa
     let parsed = (info(format).import)(bytes, password)?;
     // Each importer stops as soon as it passes the limit; this is the rule for all of them.
     check_entry_count(parsed.items.len())?;
+    if parsed.text_len() > MAX_IMPORT_TEXT {
+        return Err(ImportError::TooMuchText {
+            mib: MAX_IMPORT_TEXT >> 20,
+        });
+    }
     Ok(parsed)
 }
 
@@ -473,6 +484,22 @@ impl Parsed {
             items,
             notices: Vec::new(),
         }
+    }
+
+    /// The bytes of text the items carry: names, notes and backup codes.
+    pub fn text_len(&self) -> usize {
+        self.items
+            .iter()
+            .map(|item| match item {
+                Item::Entry(e) => {
+                    e.issuer.len()
+                        + e.name.len()
+                        + e.note.len()
+                        + e.backup_codes.iter().map(|c| c.code.len()).sum::<usize>()
+                }
+                Item::Rejected(r) => r.issuer.len() + r.name.len(),
+            })
+            .sum()
     }
 
     /// The entries that were read.
@@ -642,6 +669,11 @@ pub enum ImportError {
     /// The file's JSON has more values or objects than any export ([`json::MAX_VALUES`],
     /// [`json::MAX_OBJECTS`]).
     JsonTooLarge,
+    /// The entries carry more than [`MAX_IMPORT_TEXT`] of names, notes and backup codes.
+    TooMuchText {
+        /// The limit in MiB.
+        mib: usize,
+    },
 }
 
 impl ImportError {
@@ -701,6 +733,7 @@ impl Localize for ImportError {
             ImportError::TooManyEntries { limit } => {
                 tr(lang, "import-too-many-entries", &[("limit", limit)])
             }
+            ImportError::TooMuchText { mib } => tr(lang, "import-too-much-text", &[("mib", mib)]),
             ImportError::JsonTooLarge => tr(
                 lang,
                 "import-json-too-large",

@@ -1215,6 +1215,25 @@ fn entries_beyond_the_limit_are_refused() {
     );
 }
 
+/// Entries carrying more than [`MAX_IMPORT_TEXT`] of names and notes together are refused:
+/// the vault copies them a few times while it saves, so this bounds an import's memory.
+#[test]
+fn text_beyond_the_limit_is_refused() {
+    let note = "n".repeat(MAX_IMPORT_TEXT / 2 + 1);
+    let entries: Vec<Value> = (0..2)
+        .map(|i| {
+            json!({"type": "totp", "name": format!("n{i}"), "issuer": "i", "note": note,
+                   "info": {"secret": "JBSWY3DPEHPK3PXP"}})
+        })
+        .collect();
+    let file = json!({"version": 1, "header": {"slots": null, "params": null},
+                      "db": {"version": 2, "entries": entries}});
+    let bytes = serde_json::to_vec(&file).unwrap();
+    let error = ImportError::TooMuchText { mib: 16 };
+    assert_eq!(import(&bytes, Format::Aegis, None), Err(error.clone()));
+    assert!(error.localize(Lang::En).contains("more than 16 MiB"));
+}
+
 /// JSON with more values or objects than any export is refused before the tree is built,
 /// whether the format is detected or named.
 #[test]
