@@ -77,6 +77,9 @@ def aegis_encrypted(slots):
 
 # Aegis: one password slot at the scrypt ceiling (N=2^20, r=8, p=8: 1 GiB, 8 passes) in ~500 bytes.
 case("aegis-one-slot-at-ceiling.json", aegis_encrypted([aegis_slot(1 << 20, 8, 8)]))
+# Aegis: a 64 MiB encrypted db behind one slot at the memory ceiling (N=2^18, r=8, p=2: 256 MiB).
+case("aegis-64MiB-encrypted.json", aegis_encrypted([aegis_slot(1 << 18, 8, 2)]).replace(
+    base64.b64encode(b"\0" * 64).decode(), base64.b64encode(b"\0" * ((CAP - 1024) // 4 * 3)).decode()))
 # Aegis: 1000 password slots of the app's own cost (N=2^15, r=8, p=1), each tried in turn.
 case("aegis-1000-slots.json", aegis_encrypted([aegis_slot(1 << 15, 8, 1)] * 1000))
 # andOTP: an encrypted backup asking for the PBKDF2 ceiling (10 million iterations).

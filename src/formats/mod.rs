@@ -69,9 +69,9 @@ pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
 /// refused whole ([`ImportError::TooManyEntries`]).
 pub const MAX_IMPORT_ENTRIES: usize = 10_000;
 
-/// Most text (names, notes, backup codes) the entries of one import may carry together: 16 MiB,
-/// a hundred times a large real export. Accounts are copied a few times while the vault is
-/// saved, so this, not the file size, bounds the memory an import adds to the vault.
+/// Most bytes (names, notes, keys, backup codes) the entries of one import may carry together:
+/// 16 MiB, a hundred times a large real export. Accounts are copied a few times while the vault
+/// is saved, so this, not the file size, bounds the memory an import adds to the vault.
 pub const MAX_IMPORT_TEXT: usize = 16 << 20;
 
 /// The error for a file of `count` entries so far, if that is more than [`MAX_IMPORT_ENTRIES`].
@@ -354,7 +354,7 @@ pub fn import(bytes: &[u8], format: Format, password: Option<&str>) -> Result<Pa
     let parsed = (info(format).import)(bytes, password)?;
     // Each importer stops as soon as it passes the limit; this is the rule for all of them.
     check_entry_count(parsed.items.len())?;
-    if parsed.text_len() > MAX_IMPORT_TEXT {
+    if parsed.kept_len() > MAX_IMPORT_TEXT {
         return Err(ImportError::TooMuchText {
             mib: MAX_IMPORT_TEXT >> 20,
         });
@@ -486,8 +486,8 @@ impl Parsed {
         }
     }
 
-    /// The bytes of text the items carry: names, notes and backup codes.
-    pub fn text_len(&self) -> usize {
+    /// The bytes the items carry into a vault and a report: names, notes, keys and backup codes.
+    pub fn kept_len(&self) -> usize {
         self.items
             .iter()
             .map(|item| match item {
@@ -495,6 +495,7 @@ impl Parsed {
                     e.issuer.len()
                         + e.name.len()
                         + e.note.len()
+                        + e.otp.secret.as_bytes().len()
                         + e.backup_codes.iter().map(|c| c.code.len()).sum::<usize>()
                 }
                 Item::Rejected(r) => r.issuer.len() + r.name.len(),
@@ -669,7 +670,7 @@ pub enum ImportError {
     /// The file's JSON has more values or objects than any export ([`json::MAX_VALUES`],
     /// [`json::MAX_OBJECTS`]).
     JsonTooLarge,
-    /// The entries carry more than [`MAX_IMPORT_TEXT`] of names, notes and backup codes.
+    /// The entries carry more than [`MAX_IMPORT_TEXT`] of names, notes, keys and backup codes.
     TooMuchText {
         /// The limit in MiB.
         mib: usize,

@@ -1215,22 +1215,31 @@ fn entries_beyond_the_limit_are_refused() {
     );
 }
 
-/// Entries carrying more than [`MAX_IMPORT_TEXT`] of names and notes together are refused:
-/// the vault copies them a few times while it saves, so this bounds an import's memory.
+/// Entries carrying more than [`MAX_IMPORT_TEXT`] of names, notes and keys together are
+/// refused: the vault copies them a few times while it saves, so this bounds an import's memory.
 #[test]
 fn text_beyond_the_limit_is_refused() {
-    let note = "n".repeat(MAX_IMPORT_TEXT / 2 + 1);
-    let entries: Vec<Value> = (0..2)
-        .map(|i| {
-            json!({"type": "totp", "name": format!("n{i}"), "issuer": "i", "note": note,
-                   "info": {"secret": "JBSWY3DPEHPK3PXP"}})
-        })
-        .collect();
-    let file = json!({"version": 1, "header": {"slots": null, "params": null},
-                      "db": {"version": 2, "entries": entries}});
-    let bytes = serde_json::to_vec(&file).unwrap();
+    let aegis = |note_len: usize, key_len: usize| {
+        let note = "n".repeat(note_len);
+        let key = "A".repeat(key_len * 8 / 5);
+        let entries: Vec<Value> = (0..2)
+            .map(|i| {
+                json!({"type": "totp", "name": format!("n{i}"), "issuer": "i", "note": note,
+                       "info": {"secret": key}})
+            })
+            .collect();
+        let file = json!({"version": 1, "header": {"slots": null, "params": null},
+                          "db": {"version": 2, "entries": entries}});
+        import(&serde_json::to_vec(&file).unwrap(), Format::Aegis, None)
+    };
     let error = ImportError::TooMuchText { mib: 16 };
-    assert_eq!(import(&bytes, Format::Aegis, None), Err(error.clone()));
+    assert_eq!(aegis(MAX_IMPORT_TEXT / 2 + 1, 10), Err(error.clone()));
+    // Within the limit by notes, over it by keys.
+    assert_eq!(
+        aegis(MAX_IMPORT_TEXT / 2 - 1000, 10).unwrap().items.len(),
+        2
+    );
+    assert_eq!(aegis(MAX_IMPORT_TEXT / 2 - 1000, 2000), Err(error.clone()));
     assert!(error.localize(Lang::En).contains("more than 16 MiB"));
 }
 
