@@ -90,6 +90,15 @@ header = "Title,Username,TOTP," + ",".join("c%d" % i for i in range(300_000))
 rows = ["Service %d,user%d,%s" % (i, i, secret(i)) for i in range(9_000)]
 case("keepass-300k-columns.csv", header + "\n" + "\n".join(rows) + "\n", "keepass-csv")
 
+# KeePass CSV: a 64 MiB header of 7 million distinct columns, with a TOTP column and no rows.
+header = "Title,Username,TOTP," + ",".join("c%d" % i for i in range(8_000_000))
+case("keepass-64MiB-header.csv", header[:CAP - 1] + "\n", "keepass-csv")
+
+# KeePass CSV, 10 MB: the most columns a header may have (1000, the OTP ones last) and 10 000 rows.
+header = ",".join("c%d" % i for i in range(997)) + ",Title,Username,TOTP"
+rows = [("," * 997) + "Service %d,user%d,%s" % (i, i, secret(i)) for i in range(10_000)]
+case("keepass-1000-columns.csv", header + "\n" + "\n".join(rows) + "\n", "keepass-csv")
+
 # otpauth://: one 1.3 MB line of 150 000 distinct parameters.
 line = "otpauth://totp/Bench:one?secret=JBSWY3DPEHPK3PXP" + "".join("&p%d=" % i for i in range(150_000))
 case("otpauth-150k-parameters.txt", line + "\n")

@@ -20,9 +20,15 @@ pub const PER_CODE: usize = 10;
 /// The first content line is an `otpauth-migration://` URI (possibly after a prefix such as
 /// `QR-Code:`).
 pub fn detect(sniff: &Sniff) -> bool {
-    sniff
-        .first_line()
-        .is_some_and(|l| l.to_ascii_lowercase().contains(SCHEME))
+    sniff.first_line().is_some_and(|l| {
+        // Each `://`, checked for the scheme before it: linear, and no copy of the line.
+        let scheme = SCHEME.trim_end_matches("://");
+        l.match_indices("://").any(|(at, _)| {
+            at.checked_sub(scheme.len())
+                .and_then(|start| l.get(start..at))
+                .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+        })
+    })
 }
 
 /// Reads a text file of transfer URIs, one a line (other `otpauth://` lines too).

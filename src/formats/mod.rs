@@ -35,6 +35,7 @@ pub mod authenticator_ext;
 pub mod auto_backup;
 pub mod bitwarden;
 mod crypto;
+mod csv_records;
 pub mod ente;
 pub mod export;
 pub mod freeotp;
@@ -317,6 +318,12 @@ impl<'a> Sniff<'a> {
             .filter(|t| json::check_size(t.as_bytes()).is_ok())
             .and_then(|t| serde_json::from_str(t).ok());
         Sniff { bytes, text, json }
+    }
+
+    /// True when the text starts (after white space) with `{` or `[`: JSON, parsed or not (a
+    /// file over the bounds of [`json::check_size`] has no [`Sniff::json`] but is still no CSV).
+    pub fn looks_like_json(&self) -> bool {
+        self.text.as_deref().and_then(json_text).is_some()
     }
 
     /// The first line that is neither blank nor a `#` comment, trimmed.

@@ -1273,6 +1273,13 @@ fn json_beyond_the_bounds_is_refused_before_parsing() {
             "{format:?}"
         );
     }
+    // Over the bounds it is still JSON, never a CSV whose header has a `TOTP` cell.
+    let numbers = numbers.replacen("[0,0", r#"[0,"TOTP""#, 1);
+    assert_eq!(detect(numbers.as_bytes()), None);
+    assert_eq!(
+        detect_and_import(numbers.as_bytes(), None),
+        Err(ImportError::JsonTooLarge)
+    );
     let message = ImportError::JsonTooLarge.localize(Lang::En);
     assert!(
         message.contains("500000 JSON values or 100000 JSON objects"),
@@ -1314,22 +1321,30 @@ fn duplicates_among_many_accounts_are_found_exactly() {
     );
 }
 
-/// KeePass columns are found by name however many there are; the first of a repeated name
-/// wins, as before.
+/// KeePass columns are found by name among many; the first of a repeated name wins, as
+/// before; a header of more than 1000 columns is not a KeePass header.
 #[test]
 fn keepass_columns_are_found_among_many() {
-    let filler: Vec<String> = (0..50_000).map(|i| format!("c{i}")).collect();
-    let mut csv = format!("{},Title,Username,TOTP,TOTP\n", filler.join(","));
-    let empty = ",".repeat(filler.len());
-    for c in CANON.iter().filter(|c| !is_hotp(c)) {
-        csv += &format!(
-            "{empty}\"{}\",\"{}\",\"{}\",junk\n",
-            c.issuer,
-            c.name,
-            uri(c, false)
-        );
-    }
-    let parsed = import(csv.as_bytes(), Format::KeePassCsv, None).unwrap();
+    let csv = |filler_count: usize| {
+        let filler: Vec<String> = (0..filler_count).map(|i| format!("c{i}")).collect();
+        let mut csv = format!("{},Title,Username,TOTP,TOTP\n", filler.join(","));
+        let empty = ",".repeat(filler.len());
+        for c in CANON.iter().filter(|c| !is_hotp(c)) {
+            csv += &format!(
+                "{empty}\"{}\",\"{}\",\"{}\",junk\n",
+                c.issuer,
+                c.name,
+                uri(c, false)
+            );
+        }
+        csv
+    };
+    let parsed = import(csv(990).as_bytes(), Format::KeePassCsv, None).unwrap();
     let totp: Vec<usize> = (0..CANON.len()).filter(|&i| !is_hotp(&CANON[i])).collect();
     check(&parsed, &totp, "keepass, many columns");
+    let refused = import(csv(50_000).as_bytes(), Format::KeePassCsv, None);
+    assert!(
+        matches!(&refused, Err(ImportError::Damaged { detail, .. }) if detail.contains("at most 1000 columns")),
+        "{refused:?}"
+    );
 }
