@@ -817,7 +817,7 @@ impl Report {
 /// duplicates (same key and code parameters, formats.md §1) of accounts already there or of
 /// earlier entries, and reports every entry. Meant to run inside `Vault::update`, so the whole
 /// import is one atomic save; run it on a copy for a dry run. Duplicates are found through a
-/// hash of the key ([`KeyIndex`]), so the time is linear in accounts plus entries.
+/// hash of the key (`KeyIndex`), so the time is linear in accounts plus entries.
 pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
     let mut report = Report::default();
     let mut index = KeyIndex::new(accounts);
