@@ -426,7 +426,7 @@ mod tests {
     use super::*;
     use crate::secret::Secret;
 
-    /// formats.md §15's key.
+    /// docs/formats.md §15's key.
     fn otp(kind: OtpKind) -> OtpParams {
         OtpParams {
             kind,
@@ -534,7 +534,7 @@ mod tests {
     fn next_hotp_code_gives_the_code_at_the_counter_then_moves_on() {
         let mut accounts = list();
         let id = accounts[0].id.clone();
-        // formats.md §15: HOTP counter 1 gives 996554.
+        // docs/formats.md §15: HOTP counter 1 gives 996554.
         let code = next_hotp_code(&mut accounts, &id, 99).unwrap();
         assert_eq!(code.code, "996554");
         assert_eq!(accounts[0].otp.kind, OtpKind::Hotp { counter: 2 });

@@ -6,9 +6,9 @@
 
 use image::GrayImage;
 
-use crate::formats::google_migration::{self, Migration, MigrationError};
 use crate::i18n::{Lang, Localize, tr};
 use crate::qr;
+use crate::uri::migration::{self, Migration, MigrationError};
 use crate::uri::{KeyUri, UriError};
 
 /// What one QR code holds.
@@ -115,7 +115,7 @@ pub fn classify(text: &str) -> Payload {
             .is_some_and(|s| s.eq_ignore_ascii_case(prefix))
     };
     if starts("otpauth-migration:") {
-        match google_migration::parse(trimmed) {
+        match migration::parse(trimmed) {
             Ok(migration) => Payload::Migration(migration),
             Err(e) => Payload::BadMigration(e),
         }

@@ -3,8 +3,11 @@
 //! docs/formats.md §16).
 //!
 //! Encrypted vaults: each password slot (type 1) derives a key with scrypt (N, r, p from the
-//! file, checked against the ceilings first) that unwraps the master key with AES-256-GCM;
-//! the master key decrypts `db`. Biometric and raw slots are skipped.
+//! file) that unwraps the master key with AES-256-GCM; the master key decrypts `db`. Biometric
+//! and raw slots are skipped. Before any derivation runs (and before a password is asked for)
+//! every password slot is checked: each against the scrypt ceilings, at most
+//! [`Ceilings::MAX_PASSWORD_SLOTS`] of them, and all together within
+//! [`Ceilings::SCRYPT_MAX_WORK`].
 //!
 //! Lost in conversion (import): groups, favourites, icons, entry UUIDs; Steam, mOTP and Yandex
 //! entries are rejected as unsupported types. The note is kept. Nothing Mamori keeps is lost
@@ -14,10 +17,10 @@
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
-use super::crypto::{gcm_open, gcm_seal, random, scrypt};
+use super::crypto::{Ceilings, ScryptParams, gcm_open, gcm_seal, random, scrypt, scrypt_checked};
 use super::{
-    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, int_field, note_block,
-    otp_params, period_field, str_field,
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
+    int_field, json, note_block, otp_params, period_field, str_field,
 };
 use crate::account::{Account, OtpKind};
 use crate::secret::Secret;
@@ -44,7 +47,8 @@ fn hex(value: &Value, field: &str) -> Result<Vec<u8>, ImportError> {
 /// Reads an Aegis vault.
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
-    let root: Value = serde_json::from_str(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let mut root = json::parse(&text, NAME)?;
+    drop(text);
     let version = root.get("version").and_then(Value::as_u64);
     match version {
         Some(1) => {}
@@ -56,39 +60,60 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
         }
         None => return Err(ImportError::damaged(NAME, "no version")),
     }
-    let header = root
-        .get("header")
-        .ok_or_else(|| ImportError::damaged(NAME, "no header"))?;
-    let db = root
-        .get("db")
-        .ok_or_else(|| ImportError::damaged(NAME, "no db"))?;
-    match db {
-        Value::Object(_) => read_db(db),
-        Value::String(ciphertext) => {
-            let plaintext = decrypt(header, ciphertext, password)?;
-            let db: Value =
-                serde_json::from_slice(&plaintext).map_err(|e| ImportError::damaged(NAME, e))?;
-            read_db(&db)
+    if root.get("header").is_none() {
+        return Err(ImportError::damaged(NAME, "no header"));
+    }
+    match root.get_mut("db").map(Value::take) {
+        Some(db @ Value::Object(_)) => read_db(&db),
+        Some(Value::String(encoded)) => {
+            let slots = password_slots(&root["header"])?;
+            let (nonce, tag) = (
+                hex(&root["header"]["params"], "nonce")?,
+                hex(&root["header"]["params"], "tag")?,
+            );
+            // Only the ciphertext and the slots are needed from here: the key derivation's
+            // memory is not added to the file's.
+            drop(root);
+            let password = password.ok_or(ImportError::PasswordRequired)?;
+            let master = unlock(&slots, password)?;
+            let mut ciphertext = data_encoding::BASE64
+                .decode(encoded.trim().as_bytes())
+                .map_err(|_| ImportError::damaged(NAME, "db is not base64"))?;
+            drop(encoded);
+            ciphertext.extend(tag);
+            let plaintext = gcm_open(&master, &nonce, &ciphertext).ok_or_else(|| {
+                ImportError::damaged(NAME, "db does not decrypt with the master key")
+            })?;
+            drop(ciphertext);
+            read_db(&json::parse_bytes(&plaintext, NAME)?)
         }
-        _ => Err(ImportError::damaged(
+        Some(_) => Err(ImportError::damaged(
             NAME,
             "db is neither an object nor a string",
         )),
+        None => Err(ImportError::damaged(NAME, "no db")),
     }
 }
 
-fn decrypt(
-    header: &Value,
-    db: &str,
-    password: Option<&str>,
-) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+/// One password slot, read and checked.
+struct PasswordSlot {
+    params: ScryptParams,
+    salt: Vec<u8>,
+    /// The wrapped master key followed by its tag.
+    wrapped: Vec<u8>,
+    nonce: Vec<u8>,
+}
+
+/// The password slots of `header`, each checked against the scrypt ceilings and all of them
+/// against the slot and work limits, before any key is derived.
+fn password_slots(header: &Value) -> Result<Vec<PasswordSlot>, ImportError> {
     let slots = header
         .get("slots")
         .and_then(Value::as_array)
         .ok_or_else(|| ImportError::damaged(NAME, "encrypted db without slots"))?;
-    let params = header
-        .get("params")
-        .ok_or_else(|| ImportError::damaged(NAME, "encrypted db without params"))?;
+    if header.get("params").is_none() {
+        return Err(ImportError::damaged(NAME, "encrypted db without params"));
+    }
     let password_slots: Vec<&Value> = slots
         .iter()
         .filter(|s| s.get("type").and_then(Value::as_u64) == Some(1))
@@ -99,29 +124,53 @@ fn decrypt(
             "no password slot (biometric-only vault)",
         ));
     }
-    let password = password.ok_or(ImportError::PasswordRequired)?;
-    let mut master = None;
+    if password_slots.len() > Ceilings::MAX_PASSWORD_SLOTS {
+        return Err(ImportError::KdfTooExpensive {
+            format: NAME,
+            detail: format!(
+                "{} password slots; at most {} are tried",
+                password_slots.len(),
+                Ceilings::MAX_PASSWORD_SLOTS
+            ),
+        });
+    }
+    let mut read = Vec::with_capacity(password_slots.len());
     for slot in password_slots {
-        let salt = hex(slot, "salt")?;
-        let n = slot.get("n").and_then(Value::as_u64).unwrap_or(0);
-        let r = slot.get("r").and_then(Value::as_u64).unwrap_or(0);
-        let p = slot.get("p").and_then(Value::as_u64).unwrap_or(0);
-        let key = scrypt(NAME, password, &salt, n, r, p)?;
+        let number = |field: &str| slot.get(field).and_then(Value::as_u64).unwrap_or(0);
+        let params = ScryptParams::check(NAME, number("n"), number("r"), number("p"))?;
         let key_params = slot.get("key_params").unwrap_or(&Value::Null);
         let mut wrapped = hex(slot, "key")?;
         wrapped.extend(hex(key_params, "tag")?);
-        if let Some(found) = gcm_open(key.as_slice(), &hex(key_params, "nonce")?, &wrapped) {
-            master = Some(found);
-            break;
+        read.push(PasswordSlot {
+            params,
+            salt: hex(slot, "salt")?,
+            wrapped,
+            nonce: hex(key_params, "nonce")?,
+        });
+    }
+    let work: u64 = read.iter().map(|s| s.params.work()).sum();
+    if work > Ceilings::SCRYPT_MAX_WORK {
+        return Err(ImportError::KdfTooExpensive {
+            format: NAME,
+            detail: format!(
+                "{} password slots asking for scrypt work N×r×p = {work} together; at most {}",
+                read.len(),
+                Ceilings::SCRYPT_MAX_WORK
+            ),
+        });
+    }
+    Ok(read)
+}
+
+/// The master key, from the first slot `password` opens.
+fn unlock(slots: &[PasswordSlot], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
+    for slot in slots {
+        let key = scrypt_checked(NAME, password, &slot.salt, slot.params)?;
+        if let Some(master) = gcm_open(key.as_slice(), &slot.nonce, &slot.wrapped) {
+            return Ok(master);
         }
     }
-    let master = master.ok_or(ImportError::WrongPassword)?;
-    let mut ciphertext = data_encoding::BASE64
-        .decode(db.trim().as_bytes())
-        .map_err(|_| ImportError::damaged(NAME, "db is not base64"))?;
-    ciphertext.extend(hex(params, "tag")?);
-    gcm_open(&master, &hex(params, "nonce")?, &ciphertext)
-        .ok_or_else(|| ImportError::damaged(NAME, "db does not decrypt with the master key"))
+    Err(ImportError::WrongPassword)
 }
 
 fn read_db(db: &Value) -> Result<Parsed, ImportError> {
@@ -136,6 +185,7 @@ fn read_db(db: &Value) -> Result<Parsed, ImportError> {
         .get("entries")
         .and_then(Value::as_array)
         .ok_or_else(|| ImportError::damaged(NAME, "db has no entries list"))?;
+    check_entry_count(entries.len())?;
     Ok(Parsed::new(
         Format::Aegis,
         entries.iter().map(read_entry).collect(),

@@ -12,8 +12,8 @@ use zeroize::Zeroizing;
 
 use super::crypto::{Ceilings, Prf, gcm_open, pbkdf2};
 use super::{
-    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, int_field, otp_params,
-    period_field, str_field,
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
+    int_field, json, otp_params, period_field, str_field,
 };
 use crate::account::OtpKind;
 use crate::secret::Secret;
@@ -43,13 +43,10 @@ pub fn maybe_encrypted(sniff: &Sniff) -> bool {
 
 /// Reads a plain or encrypted andOTP backup.
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
-    let sniff = Sniff::new(bytes);
-    if let Some(text) = &sniff.text {
+    if let Some(text) = super::text::decode(bytes) {
         let trimmed = text.trim_start();
         if trimmed.starts_with('[') || trimmed.starts_with('{') {
-            let root: Value =
-                serde_json::from_str(trimmed).map_err(|e| ImportError::damaged(NAME, e))?;
-            return read_array(&root);
+            return read_array(&json::parse(trimmed, NAME)?);
         }
     }
     if bytes.len() <= 12 + TAG {
@@ -60,8 +57,7 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
     }
     let password = password.ok_or(ImportError::PasswordRequired)?;
     let plain = decrypt(bytes, password)?;
-    let root: Value = serde_json::from_slice(&plain).map_err(|e| ImportError::damaged(NAME, e))?;
-    read_array(&root)
+    read_array(&json::parse_bytes(&plain, NAME)?)
 }
 
 fn decrypt(bytes: &[u8], password: &str) -> Result<Zeroizing<Vec<u8>>, ImportError> {
@@ -82,6 +78,7 @@ fn read_array(root: &Value) -> Result<Parsed, ImportError> {
     let entries = root
         .as_array()
         .ok_or_else(|| ImportError::damaged(NAME, "not a list of entries"))?;
+    check_entry_count(entries.len())?;
     Ok(Parsed::new(
         Format::AndOtp,
         entries.iter().map(read_entry).collect(),

@@ -11,8 +11,8 @@ use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::{
-    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, int_field, otp_params,
-    period_field, str_field,
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
+    int_field, json, otp_params, period_field, str_field,
 };
 use crate::account::OtpKind;
 use crate::secret::Secret;
@@ -40,7 +40,8 @@ pub fn detect(sniff: &Sniff) -> bool {
 /// Reads a plain backup.
 pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
-    let root: Value = serde_json::from_str(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let root = json::parse(&text, NAME)?;
+    drop(text);
     let object = root
         .as_object()
         .ok_or_else(|| ImportError::damaged(NAME, "not a JSON object"))?;
@@ -61,6 +62,7 @@ pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportErr
                 && !matches!(str_field(v, "dataType"), "Key" | "UserSettings")
         })
         .collect();
+    check_entry_count(entries.len())?;
     entries.sort_by_key(|v| v.get("index").and_then(Value::as_u64).unwrap_or(u64::MAX));
     Ok(Parsed::new(
         Format::AuthenticatorExt,

@@ -11,7 +11,10 @@
 use serde_json::Value;
 use zeroize::Zeroizing;
 
-use super::{Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, str_field};
+use super::{
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, check_entry_count, csv_records,
+    json, str_field,
+};
 use crate::account::OtpParams;
 use crate::secret::Secret;
 use crate::uri::KeyUri;
@@ -30,7 +33,7 @@ pub fn detect_json(sniff: &Sniff) -> bool {
 
 /// A CSV whose header has a `login_totp` column.
 pub fn detect_csv(sniff: &Sniff) -> bool {
-    sniff.json.is_none()
+    !sniff.looks_like_json()
         && sniff.first_line().is_some_and(|l| {
             l.split(',')
                 .any(|c| c.trim().trim_matches('"') == "login_totp")
@@ -40,7 +43,8 @@ pub fn detect_csv(sniff: &Sniff) -> bool {
 /// Reads the JSON export.
 pub fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
-    let root: Value = serde_json::from_str(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let root = json::parse(&text, NAME)?;
+    drop(text);
     if root.get("encrypted").and_then(Value::as_bool) == Some(true) {
         return Err(ImportError::Unsupported(
             if root.get("passwordProtected").and_then(Value::as_bool) == Some(true) {
@@ -66,6 +70,7 @@ pub fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, Impo
             entry.note = str_field(item, "notes").to_string();
         }
         out.push(read);
+        check_entry_count(out.len())?;
     }
     Ok(Parsed::new(Format::Bitwarden, out))
 }
@@ -73,21 +78,18 @@ pub fn import_json(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, Impo
 /// Reads the CSV export (columns found by header name, never by position).
 pub fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| ImportError::damaged(NAME, e))?
-        .clone();
-    let column = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let mut reader = csv_records::reader(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let damaged = |e: csv::Error| ImportError::damaged(NAME, e);
+    let mut header = csv::StringRecord::new();
+    reader.read_record(&mut header).map_err(damaged)?;
+    let column = |name: &str| header.iter().position(|h| h.trim() == name);
     let totp_col =
         column("login_totp").ok_or_else(|| ImportError::damaged(NAME, "no login_totp column"))?;
     let (name_col, user_col, notes_col) =
         (column("name"), column("login_username"), column("notes"));
     let mut out = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| ImportError::damaged(NAME, e))?;
+    let mut record = csv_records::record_for(&text);
+    while reader.read_record(&mut record).map_err(damaged)? {
         let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("");
         let totp = Zeroizing::new(get(Some(totp_col)).trim().to_string());
         if totp.is_empty() {
@@ -98,6 +100,7 @@ pub fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, Impor
             entry.note = get(notes_col).to_string();
         }
         out.push(read);
+        check_entry_count(out.len())?;
     }
     Ok(Parsed::new(Format::BitwardenCsv, out))
 }

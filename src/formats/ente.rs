@@ -31,7 +31,7 @@ impl CodeDisplay {
             name.eq_ignore_ascii_case("codeDisplay").then_some(value)
         })?;
         let json = percent_decode_str(raw).decode_utf8().ok()?;
-        let value: Value = serde_json::from_str(&json).ok()?;
+        let value = super::json::parse(&json, "Ente Auth").ok()?;
         Some(CodeDisplay {
             trashed: value
                 .get("trashed")

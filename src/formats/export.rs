@@ -586,7 +586,7 @@ mod tests {
         let mut seen = 0;
         let mut ids = Vec::new();
         for (i, uri) in uris.iter().enumerate() {
-            let m = google_migration::parse(uri).unwrap();
+            let m = crate::uri::migration::parse(uri).unwrap();
             assert_eq!((m.batch.index, m.batch.size), (i as i32, 3));
             ids.push(m.batch.id);
             seen += m.accounts.len();

@@ -9,8 +9,8 @@
 use serde_json::Value;
 
 use super::{
-    Entry, EntryError, Format, ImportError, Item, Notice, Parsed, Sniff, algorithm, int_field,
-    otp_params, period_field, str_field,
+    Entry, EntryError, Format, ImportError, Item, Notice, Parsed, Sniff, algorithm,
+    check_entry_count, int_field, json, otp_params, period_field, str_field,
 };
 use crate::account::OtpKind;
 use crate::secret::Secret;
@@ -28,11 +28,13 @@ pub fn detect(sniff: &Sniff) -> bool {
 /// Reads the JSON export.
 pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
-    let root: Value = serde_json::from_str(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let root = json::parse(&text, NAME)?;
+    drop(text);
     let tokens = root
         .get("tokens")
         .and_then(Value::as_array)
         .ok_or_else(|| ImportError::damaged(NAME, "tokens is not a list"))?;
+    check_entry_count(tokens.len())?;
     let items: Vec<Item> = tokens.iter().map(read_token).collect();
     let mut parsed = Parsed::new(Format::FreeOtpPlus, items);
     if tokens

@@ -1,255 +1,45 @@
-//! Google Authenticator's transfer QR codes: `otpauth-migration://offline?data=<base64 protobuf>`
-//! (`docs/formats.md` §4).
-//!
-//! Each QR code of an export decodes on its own; its accounts are returned with the batch
-//! position so callers can say which codes of a multi-code export are still missing. Lost in
-//! conversion: nothing Mamori keeps (the format has no period field: every TOTP is 30 s). MD5
-//! entries and unknown types are reported per entry, never guessed.
+//! Google Authenticator's transfer codes as a file format (`docs/formats.md` §4): importing a
+//! text file of `otpauth-migration://` lines, and writing accounts as transfer codes. Decoding
+//! one code is [`crate::uri::migration`]'s job; turning a code into import entries, with the
+//! batches seen, is [`super::transfer_codes`]'s.
 //!
 //! Writing ([`encode_batches`]): only what Google Authenticator handles reliably fits —
 //! SHA1, 6 or 8 digits, 30 s TOTP or HOTP; other accounts are reported, never squeezed in.
 //! Accounts are split into codes of [`PER_CODE`] (as Aegis does) so a phone can scan each.
 
-use percent_encoding::percent_decode_str;
 use prost::Message;
 
+use super::{Format, ImportError, Parsed, Sniff, otpauth_list, text};
 use crate::account::{Algorithm, OtpKind, OtpParams};
-use crate::formats::otpauth_list::Batches;
-use crate::formats::{Entry, EntryError, Format, ImportError, Item, Parsed, Sniff};
 use crate::i18n::{Lang, Localize, tr};
-use crate::secret::Secret;
-use crate::uri::KeyUri;
+use crate::uri::migration::{self, Parameters, Payload, SCHEME};
 
 /// Accounts per transfer QR code when writing.
 pub const PER_CODE: usize = 10;
 
-const SCHEME: &str = "otpauth-migration://";
-
-/// `MigrationPayload` (proto3).
-#[derive(Clone, PartialEq, Message)]
-pub struct Payload {
-    /// The accounts.
-    #[prost(message, repeated, tag = "1")]
-    pub otp_parameters: Vec<Parameters>,
-    /// 1 in current exports.
-    #[prost(int32, tag = "2")]
-    pub version: i32,
-    /// Number of QR codes in the export.
-    #[prost(int32, tag = "3")]
-    pub batch_size: i32,
-    /// 0-based index of this QR code.
-    #[prost(int32, tag = "4")]
-    pub batch_index: i32,
-    /// Shared by all QR codes of one export.
-    #[prost(int32, tag = "5")]
-    pub batch_id: i32,
-}
-
-/// `OtpParameters` (proto3).
-#[derive(Clone, PartialEq, Message)]
-pub struct Parameters {
-    /// Raw key bytes.
-    #[prost(bytes = "vec", tag = "1")]
-    pub secret: Vec<u8>,
-    /// Account, often `Issuer:account`.
-    #[prost(string, tag = "2")]
-    pub name: String,
-    /// Issuer (may be empty).
-    #[prost(string, tag = "3")]
-    pub issuer: String,
-    /// 0 unspecified (SHA1), 1 SHA1, 2 SHA256, 3 SHA512, 4 MD5.
-    #[prost(int32, tag = "4")]
-    pub algorithm: i32,
-    /// 0 unspecified (6), 1 six, 2 eight.
-    #[prost(int32, tag = "5")]
-    pub digits: i32,
-    /// 0 unspecified (TOTP), 1 HOTP, 2 TOTP.
-    #[prost(int32, tag = "6")]
-    pub kind: i32,
-    /// HOTP counter.
-    #[prost(int64, tag = "7")]
-    pub counter: i64,
-}
-
-/// Where one QR code sits in a multi-code export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Batch {
-    /// 0-based index of this code.
-    pub index: i32,
-    /// Codes in the export.
-    pub size: i32,
-    /// Export id.
-    pub id: i32,
-}
-
-/// One decoded transfer QR code.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Migration {
-    /// Accounts that could be read.
-    pub accounts: Vec<KeyUri>,
-    /// Entries that could not, with the reason (label, problem).
-    pub rejected: Vec<(String, EntryProblem)>,
-    /// Position in the export.
-    pub batch: Batch,
-}
-
-/// Why one entry of a transfer code was skipped.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EntryProblem {
-    /// MD5 has no standard meaning for one-time codes.
-    Md5,
-    /// An algorithm, digits or type value this format does not define.
-    Unknown(&'static str, i32),
-    /// No key bytes.
-    EmptySecret,
-    /// The whole transfer code could not be read.
-    Payload(MigrationError),
-}
-
-/// Why a transfer code could not be read at all.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MigrationError {
-    /// Not an `otpauth-migration://` URI.
-    NotMigration,
-    /// No `data=` parameter.
-    MissingData,
-    /// `data` is not base64.
-    NotBase64,
-    /// The decoded bytes are not a migration payload (truncated or damaged).
-    Damaged(String),
-}
-
-/// Reads one `otpauth-migration://offline?data=…` text.
-pub fn parse(text: &str) -> Result<Migration, MigrationError> {
-    let text = text.trim();
-    let Some(rest) = text
-        .get(..SCHEME.len())
-        .filter(|s| s.eq_ignore_ascii_case(SCHEME))
-        .map(|_| &text[SCHEME.len()..])
-    else {
-        return Err(MigrationError::NotMigration);
-    };
-    let query = rest.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let data = query
-        .split('&')
-        .find_map(|pair| {
-            let (name, value) = pair.split_once('=')?;
-            name.eq_ignore_ascii_case("data").then_some(value)
-        })
-        .ok_or(MigrationError::MissingData)?;
-    // Percent-decode only (never form-decode): a '+' here is base64, and a space means a '+'
-    // was form-decoded on the way.
-    let decoded = percent_decode_str(data)
-        .decode_utf8_lossy()
-        .replace(' ', "+");
-    let bytes = decode_base64(&decoded).ok_or(MigrationError::NotBase64)?;
-    let payload =
-        Payload::decode(bytes.as_slice()).map_err(|e| MigrationError::Damaged(e.to_string()))?;
-    let mut accounts = Vec::new();
-    let mut rejected = Vec::new();
-    for entry in &payload.otp_parameters {
-        let (issuer, name) = split_name(&entry.issuer, &entry.name);
-        match convert(entry) {
-            Ok(otp) => accounts.push(KeyUri {
-                issuer,
-                name,
-                otp,
-                warnings: Vec::new(),
-            }),
-            Err(problem) => rejected.push((crate::account::label(&issuer, &name), problem)),
-        }
-    }
-    Ok(Migration {
-        accounts,
-        rejected,
-        batch: Batch {
-            index: payload.batch_index,
-            size: payload.batch_size.max(1),
-            id: payload.batch_id,
-        },
-    })
-}
-
-/// Standard or URL-safe base64, padded or not.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let normalized: String = text
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '-' => '+',
-            '_' => '/',
-            c => c,
-        })
-        .filter(|c| *c != '=')
-        .collect();
-    data_encoding::BASE64_NOPAD
-        .decode(normalized.as_bytes())
-        .ok()
-}
-
-/// docs/formats.md §4 "Name handling".
-fn split_name(issuer: &str, name: &str) -> (String, String) {
-    if issuer.is_empty() {
-        if let Some((prefix, rest)) = name.split_once(':') {
-            return (prefix.to_string(), rest.trim_start().to_string());
-        }
-        return (String::new(), name.to_string());
-    }
-    let account = name
-        .strip_prefix(&format!("{issuer}:"))
-        .map(|rest| rest.trim_start().to_string())
-        .unwrap_or_else(|| name.to_string());
-    (issuer.to_string(), account)
-}
-
-fn convert(entry: &Parameters) -> Result<OtpParams, EntryProblem> {
-    if entry.secret.is_empty() {
-        return Err(EntryProblem::EmptySecret);
-    }
-    let algorithm = match entry.algorithm {
-        0 | 1 => Algorithm::Sha1,
-        2 => Algorithm::Sha256,
-        3 => Algorithm::Sha512,
-        4 => return Err(EntryProblem::Md5),
-        other => return Err(EntryProblem::Unknown("algorithm", other)),
-    };
-    let digits = match entry.digits {
-        0 | 1 => 6,
-        2 => 8,
-        other => return Err(EntryProblem::Unknown("digits", other)),
-    };
-    let kind = match entry.kind {
-        0 | 2 => OtpKind::Totp { period: 30 },
-        1 => OtpKind::Hotp {
-            counter: u64::try_from(entry.counter).unwrap_or(0),
-        },
-        other => return Err(EntryProblem::Unknown("type", other)),
-    };
-    Ok(OtpParams {
-        secret: Secret::from_bytes(entry.secret.clone()),
-        kind,
-        algorithm,
-        digits,
-    })
-}
-
 /// The first content line is an `otpauth-migration://` URI (possibly after a prefix such as
 /// `QR-Code:`).
 pub fn detect(sniff: &Sniff) -> bool {
-    sniff
-        .first_line()
-        .is_some_and(|l| l.to_ascii_lowercase().contains(SCHEME))
+    sniff.first_line().is_some_and(|l| {
+        // Each `://`, checked for the scheme before it: linear, and no copy of the line.
+        let scheme = SCHEME.trim_end_matches("://");
+        l.match_indices("://").any(|(at, _)| {
+            at.checked_sub(scheme.len())
+                .and_then(|start| l.get(start..at))
+                .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+        })
+    })
 }
 
 /// Reads a text file of transfer URIs, one a line (other `otpauth://` lines too).
 pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
-    let text = crate::formats::text::decode(bytes)
+    let text = text::decode(bytes)
         .ok_or_else(|| ImportError::damaged("Google Authenticator", "not text"))?;
-    let parsed = crate::formats::otpauth_list::read_lines(&text, Format::GoogleMigration);
+    let parsed = otpauth_list::read_lines(&text, Format::GoogleMigration)?;
     // A file of one transfer URI that cannot be read is a damaged file, not an empty one.
     if parsed.items.is_empty()
-        && let Some(line) = crate::formats::text::content_lines(&text).next()
-        && let Err(e) = parse(
+        && let Some(line) = text::content_lines(&text).next()
+        && let Err(e) = migration::parse(
             line.get(line.to_ascii_lowercase().find(SCHEME).unwrap_or(0)..)
                 .unwrap_or(line),
         )
@@ -257,27 +47,6 @@ pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportErr
         return Err(ImportError::damaged("Google Authenticator", e));
     }
     Ok(parsed)
-}
-
-/// Reads one transfer URI into `items`; a payload that cannot be read becomes one rejected item.
-pub(crate) fn read_one(text: &str, items: &mut Vec<Item>, batches: &mut Batches) {
-    match parse(text) {
-        Ok(migration) => {
-            batches.record(migration.batch);
-            for key in migration.accounts {
-                items.push(Item::Entry(Entry::new(key.issuer, key.name, key.otp)));
-            }
-            for (label, problem) in migration.rejected {
-                let (issuer, name) = label.split_once(':').unwrap_or(("", label.as_str()));
-                items.push(Item::rejected(issuer, name, EntryError::Migration(problem)));
-            }
-        }
-        Err(e) => items.push(Item::rejected(
-            "",
-            "otpauth-migration://",
-            EntryError::Migration(EntryProblem::Payload(e)),
-        )),
-    }
 }
 
 /// Why an account cannot go into a transfer code.
@@ -391,154 +160,4 @@ pub fn encode_batches<'a>(
         })
         .collect();
     (uris, skipped)
-}
-
-impl Localize for MigrationError {
-    fn localize(&self, lang: Lang) -> String {
-        match self {
-            MigrationError::NotMigration => tr(lang, "migration-not-migration", &[]),
-            MigrationError::MissingData => tr(lang, "migration-missing-data", &[]),
-            MigrationError::NotBase64 => tr(lang, "migration-not-base64", &[]),
-            MigrationError::Damaged(detail) => tr(lang, "migration-damaged", &[("detail", detail)]),
-        }
-    }
-}
-
-crate::localized_error!(MigrationError);
-
-impl Localize for EntryProblem {
-    fn localize(&self, lang: Lang) -> String {
-        match self {
-            EntryProblem::Md5 => tr(lang, "migration-md5", &[]),
-            EntryProblem::Unknown(field, value) => tr(
-                lang,
-                "migration-unknown-value",
-                &[("field", field), ("value", value)],
-            ),
-            EntryProblem::EmptySecret => tr(lang, "migration-empty-secret", &[]),
-            EntryProblem::Payload(e) => e.localize(lang),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The worked example of docs/formats.md §4.
-    const EXAMPLE: &str = "otpauth-migration://offline?data=CjEKCkhlbGxvId6tvu8SEWFsaWNlQGV4YW1wbGUuY29tGgpFeGFtcGxlIENvIAEoATACCioKCkhlbGxvId6tvu8SCG9wcy1ob3RwGgpFeGFtcGxlIENvIAEoATABOAUQARgBIAAowLv4%2F%2F%2F%2F%2F%2F%2F%2FAQ%3D%3D";
-
-    #[test]
-    fn the_worked_example() {
-        let migration = parse(EXAMPLE).unwrap();
-        assert_eq!(
-            migration.batch,
-            Batch {
-                index: 0,
-                size: 1,
-                id: -123456
-            }
-        );
-        let [totp, hotp] = migration.accounts.as_slice() else {
-            panic!("{migration:?}");
-        };
-        assert_eq!(
-            (totp.issuer.as_str(), totp.name.as_str()),
-            ("Example Co", "alice@example.com")
-        );
-        assert_eq!(&*totp.otp.secret.to_base32(), "JBSWY3DPEHPK3PXP");
-        assert_eq!(totp.otp.kind, OtpKind::Totp { period: 30 });
-        assert_eq!(
-            crate::otp::generate(&totp.otp, 1_700_000_000).code,
-            "324550"
-        );
-        assert_eq!(hotp.name, "ops-hotp");
-        assert_eq!(hotp.otp.kind, OtpKind::Hotp { counter: 5 });
-        assert_eq!(crate::otp::generate(&hotp.otp, 0).code, "768897");
-    }
-
-    #[test]
-    fn raw_and_url_safe_base64_are_accepted() {
-        let raw = percent_decode_str(EXAMPLE).decode_utf8_lossy().into_owned();
-        assert_eq!(parse(&raw).unwrap().accounts.len(), 2);
-        let form_decoded = raw.replace('+', " ");
-        assert_eq!(parse(&form_decoded).unwrap().accounts.len(), 2);
-        let data = raw.split("data=").nth(1).unwrap();
-        let url_safe = data.replace('+', "-").replace('/', "_");
-        let url_safe = format!(
-            "otpauth-migration://offline?data={}",
-            url_safe.trim_end_matches('=')
-        );
-        assert_eq!(parse(&url_safe).unwrap().accounts.len(), 2);
-    }
-
-    #[test]
-    fn names_with_issuer_prefixes_are_split() {
-        assert_eq!(
-            split_name("", "Example:alice"),
-            ("Example".into(), "alice".into())
-        );
-        assert_eq!(
-            split_name("SerenityLabs", "SerenityLabs:test1@x"),
-            ("SerenityLabs".into(), "test1@x".into())
-        );
-        assert_eq!(split_name("A", "B:c"), ("A".into(), "B:c".into()));
-    }
-
-    #[test]
-    fn damaged_payloads_fail_cleanly() {
-        let data = EXAMPLE.split("data=").nth(1).unwrap();
-        let raw = percent_decode_str(data).decode_utf8_lossy().into_owned();
-        let bytes = data_encoding::BASE64.decode(raw.as_bytes()).unwrap();
-        let mut errors = 0;
-        for cut in 1..bytes.len() {
-            let truncated = data_encoding::BASE64.encode(&bytes[..cut]);
-            match parse(&format!("otpauth-migration://offline?data={truncated}")) {
-                Err(MigrationError::Damaged(_)) => errors += 1,
-                Ok(_) => {}
-                Err(other) => panic!("{cut}: {other:?}"),
-            }
-        }
-        assert!(errors > bytes.len() / 2, "{errors}");
-        assert_eq!(
-            parse("otpauth-migration://offline?data=%%%"),
-            Err(MigrationError::NotBase64)
-        );
-        assert_eq!(
-            parse("otpauth-migration://offline"),
-            Err(MigrationError::MissingData)
-        );
-        assert_eq!(parse("otpauth://totp/x"), Err(MigrationError::NotMigration));
-    }
-
-    #[test]
-    fn md5_entries_are_reported_not_guessed() {
-        let payload = Payload {
-            otp_parameters: vec![Parameters {
-                secret: b"0123456789".to_vec(),
-                name: "legacy".into(),
-                algorithm: 4,
-                ..Default::default()
-            }],
-            version: 1,
-            batch_size: 2,
-            batch_index: 1,
-            batch_id: 7,
-        };
-        let data = data_encoding::BASE64.encode(&payload.encode_to_vec());
-        let migration = parse(&format!("otpauth-migration://offline?data={data}")).unwrap();
-        assert!(migration.accounts.is_empty());
-        assert_eq!(
-            migration.rejected,
-            vec![("legacy".to_string(), EntryProblem::Md5)]
-        );
-        assert_eq!(
-            migration.batch,
-            Batch {
-                index: 1,
-                size: 2,
-                id: 7
-            }
-        );
-    }
 }

@@ -9,8 +9,15 @@
 //! Issuer = `Title` (KeePass 1.x: `Account`), account = `Username` (`Login Name`), unless an
 //! `otpauth://` label says otherwise. The spec notes none of this was checked against a real
 //! database export. Lost in conversion: passwords, URLs, groups; the entry's notes are kept.
+//! Columns are looked up by name through a hash map built once from the header, so a file of
+//! a hundred thousand columns costs no more per row than one of ten.
 
-use super::{Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, otp_params};
+use std::collections::HashMap;
+
+use super::{
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, check_entry_count, csv_records,
+    otp_params,
+};
 use crate::account::{Algorithm, OtpKind, OtpParams};
 use crate::secret::Secret;
 use crate::uri::KeyUri;
@@ -31,47 +38,75 @@ const OTP_COLUMNS: &[&str] = &[
     "hmacotp-secret-base64",
 ];
 
-fn header_cells(line: &str) -> Vec<String> {
-    line.split(',')
-        .map(|c| c.trim().trim_matches('"').to_ascii_lowercase())
-        .collect()
-}
+/// Every column Mamori reads, lower case: the header is searched for these only, so a header of
+/// millions of cells costs no memory.
+const READ_COLUMNS: &[&str] = &[
+    "title",
+    "account",
+    "username",
+    "user name",
+    "login name",
+    "notes",
+    "comments",
+    "totp",
+    "otp",
+    "totp seed",
+    "totp settings",
+    "timeotp-secret-base32",
+    "timeotp-secret",
+    "timeotp-secret-hex",
+    "timeotp-secret-base64",
+    "timeotp-length",
+    "timeotp-period",
+    "timeotp-algorithm",
+    "hmacotp-secret-base32",
+    "hmacotp-secret",
+    "hmacotp-secret-hex",
+    "hmacotp-secret-base64",
+    "hmacotp-counter",
+];
 
-/// A CSV header with an OTP column.
+/// A CSV header with an OTP column. Looks at the cells in place: the first line of any file
+/// is checked, and a 64 MiB line of commas must not become millions of strings.
 pub fn detect(sniff: &Sniff) -> bool {
-    sniff.json.is_none()
+    !sniff.looks_like_json()
         && sniff.first_line().is_some_and(|l| {
-            let cells = header_cells(l);
-            cells.len() > 1 && cells.iter().any(|c| OTP_COLUMNS.contains(&c.as_str()))
+            l.contains(',')
+                && l.split(',').any(|cell| {
+                    let cell = cell.trim().trim_matches('"');
+                    OTP_COLUMNS.iter().any(|c| cell.eq_ignore_ascii_case(c))
+                })
         })
 }
 
 /// Reads the CSV.
 pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ImportError::damaged(NAME, e))?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    if !headers.iter().any(|h| OTP_COLUMNS.contains(&h.as_str())) {
+    let mut reader = csv_records::reader(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let damaged = |e: csv::Error| ImportError::damaged(NAME, e);
+    let mut header = csv::StringRecord::new();
+    reader.read_record(&mut header).map_err(damaged)?;
+    // Column name (one of READ_COLUMNS) → its first position.
+    let mut columns: HashMap<&str, usize> = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        let h = h.trim();
+        if let Some(name) = READ_COLUMNS.iter().find(|c| h.eq_ignore_ascii_case(c)) {
+            columns.entry(name).or_insert(i);
+        }
+    }
+    if !OTP_COLUMNS.iter().any(|c| columns.contains_key(*c)) {
         return Err(ImportError::damaged(NAME, "no OTP column"));
     }
     let mut items = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| ImportError::damaged(NAME, e))?;
+    let mut record = csv_records::record_for(&text);
+    while reader.read_record(&mut record).map_err(damaged)? {
         let field = |names: &[&str]| -> String {
             names
                 .iter()
                 .find_map(|n| {
-                    headers
-                        .iter()
-                        .position(|h| h == n)
-                        .and_then(|i| record.get(i))
+                    columns
+                        .get(*n)
+                        .and_then(|&i| record.get(i))
                         .map(str::trim)
                         .filter(|v| !v.is_empty())
                 })
@@ -90,6 +125,7 @@ pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportErr
             }
             Some(Err(reason)) => items.push(Item::rejected(&title, &user, reason)),
         }
+        check_entry_count(items.len())?;
     }
     Ok(Parsed::new(Format::KeePassCsv, items))
 }

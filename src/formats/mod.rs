@@ -15,28 +15,41 @@
 //! assert_eq!(accounts[0].issuer, "Example");
 //! ```
 //!
-//! Every importer turns its file into [`Item`]s: an [`Entry`] (the common model of formats.md
+//! Every importer turns its file into [`Item`]s: an [`Entry`] (the common model of docs/formats.md
 //! §1) or a [`Rejected`] entry with its reason, so one bad entry never sinks a file.
 //! [`apply`] then adds the entries to an account list, skipping exact duplicates, and returns
 //! a [`Report`] naming every entry. Errors that concern the whole file ([`ImportError`]: wrong
 //! password, damaged file, unknown version) leave the account list untouched.
+//!
+//! Bounds: a crafted file must neither hang Mamori nor exhaust memory, so every file up to
+//! [`MAX_IMPORT_BYTES`] imports or fails within 10 s of CPU and 512 MiB (measured by
+//! `benches/hostile-imports.sh`). An import reads at most [`MAX_IMPORT_ENTRIES`] entries
+//! carrying at most [`MAX_IMPORT_TEXT`], JSON within [`json::MAX_VALUES`] values, key URIs
+//! within [`crate::uri::MAX_PARAMETERS`] parameters, and derives keys within the [`Ceilings`]
+//! (per slot and per file, checked before any derivation runs); lookups (duplicates, columns,
+//! parameters, batches) are hashed.
 
 pub mod aegis;
 pub mod andotp;
 pub mod authenticator_ext;
 pub mod bitwarden;
 mod crypto;
+mod csv_records;
 pub mod ente;
 pub mod export;
 pub mod freeotp;
 pub mod google_migration;
+pub mod json;
 pub mod keepass;
 pub mod note_block;
 pub mod otpauth_list;
 pub mod qr_image;
 mod read;
 mod text;
+pub mod transfer_codes;
 pub mod twofas;
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
@@ -50,6 +63,27 @@ pub use read::{read_import, read_import_file};
 
 /// Largest file any importer reads (a thousand accounts with icons is far below this).
 pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Most entries (read or rejected) one import reads: far more than anyone's accounts, few
+/// enough that a file of tiny crafted entries cannot exhaust memory. A file with more is
+/// refused whole ([`ImportError::TooManyEntries`]).
+pub const MAX_IMPORT_ENTRIES: usize = 10_000;
+
+/// Most bytes (names, notes, keys, backup codes) the entries of one import may carry together:
+/// 16 MiB, a hundred times a large real export. Accounts are copied a few times while the vault
+/// is saved, so this, not the file size, bounds the memory an import adds to the vault.
+pub const MAX_IMPORT_TEXT: usize = 16 << 20;
+
+/// The error for a file of `count` entries so far, if that is more than [`MAX_IMPORT_ENTRIES`].
+pub(crate) fn check_entry_count(count: usize) -> Result<(), ImportError> {
+    if count > MAX_IMPORT_ENTRIES {
+        Err(ImportError::TooManyEntries {
+            limit: MAX_IMPORT_ENTRIES,
+        })
+    } else {
+        Ok(())
+    }
+}
 
 /// The formats Mamori reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -284,9 +318,10 @@ impl Format {
 pub struct Sniff<'a> {
     /// The raw bytes.
     pub bytes: &'a [u8],
-    /// The bytes as text (UTF-8 or UTF-16 with BOM), without BOM; `None` for binary.
-    pub text: Option<String>,
-    /// The text as JSON, if it is JSON.
+    /// The bytes as text (UTF-8 or UTF-16 with BOM), without BOM; `None` for binary. Borrowed
+    /// from `bytes` when they are UTF-8 already.
+    pub text: Option<Cow<'a, str>>,
+    /// The text as JSON, if it is JSON within the bounds of [`json::check_size`].
     pub json: Option<Value>,
 }
 
@@ -294,15 +329,18 @@ impl<'a> Sniff<'a> {
     /// Looks at `bytes`.
     pub fn new(bytes: &'a [u8]) -> Sniff<'a> {
         let text = text::decode(bytes);
-        let json = text.as_deref().and_then(|t| {
-            let t = t.trim_start();
-            if t.starts_with('{') || t.starts_with('[') {
-                serde_json::from_str(t).ok()
-            } else {
-                None
-            }
-        });
+        let json = text
+            .as_deref()
+            .and_then(json_text)
+            .filter(|t| json::check_size(t.as_bytes()).is_ok())
+            .and_then(|t| serde_json::from_str(t).ok());
         Sniff { bytes, text, json }
+    }
+
+    /// True when the text starts (after white space) with `{` or `[`: JSON, parsed or not (a
+    /// file over the bounds of [`json::check_size`] has no [`Sniff::json`] but is still no CSV).
+    pub fn looks_like_json(&self) -> bool {
+        self.text.as_deref().and_then(json_text).is_some()
     }
 
     /// The first line that is neither blank nor a `#` comment, trimmed.
@@ -313,6 +351,12 @@ impl<'a> Sniff<'a> {
                 .find(|l| !l.is_empty() && !l.starts_with('#'))
         })
     }
+}
+
+/// `text` from its first `{` or `[`, if that is how it starts (after white space).
+fn json_text(text: &str) -> Option<&str> {
+    let t = text.trim_start();
+    (t.starts_with('{') || t.starts_with('[')).then_some(t)
 }
 
 /// The format of `bytes`, judged by content (never by file name). `None`: not recognised.
@@ -331,7 +375,15 @@ pub fn import(bytes: &[u8], format: Format, password: Option<&str>) -> Result<Pa
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
         return Err(ImportError::TooLarge);
     }
-    (info(format).import)(bytes, password)
+    let parsed = (info(format).import)(bytes, password)?;
+    // Each importer stops as soon as it passes the limit; this is the rule for all of them.
+    check_entry_count(parsed.items.len())?;
+    if parsed.kept_len() > MAX_IMPORT_TEXT {
+        return Err(ImportError::TooMuchText {
+            mib: MAX_IMPORT_TEXT >> 20,
+        });
+    }
+    Ok(parsed)
 }
 
 /// Detects and reads in one step.
@@ -344,6 +396,11 @@ pub fn detect_and_import(bytes: &[u8], password: Option<&str>) -> Result<Parsed,
 fn not_recognised(bytes: &[u8]) -> ImportError {
     let sniff = Sniff::new(bytes);
     let head = sniff.text.as_deref().unwrap_or("").trim_start();
+    if let Some(json) = json_text(head)
+        && let Err(too_large) = json::check_size(json.as_bytes())
+    {
+        return too_large;
+    }
     if head.starts_with("-----BEGIN PGP MESSAGE-----") {
         return ImportError::Unsupported("pgp");
     }
@@ -453,6 +510,23 @@ impl Parsed {
         }
     }
 
+    /// The bytes the items carry into a vault and a report: names, notes, keys and backup codes.
+    pub fn kept_len(&self) -> usize {
+        self.items
+            .iter()
+            .map(|item| match item {
+                Item::Entry(e) => {
+                    e.issuer.len()
+                        + e.name.len()
+                        + e.note.len()
+                        + e.otp.secret.as_bytes().len()
+                        + e.backup_codes.iter().map(|c| c.code.len()).sum::<usize>()
+                }
+                Item::Rejected(r) => r.issuer.len() + r.name.len(),
+            })
+            .sum()
+    }
+
     /// The entries that were read.
     pub fn entries(&self) -> impl Iterator<Item = &Entry> {
         self.items.iter().filter_map(|i| match i {
@@ -527,7 +601,7 @@ pub enum EntryError {
     /// A required field is missing.
     Missing(&'static str),
     /// A Google Authenticator entry problem.
-    Migration(google_migration::EntryProblem),
+    Migration(crate::uri::migration::EntryProblem),
     /// Ente Auth: the entry is in Ente's bin.
     Trashed,
     /// The entry is not an object of the expected shape.
@@ -619,6 +693,19 @@ pub enum ImportError {
         /// The system's reason.
         reason: String,
     },
+    /// The file holds more than [`MAX_IMPORT_ENTRIES`] entries.
+    TooManyEntries {
+        /// The limit.
+        limit: usize,
+    },
+    /// The file's JSON has more values or objects than any export ([`json::MAX_VALUES`],
+    /// [`json::MAX_OBJECTS`]).
+    JsonTooLarge,
+    /// The entries carry more than [`MAX_IMPORT_TEXT`] of names, notes, keys and backup codes.
+    TooMuchText {
+        /// The limit in MiB.
+        mib: usize,
+    },
 }
 
 impl ImportError {
@@ -691,6 +778,18 @@ impl Localize for ImportError {
                 "import-unreadable",
                 &[("path", &path.display()), ("reason", reason)],
             ),
+            ImportError::TooManyEntries { limit } => {
+                tr(lang, "import-too-many-entries", &[("limit", limit)])
+            }
+            ImportError::TooMuchText { mib } => tr(lang, "import-too-much-text", &[("mib", mib)]),
+            ImportError::JsonTooLarge => tr(
+                lang,
+                "import-json-too-large",
+                &[
+                    ("values", &json::MAX_VALUES),
+                    ("objects", &json::MAX_OBJECTS),
+                ],
+            ),
         }
     }
 }
@@ -757,7 +856,8 @@ impl Report {
 /// Adds the entries of `parsed` to `accounts` (new accounts created at `now`), skipping exact
 /// duplicates (same key and code parameters, docs/formats.md §1) of accounts already there or of
 /// earlier entries, and reports every entry. Meant to run inside `Vault::update`, so the whole
-/// import is one atomic save; run it on a copy for a dry run.
+/// import is one atomic save; run it on a copy for a dry run. Duplicates are found through a
+/// hash of the key (`KeyIndex`), so the time is linear in accounts plus entries.
 pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
     let mut report = Report::default();
     let mut adder = crate::accounts::Adder::new(accounts, now);

@@ -11,7 +11,8 @@
 
 use percent_encoding::percent_decode_str;
 
-use super::{Entry, EntryError, Format, ImportError, Item, Notice, Parsed, Sniff, ente, text};
+use super::transfer_codes::{self, Batches};
+use super::{Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, ente, text};
 use crate::uri::{KeyUri, UriError};
 
 const SCHEME: &str = "otpauth://";
@@ -31,22 +32,24 @@ pub fn detect(sniff: &Sniff) -> bool {
 /// Reads the file.
 pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = text::decode(bytes).ok_or_else(|| ImportError::damaged("otpauth", "not text"))?;
-    Ok(read_lines(&text, Format::UriList))
+    read_lines(&text, Format::UriList)
 }
 
-/// Reads every content line as a key URI or a Google Authenticator transfer URI.
-pub fn read_lines(text: &str, format: Format) -> Parsed {
+/// Reads every content line as a key URI or a Google Authenticator transfer URI; refuses the
+/// file as soon as it holds more than [`super::MAX_IMPORT_ENTRIES`] entries.
+pub fn read_lines(text: &str, format: Format) -> Result<Parsed, ImportError> {
     let mut parsed = Parsed::new(format, Vec::new());
     let mut batches = Batches::default();
     for (index, line) in text::content_lines(text).enumerate() {
-        if let Some(start) = find_ignore_case(line, "otpauth-migration://") {
-            super::google_migration::read_one(&line[start..], &mut parsed.items, &mut batches);
-            continue;
+        if let Some(start) = find_ignore_case(line, crate::uri::migration::SCHEME) {
+            transfer_codes::read_code(&line[start..], &mut parsed.items, &mut batches);
+        } else {
+            parsed.items.push(read_uri_line(line, index + 1));
         }
-        parsed.items.push(read_uri_line(line, index + 1));
+        super::check_entry_count(parsed.items.len())?;
     }
     parsed.notices.extend(batches.notices());
-    parsed
+    Ok(parsed)
 }
 
 fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
@@ -114,47 +117,13 @@ pub fn rough_label(line: &str) -> (String, String) {
     }
 }
 
-/// Which transfer codes of which exports were seen (docs/formats.md §4 "Batches").
-#[derive(Debug, Default)]
-pub struct Batches {
-    seen: Vec<super::google_migration::Batch>,
-}
-
-impl Batches {
-    /// Records one code.
-    pub fn record(&mut self, batch: super::google_migration::Batch) {
-        if !self.seen.contains(&batch) {
-            self.seen.push(batch);
-        }
-    }
-
-    /// What to tell the user: missing codes, mixed exports.
-    pub fn notices(&self) -> Vec<Notice> {
-        let Some(first) = self.seen.first() else {
-            return Vec::new();
-        };
-        if self.seen.iter().any(|b| b.id != first.id) {
-            return vec![Notice::MixedBatches];
-        }
-        let size = first.size.max(1);
-        if size == 1 {
-            return Vec::new();
-        }
-        let missing = (0..size.min(1000))
-            .filter(|i| !self.seen.iter().any(|b| b.index == *i))
-            .map(|i| i + 1)
-            .collect();
-        vec![Notice::Batches { size, missing }]
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::account::OtpKind;
 
     fn entries(text: &str) -> Vec<Item> {
-        read_lines(text, Format::UriList).items
+        read_lines(text, Format::UriList).unwrap().items
     }
 
     #[test]

@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use super::otpauth_list::{Batches, read_uri_line};
+use super::otpauth_list::read_uri_line;
+use super::transfer_codes::{self, Batches};
 use super::{EntryError, Format, ImportError, Item, Parsed, Sniff};
 use crate::scan::{self, Payload};
 
@@ -31,7 +32,7 @@ pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportErr
                 parsed.items.push(read_uri_line(&code.text, number + 1));
             }
             Payload::Migration(_) | Payload::BadMigration(_) => {
-                super::google_migration::read_one(&code.text, &mut parsed.items, &mut batches);
+                transfer_codes::read_code(&code.text, &mut parsed.items, &mut batches);
             }
             Payload::NotAKey => parsed.items.push(Item::rejected(
                 "",

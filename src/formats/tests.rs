@@ -1223,3 +1223,260 @@ fn registry_names_and_aliases() {
     assert_eq!(Format::from_name("WinAuth"), Some(Format::UriList));
     assert_eq!(Format::from_name("nope"), None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bounds: a crafted file imports or fails in bounded time and memory (benches/hostile-imports.sh
+// measures the release binary; these check the rules themselves).
+
+/// The password slot of [`aegis_encrypted`], with other scrypt settings and salt.
+fn aegis_slot(aegis: &Value, n: u64, salt: u8) -> Value {
+    let mut slot = aegis["header"]["slots"][1].clone();
+    slot["n"] = json!(n);
+    slot["salt"] = json!(hex(&[salt; 32]));
+    slot
+}
+
+fn aegis_with_slots(slots: Vec<Value>) -> Vec<u8> {
+    let mut aegis: Value = serde_json::from_slice(&aegis_encrypted(PW)).unwrap();
+    aegis["header"]["slots"] = json!(slots);
+    serde_json::to_vec(&aegis).unwrap()
+}
+
+/// Aegis password slots are checked as a whole before any key is derived (and before a
+/// password is asked for): too many slots, or too much scrypt work together, or one slot over
+/// the memory ceiling, is refused with the limit named and no derivation run.
+#[test]
+fn aegis_slots_are_checked_before_any_key_is_derived() {
+    let aegis: Value = serde_json::from_slice(&aegis_encrypted(PW)).unwrap();
+    let right = aegis["header"]["slots"][1].clone();
+    let refused = |slots: Vec<Value>, needle: &str| {
+        let bytes = aegis_with_slots(slots);
+        for password in [None, Some(PW)] {
+            let before = super::crypto::derivations();
+            let result = import(&bytes, Format::Aegis, password);
+            assert_eq!(super::crypto::derivations(), before, "{needle}");
+            match result {
+                Err(e @ ImportError::KdfTooExpensive { .. }) => {
+                    let message = e.localize(Lang::En);
+                    assert!(message.contains(needle), "{message}");
+                }
+                other => panic!("{needle}: {other:?}"),
+            }
+        }
+    };
+    // Nine slots: each would open the file, but more than eight are never tried.
+    refused(vec![right.clone(); 9], "9 password slots; at most 8");
+    // Five slots of N = 2^18 (256 MiB each, within the per-slot ceiling): 5 × 2^21 of work is
+    // more than the 2^23 one file may ask for.
+    refused(
+        (1..=5).map(|i| aegis_slot(&aegis, 1 << 18, i)).collect(),
+        "scrypt work N×r×p = 10485760 together; at most 8388608",
+    );
+    // One slot of N = 2^20 with r = 8: 1 GiB, over the 256 MiB ceiling.
+    refused(vec![aegis_slot(&aegis, 1 << 20, 7)], "at most 256 MiB");
+    // A wrong slot, then the right one: two derivations, one each.
+    let bytes = aegis_with_slots(vec![aegis_slot(&aegis, 1 << 15, 1), right]);
+    let before = super::crypto::derivations();
+    check(
+        &import(&bytes, Format::Aegis, Some(PW)).unwrap(),
+        &all(),
+        "aegis, second slot",
+    );
+    assert_eq!(super::crypto::derivations(), before + 2);
+}
+
+/// `count` distinct key URIs, one a line.
+fn many_uris(count: usize) -> String {
+    (0..count)
+        .map(|i| {
+            let key = data_encoding::BASE32_NOPAD.encode(format!("mamori-{i:08}").as_bytes());
+            format!("otpauth://totp/Many:user{i}?secret={key}&issuer=Many\n")
+        })
+        .collect()
+}
+
+/// At most [`MAX_IMPORT_ENTRIES`] entries are read from one file, whatever its format; one
+/// more and the file is refused whole, with the limit named, and the text readers stop there.
+#[test]
+fn entries_beyond_the_limit_are_refused() {
+    let at_limit = many_uris(MAX_IMPORT_ENTRIES);
+    let parsed = import(at_limit.as_bytes(), Format::UriList, None).unwrap();
+    assert_eq!(parsed.entries().count(), MAX_IMPORT_ENTRIES);
+    let too_many = ImportError::TooManyEntries {
+        limit: MAX_IMPORT_ENTRIES,
+    };
+    assert!(
+        too_many
+            .localize(Lang::En)
+            .contains("more than 10000 entries")
+    );
+    assert!(too_many.localize(Lang::Ja).contains("10000 件を超える"));
+    // One more line, even an unreadable one.
+    let over = format!("{at_limit}otpauth://x\n");
+    assert_eq!(
+        import(over.as_bytes(), Format::UriList, None),
+        Err(too_many.clone())
+    );
+    // Transfer codes count their accounts: two codes of 5001 empty accounts each.
+    let code = |count: usize| {
+        let payload = [0x0a, 0x00].repeat(count);
+        format!("otpauth-migration://offline?data={}\n", b64(&payload))
+    };
+    let codes = code(5001).repeat(2);
+    assert_eq!(
+        import(codes.as_bytes(), Format::GoogleMigration, None),
+        Err(too_many.clone())
+    );
+    // JSON formats check their list before converting it.
+    let entry =
+        json!({"type": "totp", "name": "n", "issuer": "i", "info": {"secret": "JBSWY3DPEHPK3PXP"}});
+    let db = json!({"version": 2, "entries": vec![entry; MAX_IMPORT_ENTRIES + 1]});
+    let file = json!({"version": 1, "header": {"slots": null, "params": null}, "db": db});
+    assert_eq!(
+        detect_and_import(&serde_json::to_vec(&file).unwrap(), None),
+        Err(too_many.clone())
+    );
+    // CSV rows.
+    let mut csv = String::from("Title,Username,TOTP\n");
+    for i in 0..=MAX_IMPORT_ENTRIES {
+        csv += &format!("T{i},u,JBSWY3DPEHPK3PXP\n");
+    }
+    assert_eq!(
+        import(csv.as_bytes(), Format::KeePassCsv, None),
+        Err(too_many)
+    );
+}
+
+/// Entries carrying more than [`MAX_IMPORT_TEXT`] of names, notes and keys together are
+/// refused: the vault copies them a few times while it saves, so this bounds an import's memory.
+#[test]
+fn text_beyond_the_limit_is_refused() {
+    let aegis = |note_len: usize, key_len: usize| {
+        let note = "n".repeat(note_len);
+        let key = "A".repeat(key_len * 8 / 5);
+        let entries: Vec<Value> = (0..2)
+            .map(|i| {
+                json!({"type": "totp", "name": format!("n{i}"), "issuer": "i", "note": note,
+                       "info": {"secret": key}})
+            })
+            .collect();
+        let file = json!({"version": 1, "header": {"slots": null, "params": null},
+                          "db": {"version": 2, "entries": entries}});
+        import(&serde_json::to_vec(&file).unwrap(), Format::Aegis, None)
+    };
+    let error = ImportError::TooMuchText { mib: 16 };
+    assert_eq!(aegis(MAX_IMPORT_TEXT / 2 + 1, 10), Err(error.clone()));
+    // Within the limit by notes, over it by keys.
+    assert_eq!(
+        aegis(MAX_IMPORT_TEXT / 2 - 1000, 10).unwrap().items.len(),
+        2
+    );
+    assert_eq!(aegis(MAX_IMPORT_TEXT / 2 - 1000, 2000), Err(error.clone()));
+    assert!(error.localize(Lang::En).contains("more than 16 MiB"));
+}
+
+/// JSON with more values or objects than any export is refused before the tree is built,
+/// whether the format is detected or named.
+#[test]
+fn json_beyond_the_bounds_is_refused_before_parsing() {
+    let objects = format!(
+        r#"{{"version":1,"header":{{"slots":null,"params":null}},"db":{{"version":2,"entries":[{}]}}}}"#,
+        vec!["{}"; json::MAX_OBJECTS].join(",")
+    );
+    assert_eq!(detect(objects.as_bytes()), None);
+    assert_eq!(
+        detect_and_import(objects.as_bytes(), None),
+        Err(ImportError::JsonTooLarge)
+    );
+    assert_eq!(
+        import(objects.as_bytes(), Format::Aegis, None),
+        Err(ImportError::JsonTooLarge)
+    );
+    let numbers = format!("[{}]", vec!["0"; json::MAX_VALUES].join(","));
+    for format in [
+        Format::AndOtp,
+        Format::TwoFas,
+        Format::FreeOtpPlus,
+        Format::Bitwarden,
+    ] {
+        assert_eq!(
+            import(numbers.as_bytes(), format, None),
+            Err(ImportError::JsonTooLarge),
+            "{format:?}"
+        );
+    }
+    // Over the bounds it is still JSON, never a CSV whose header has a `TOTP` cell.
+    let numbers = numbers.replacen("[0,0", r#"[0,"TOTP""#, 1);
+    assert_eq!(detect(numbers.as_bytes()), None);
+    assert_eq!(
+        detect_and_import(numbers.as_bytes(), None),
+        Err(ImportError::JsonTooLarge)
+    );
+    let message = ImportError::JsonTooLarge.localize(Lang::En);
+    assert!(
+        message.contains("500000 JSON values or 100000 JSON objects"),
+        "{message}"
+    );
+}
+
+/// Duplicates are found by hash, with exactly the old rule: same key, kind and period,
+/// algorithm and digits (HOTP counters aside), against the vault and earlier entries.
+#[test]
+fn duplicates_among_many_accounts_are_found_exactly() {
+    let half = many_uris(MAX_IMPORT_ENTRIES / 2);
+    let mut accounts = Vec::new();
+    let first = apply(
+        &import(half.as_bytes(), Format::UriList, None).unwrap(),
+        &mut accounts,
+        1,
+    );
+    assert_eq!(first.imported(), MAX_IMPORT_ENTRIES / 2);
+    // The same keys again (duplicates of the vault), then new ones, then the new ones again
+    // (duplicates within the file), then the same keys with another period (not duplicates).
+    let all = many_uris(MAX_IMPORT_ENTRIES / 2 + 1000);
+    let new = &all[half.len()..];
+    let other_period = new.replace("&issuer=Many", "&issuer=Many&period=60");
+    let text = format!("{half}{new}{new}{other_period}");
+    let parsed = import(text.as_bytes(), Format::UriList, None).unwrap();
+    let report = apply(&parsed, &mut accounts, 2);
+    assert_eq!(report.imported(), 2000);
+    assert_eq!(report.duplicates(), MAX_IMPORT_ENTRIES / 2 + 1000);
+    assert_eq!(accounts.len(), MAX_IMPORT_ENTRIES / 2 + 2000);
+    assert_eq!(
+        report.lines[0].outcome,
+        Outcome::Duplicate("Many:user0".into())
+    );
+    let within = &report.lines[MAX_IMPORT_ENTRIES / 2 + 1000];
+    assert_eq!(
+        within.outcome,
+        Outcome::Duplicate(format!("Many:user{}", MAX_IMPORT_ENTRIES / 2))
+    );
+}
+
+/// KeePass columns are found by name among many; the first of a repeated name wins, as
+/// before; a header of more than 1000 columns is not a KeePass header.
+#[test]
+fn keepass_columns_are_found_among_many() {
+    let csv = |filler_count: usize| {
+        let filler: Vec<String> = (0..filler_count).map(|i| format!("c{i}")).collect();
+        let mut csv = format!("{},Title,Username,TOTP,TOTP\n", filler.join(","));
+        let empty = ",".repeat(filler.len());
+        for c in CANON.iter().filter(|c| !is_hotp(c)) {
+            csv += &format!(
+                "{empty}\"{}\",\"{}\",\"{}\",junk\n",
+                c.issuer,
+                c.name,
+                uri(c, false)
+            );
+        }
+        csv
+    };
+    let parsed = import(csv(990).as_bytes(), Format::KeePassCsv, None).unwrap();
+    let totp: Vec<usize> = (0..CANON.len()).filter(|&i| !is_hotp(&CANON[i])).collect();
+    check(&parsed, &totp, "keepass, many columns");
+    let refused = import(csv(50_000).as_bytes(), Format::KeePassCsv, None);
+    assert!(
+        matches!(&refused, Err(ImportError::Damaged { detail, .. }) if detail.contains("at most 1000 columns")),
+        "{refused:?}"
+    );
+}

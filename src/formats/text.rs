@@ -1,16 +1,19 @@
 //! Text files as Windows tools write them: a UTF-8 byte-order mark (Notepad), UTF-16 with a
 //! byte-order mark (Notepad's "Unicode"), CRLF line ends.
 
-/// The text of `bytes` without its byte-order mark, or `None` when it is not text.
-pub fn decode(bytes: &[u8]) -> Option<String> {
+use std::borrow::Cow;
+
+/// The text of `bytes` without its byte-order mark, or `None` when it is not text. UTF-8 is
+/// borrowed, not copied (import files may be 64 MiB).
+pub fn decode(bytes: &[u8]) -> Option<Cow<'_, str>> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return std::str::from_utf8(rest).ok().map(str::to_string);
+        return std::str::from_utf8(rest).ok().map(Cow::Borrowed);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes);
+        return utf16(rest, u16::from_le_bytes).map(Cow::Owned);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes);
+        return utf16(rest, u16::from_be_bytes).map(Cow::Owned);
     }
     let text = std::str::from_utf8(bytes).ok()?;
     // NUL bytes and most control characters mean binary, not text.
@@ -20,15 +23,16 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
     {
         return None;
     }
-    Some(text.to_string())
+    Some(Cow::Borrowed(text))
 }
 
 fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> Option<String> {
     if !bytes.len().is_multiple_of(2) {
         return None;
     }
-    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| read([c[0], c[1]])).collect();
-    String::from_utf16(&units).ok()
+    char::decode_utf16(bytes.chunks_exact(2).map(|c| read([c[0], c[1]])))
+        .collect::<Result<String, _>>()
+        .ok()
 }
 
 /// The lines of `text` that are neither blank nor `#` comments, trimmed (CRLF-safe).

@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use super::crypto::{Prf, gcm_open, pbkdf2};
 use super::{
-    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, int_field, otp_params,
-    period_field, str_field,
+    Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
+    int_field, json, otp_params, period_field, str_field,
 };
 use crate::account::OtpKind;
 use crate::secret::Secret;
@@ -35,7 +35,8 @@ pub fn detect(sniff: &Sniff) -> bool {
 /// Reads a 2FAS backup.
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
-    let root: Value = serde_json::from_str(&text).map_err(|e| ImportError::damaged(NAME, e))?;
+    let mut root = json::parse(&text, NAME)?;
+    drop(text);
     let schema = root
         .get("schemaVersion")
         .and_then(Value::as_u64)
@@ -60,14 +61,17 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
             let (data, _, iv) = split_blob(blob)?;
             let plain = gcm_open(key.as_slice(), &iv, &data)
                 .ok_or_else(|| ImportError::damaged(NAME, "servicesEncrypted does not decrypt"))?;
-            serde_json::from_slice(&plain).map_err(|e| ImportError::damaged(NAME, e))?
+            match json::parse_bytes(&plain, NAME)? {
+                Value::Array(services) => services,
+                _ => return Err(ImportError::damaged(NAME, "services is not a list")),
+            }
         }
-        None => root
-            .get("services")
-            .and_then(Value::as_array)
-            .cloned()
-            .ok_or_else(|| ImportError::damaged(NAME, "services is not a list"))?,
+        None => match root.get_mut("services").map(Value::take) {
+            Some(Value::Array(services)) => services,
+            _ => return Err(ImportError::damaged(NAME, "services is not a list")),
+        },
     };
+    check_entry_count(services.len())?;
     Ok(Parsed::new(
         Format::TwoFas,
         services.iter().map(|s| read_service(s, schema)).collect(),

@@ -1552,7 +1552,7 @@ fn transfer_codes_need_the_password_and_decode_to_the_accounts() {
     });
     harness.get_by_label("Transfer code 1 of 1 — scan it with the phone");
     let pager = harness.state().session().unwrap().pager.as_ref().unwrap();
-    let migration = mamori::formats::google_migration::parse(&pager.uris[0]).unwrap();
+    let migration = mamori::uri::migration::parse(&pager.uris[0]).unwrap();
     let issuers: Vec<&str> = migration
         .accounts
         .iter()

@@ -54,7 +54,7 @@ fn ntp_timestamp(unix: f64) -> [u8; 8] {
 /// 365 days, in seconds: what a loopback server was seen to report, and Mamori to accept.
 const YEAR: f64 = 365.0 * 86400.0;
 
-/// The key of formats.md §15, as a URI for `code --uri`.
+/// The key of docs/formats.md §15, as a URI for `code --uri`.
 const URI: &str = "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP&issuer=Example";
 
 fn unix_now() -> u64 {

@@ -471,3 +471,63 @@ fn exports_come_back_through_the_matching_importers() {
         .unwrap();
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
 }
+
+/// Crafted files are refused with the limit named, before any key derivation or password
+/// prompt, and leave the vault alone; a file at the entry limit imports whole
+/// (benches/hostile-imports.sh measures time and memory on the release binary).
+#[test]
+fn files_beyond_the_import_limits_are_refused_with_the_limit_named() {
+    let source = Sandbox::plain();
+    source.ok(&["import", fixture("aegis-plain.json").to_str().unwrap()]);
+    let exported = aegis_export(&source, "export pass");
+    let mut aegis: Value = serde_json::from_slice(&std::fs::read(&exported).unwrap()).unwrap();
+    let slot = aegis["header"]["slots"][0].clone();
+    aegis["header"]["slots"] = Value::Array(vec![slot; 9]);
+
+    let s = Sandbox::plain();
+    let before = std::fs::read(&s.vault).unwrap();
+    let slots = s.path("nine-slots.json");
+    std::fs::write(&slots, serde_json::to_vec(&aegis).unwrap()).unwrap();
+    // Exit 1, not 3: refused before a password is asked for.
+    let output = s.run(&["import", slots.to_str().unwrap()]);
+    assert_fails(&output, 1, "9 password slots; at most 8 are tried");
+    let output = s.run(&["--lang", "ja", "import", slots.to_str().unwrap()]);
+    assert_fails(&output, 1, "鍵導出");
+
+    let uris = |count: usize| -> String {
+        (0..count)
+            .map(|i| {
+                // A distinct 80-bit key per account: the index's digits as the letters A-J.
+                let digits: String = format!("{i:08}")
+                    .bytes()
+                    .map(|d| char::from(b'A' + (d - b'0')))
+                    .collect();
+                let key = format!("MAMORIAA{digits}");
+                format!("otpauth://totp/Limit:user{i}?secret={key}&issuer=Limit\n")
+            })
+            .collect()
+    };
+    let over = s.path("over.txt");
+    std::fs::write(&over, uris(10_001)).unwrap();
+    let output = s.run(&["import", over.to_str().unwrap()]);
+    assert_fails(&output, 1, "more than 10000 entries");
+    let output = s.run(&["--lang", "ja", "import", over.to_str().unwrap()]);
+    assert_fails(&output, 1, "10000 件を超えるエントリー");
+
+    let numbers = s.path("numbers.json");
+    std::fs::write(&numbers, format!("[{}]", vec!["0"; 500_001].join(","))).unwrap();
+    let output = s.run(&["import", numbers.to_str().unwrap()]);
+    assert_fails(&output, 1, "more than 500000 JSON values");
+    assert_eq!(std::fs::read(&s.vault).unwrap(), before);
+
+    let at_limit = s.path("at-limit.txt");
+    std::fs::write(&at_limit, uris(10_000)).unwrap();
+    let output = s.run(&["import", at_limit.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("imported 10000, skipped 0"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(list(&s).len(), 10_000);
+}
