@@ -69,7 +69,7 @@ fn a_slow_clock_needs_attention() {
 
 #[test]
 fn a_right_clock_and_a_sound_vault_exit_0() {
-    let sandbox = Sandbox::encrypted();
+    let sandbox = Sandbox::encrypted_at_floor(&[]);
     let server = fake_server(Some(0.2));
     let (report, code, _) = doctor_json(&sandbox, &server);
     assert_eq!(code, Some(0), "{report}");
@@ -138,7 +138,7 @@ fn plain_and_encrypted_vaults_are_told_apart() {
         stdout(&output)
     );
 
-    let encrypted = Sandbox::encrypted();
+    let encrypted = Sandbox::encrypted_at_floor(&[]);
     let (report, _, _) = doctor_json(&encrypted, &server);
     assert_eq!(report["vault_encrypted"], true);
     assert!(!names(&report, "warnings").contains(&"vault_not_encrypted".to_string()));
@@ -148,7 +148,7 @@ fn plain_and_encrypted_vaults_are_told_apart() {
 #[test]
 fn a_group_readable_vault_is_flagged() {
     use std::os::unix::fs::PermissionsExt as _;
-    let sandbox = Sandbox::encrypted();
+    let sandbox = Sandbox::encrypted_at_floor(&[]);
     std::fs::set_permissions(&sandbox.vault, std::fs::Permissions::from_mode(0o640)).unwrap();
     let server = fake_server(Some(0.0));
     let (report, code, _) = doctor_json(&sandbox, &server);
