@@ -634,16 +634,15 @@ fn tampering_without_the_password_fails() {
         "{result:?}"
     );
 
-    // KDF values over the ceilings are refused before anything runs.
+    // KDF values over the ceilings are refused before anything runs: by reading the file,
+    // which takes no password and so never runs the KDF (no clock needed to show it).
     for (field, value) in [("m_kib", 4_194_305u64), ("t", 33), ("p", 17)] {
         let huge = rewrite_header(&bytes, |h| h["slots"][0]["kdf"][field] = value.into());
-        let start = std::time::Instant::now();
         let result = LockedVault::from_bytes(&path, huge);
         assert!(
             matches!(result, Err(VaultError::KdfOutOfRange(_))),
             "{field}: {result:?}"
         );
-        assert!(start.elapsed().as_millis() < 10);
     }
 }
 
