@@ -246,9 +246,14 @@ pub fn add_accounts(vault: &mut Vault, accounts: &[(&str, &str, &str)]) {
         .unwrap();
 }
 
-/// A password-protected vault (`PASSWORD`) with `accounts` at `path`.
+/// A password-protected vault (`PASSWORD`) with `accounts` at `path`, at the KDF's write floor
+/// (Argon2id 64 MiB, t=3: a quarter of the default's work; the library refuses anything
+/// cheaper), so typing a password costs the tests less. The first unlock re-wraps it at the
+/// default cost, as for any user's vault made at a lower cost.
 pub fn encrypted_vault(path: &Path, accounts: &[(&str, &str, &str)]) {
-    let mut vault = Vault::create(path, Some(PASSWORD)).unwrap();
+    use mamori::vault::crypto::{DEFAULT_P, FLOOR_M_KIB, FLOOR_T, KdfParams};
+    let kdf = KdfParams::with_cost(FLOOR_M_KIB, FLOOR_T, DEFAULT_P).unwrap();
+    let mut vault = Vault::create_with_kdf(path, PASSWORD, kdf).unwrap();
     add_accounts(&mut vault, accounts);
 }
 

@@ -634,16 +634,15 @@ fn tampering_without_the_password_fails() {
         "{result:?}"
     );
 
-    // KDF values over the ceilings are refused before anything runs.
+    // KDF values over the ceilings are refused before anything runs: by reading the file,
+    // which takes no password and so never runs the KDF (no clock needed to show it).
     for (field, value) in [("m_kib", 4_194_305u64), ("t", 33), ("p", 17)] {
         let huge = rewrite_header(&bytes, |h| h["slots"][0]["kdf"][field] = value.into());
-        let start = std::time::Instant::now();
         let result = LockedVault::from_bytes(&path, huge);
         assert!(
             matches!(result, Err(VaultError::KdfOutOfRange(_))),
             "{field}: {result:?}"
         );
-        assert!(start.elapsed().as_millis() < 10);
     }
 }
 
@@ -751,6 +750,7 @@ fn a_cheap_password_slot_is_upgraded_after_unlocking() {
 }
 
 // --- Golden files (docs/vault.md §12): every released format must keep opening. ---
+// `tests/data/write-golden.sh VERSION` writes them for a new format version.
 
 fn golden(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -864,49 +864,6 @@ fn random_truncations_of_a_large_vault_are_refused() {
             LockedVault::from_bytes(&path, bytes[..len].to_vec()).and_then(|l| l.unlock(None));
         assert!(result.is_err(), "length {len} opened");
     }
-}
-
-/// Writes the golden files. Run by hand when a new format version is released:
-/// `MAMORI_WRITE_GOLDEN=1 cargo test --lib write_golden_files -- --ignored`.
-#[test]
-#[ignore = "writes tests/data; run by hand for a new format version"]
-fn write_golden_files() {
-    if std::env::var_os("MAMORI_WRITE_GOLDEN").is_none() {
-        return;
-    }
-    let make = |name: &str, password: Option<&str>| {
-        let path = golden(name);
-        let _ = fs::remove_file(&path);
-        let mut vault = Vault::create(&path, password).unwrap();
-        vault.set_backups_kept(0);
-        let accounts = [
-            "otpauth://totp/Example%20Co:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Co",
-            "otpauth://totp/%E3%82%B5%E3%82%A4%E3%83%9C%E3%82%A6%E3%82%BA:%E5%B1%B1%E7%94%B0?secret=GAYTEMZUGU3DOOBZMFRGGZDFMYYDCMRT&algorithm=SHA512&digits=8&period=60",
-            "otpauth://totp/Vendor:admin?secret=ABCDEFGHijkl2345&issuer=Vendor",
-            "otpauth://hotp/ops-hotp?secret=JBSWY3DPEHPK3PXP&counter=5",
-        ];
-        vault
-            .update(SaveKind::Structural, |list| {
-                for uri in accounts {
-                    let key: crate::uri::KeyUri = uri.parse().unwrap();
-                    let mut account = Account::new(key.issuer, key.name, key.otp, 1_700_000_000);
-                    if account.issuer == "サイボウズ" {
-                        for code in ["1111 2222", "3333 4444", "5555 6666"] {
-                            account.backup_codes.push(crate::account::BackupCode {
-                                code: code.into(),
-                                used_at: None,
-                            });
-                        }
-                    }
-                    list.push(account);
-                }
-                Ok::<_, VaultError>(())
-            })
-            .unwrap();
-        let _ = fs::remove_file(vault.paths().lock.clone());
-    };
-    make("golden-1.0-plain.mamori", None);
-    make("golden-1.0-password.mamori", Some(GOLDEN_PASSWORD));
 }
 
 /// A vault reached through a symbolic link (kept in a synced folder, linked from the default

@@ -353,7 +353,7 @@ fn exit_codes_and_messages_for_missing_things() {
 
 #[test]
 fn a_password_vault_without_a_password_exits_3_and_says_how() {
-    let s = Sandbox::encrypted();
+    let s = Sandbox::encrypted_at_floor(&[]);
     assert_fails(
         &s.run(&["list"]),
         3,
@@ -377,7 +377,7 @@ fn a_password_vault_without_a_password_exits_3_and_says_how() {
 
 #[test]
 fn messages_follow_the_locale() {
-    let s = Sandbox::encrypted();
+    let s = Sandbox::encrypted_at_floor(&[]);
     let wrong = s.path("wrong.txt");
     std::fs::write(&wrong, "nope").unwrap();
     let w = wrong.to_str().unwrap();

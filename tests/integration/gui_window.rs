@@ -43,36 +43,16 @@ fn window_geometry(x: &Xvfb) -> Option<(String, [u32; 4])> {
     ))
 }
 
-/// The whole X screen of `x`, in colour. xcap reads `DISPLAY` from its process's environment,
-/// so the capture runs in a child: this test binary again, running only
-/// [`capture_screen_helper`] with `DISPLAY` and the output path set.
+/// The whole X screen of `x`, in colour, saved at `path` by ImageMagick's `import`.
 fn screenshot(x: &Xvfb, path: &std::path::Path) -> image::RgbaImage {
-    let status = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "gui_window::capture_screen_helper",
-            "--ignored",
-            "--quiet",
-        ])
-        .env("DISPLAY", &x.display)
-        .env_remove("WAYLAND_DISPLAY")
-        .env("MAMORI_CAPTURE_TO", path)
-        .stdout(Stdio::null())
+    let status = x
+        .command("import")
+        .args(["-window", "root"])
+        .arg(path)
         .status()
-        .unwrap();
+        .expect("ImageMagick's import is needed: run .ci/install-deps --test");
     assert!(status.success(), "screen capture failed");
     image::open(path).unwrap().to_rgba8()
-}
-
-/// Not a test: the child process of [`screenshot`]. Does nothing unless asked.
-#[test]
-#[ignore = "helper run by gui_window tests in a child process"]
-fn capture_screen_helper() {
-    let Some(path) = std::env::var_os("MAMORI_CAPTURE_TO") else {
-        return;
-    };
-    let monitor = xcap::Monitor::all().unwrap().into_iter().next().unwrap();
-    monitor.capture_image().unwrap().save(path).unwrap();
 }
 
 /// How many distinct grey levels a region has, and what share of it differs from its most
@@ -90,9 +70,34 @@ fn variety(image: &image::RgbaImage, [x0, y0, w, h]: [u32; 4]) -> (usize, f64) {
     (counts.len(), 1.0 - common as f64 / total.max(1) as f64)
 }
 
+/// Whether the window region `[x, y, w, h]` of `shot` shows more than a background: many
+/// colours and a share of pixels off the most common one.
+fn painted(shot: &image::RgbaImage, region: [u32; 4]) -> bool {
+    let (colours, busy) = variety(shot, region);
+    colours > 20 && busy > 0.03
+}
+
+/// The share of pixels of `region` that differ between two screenshots.
+fn changed(before: &image::RgbaImage, after: &image::RgbaImage, [x0, y0, w, h]: [u32; 4]) -> f64 {
+    let mut differ = 0usize;
+    let mut total = 0usize;
+    for y in y0..(y0 + h).min(before.height()).min(after.height()) {
+        for x in x0..(x0 + w).min(before.width()).min(after.width()) {
+            total += 1;
+            differ += usize::from(before.get_pixel(x, y) != after.get_pixel(x, y));
+        }
+    }
+    differ as f64 / total.max(1) as f64
+}
+
 /// Starts `mamori gui --lang en` on the sandbox's vault and returns the window's X id and
-/// geometry once it is mapped.
-fn open_window(x: &mut Xvfb, s: &Sandbox) -> (String, [u32; 4]) {
+/// geometry once it is mapped and has painted its first frame, with that frame.
+fn open_window(x: &mut Xvfb, s: &Sandbox) -> (String, [u32; 4], image::RgbaImage) {
+    // No clock check: it would ask the internet's time servers and could put up a banner while
+    // a test waits for the screen to change.
+    let config = s.path("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("settings.json"), r#"{"clock_check": false}"#).unwrap();
     let runtime = s.path("runtime");
     std::fs::create_dir_all(&runtime).unwrap();
     #[cfg(unix)]
@@ -117,9 +122,15 @@ fn open_window(x: &mut Xvfb, s: &Sandbox) -> (String, [u32; 4]) {
         found = window_geometry(x);
         found.is_some()
     });
-    // The first frames take a moment on a software renderer.
-    std::thread::sleep(std::time::Duration::from_secs(2));
-    found.unwrap()
+    let (id, geometry) = found.unwrap();
+    // The first frames take a moment on a software renderer: wait until one is on the screen.
+    let path = s.path("first-frame.png");
+    let mut shot = screenshot(x, &path);
+    wait_until("the window's first frame", || {
+        shot = screenshot(x, &path);
+        painted(&shot, geometry)
+    });
+    (id, geometry, shot)
 }
 
 /// Puts `data` on the X clipboard as `mime` (xclip stays to serve it, as a screenshot tool
@@ -162,7 +173,7 @@ fn the_window_shows_the_codes_and_enter_copies_the_first_one() {
     for uri in ACCOUNTS {
         s.ok(&["add", "--uri", uri]);
     }
-    let (id, [left, top, width, height]) = open_window(&mut x, &s);
+    let (id, [left, top, width, height], _) = open_window(&mut x, &s);
     assert!(
         width >= 380 && height >= 360,
         "window size {width}x{height}"
@@ -171,7 +182,7 @@ fn the_window_shows_the_codes_and_enter_copies_the_first_one() {
     let shot = screenshot(&x, &shot_path);
     let (colours, busy) = variety(&shot, [left, top, width, height]);
     assert!(
-        colours > 20 && busy > 0.03,
+        painted(&shot, [left, top, width, height]),
         "the window is not blank ({colours} colours, {busy:.3} non-background)"
     );
     // The code column (right half, below the toolbar) has text in it.
@@ -220,7 +231,7 @@ fn the_window_shows_the_codes_and_enter_copies_the_first_one() {
 fn ctrl_v_with_a_screenshot_on_the_clipboard_adds_the_account() {
     let mut x = Xvfb::start(1280, 800);
     let s = Sandbox::plain();
-    let (id, _) = open_window(&mut x, &s);
+    let (id, _, _) = open_window(&mut x, &s);
     let shot = crate::scan_cli::qr_png(
         &s.path("printscreen.png"),
         &["otpauth://totp/Kintone:admin@example.co.jp?secret=ABCDEFGHijkl2345&issuer=Kintone"],
@@ -248,14 +259,20 @@ fn ctrl_v_with_a_screenshot_on_the_clipboard_adds_the_account() {
 fn ctrl_v_with_a_copied_key_opens_enter_key_with_it_filled_in() {
     let mut x = Xvfb::start(1280, 800);
     let s = Sandbox::plain();
-    let (id, _) = open_window(&mut x, &s);
+    let (id, geometry, before) = open_window(&mut x, &s);
     set_clipboard(
         &mut x,
         "UTF8_STRING",
         b"secret=ABCDEFGHijkl2345&issuer=Vendor",
     );
     keys(&x, &id, &["ctrl+v"]);
-    std::thread::sleep(std::time::Duration::from_secs(2));
+    // Typing goes to the dialog only once it is open: wait until it is on the screen (it dims
+    // the whole window behind it; the empty list has nothing else that changes: no codes, no
+    // clock check).
+    let path = s.path("after-paste.png");
+    wait_until("the Enter key dialog", || {
+        changed(&before, &screenshot(&x, &path), geometry) > 0.5
+    });
     // The service field has the keyboard focus.
     x.command("xdotool")
         .args(["type", "--window", &id, "Vendor"])

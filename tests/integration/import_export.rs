@@ -221,7 +221,7 @@ fn wrong_or_missing_source_password_exits_3_and_imports_nothing() {
     source.ok(&["import", fixture("aegis-plain.json").to_str().unwrap()]);
     let file = aegis_export(&source, "export pass");
 
-    let target = Sandbox::encrypted();
+    let target = Sandbox::encrypted_at_floor(&[]);
     let before = std::fs::read(&target.vault).unwrap();
     let output = target.run_pw(&["import", file.to_str().unwrap()]);
     assert_fails(&output, 3, "--source-password-file");

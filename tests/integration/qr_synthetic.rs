@@ -23,20 +23,45 @@ fn corpus() -> PathBuf {
     dir
 }
 
+/// The texts of every QR code Mamori finds in the image at `path`.
+fn texts(path: &Path) -> Vec<String> {
+    let image = mamori::image_file::load_gray(path).unwrap();
+    mamori::qr::decode(&image)
+        .into_iter()
+        .map(|s| s.text)
+        .collect()
+}
+
 #[test]
 fn synthetic_screenshots_at_least_193_of_196_with_both_codes_on_two_code_screens() {
     let dir = corpus();
     let entries = qrgen::read_manifest(&dir).unwrap();
     assert_eq!(entries.len(), 196);
+    // The screens' decoded texts, interleaved over the cores: this is the longest test and one
+    // of the last to start.
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut decoded: Vec<(usize, Vec<String>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|first| {
+                let (dir, entries) = (&dir, &entries);
+                scope.spawn(move || {
+                    (first..entries.len())
+                        .step_by(threads)
+                        .map(|i| (i, texts(&dir.join(&entries[i].file))))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap())
+            .collect()
+    });
+    decoded.sort_unstable_by_key(|(i, _)| *i);
     let (mut read, mut two_both, mut two_total) = (0, 0, 0);
     let mut wrong = Vec::new();
     let mut missed = Vec::new();
-    for entry in &entries {
-        let image = mamori::image_file::load_gray(&dir.join(&entry.file)).unwrap();
-        let texts: Vec<String> = mamori::qr::decode(&image)
-            .into_iter()
-            .map(|s| s.text)
-            .collect();
+    for (entry, (_, texts)) in entries.iter().zip(&decoded) {
         wrong.extend(
             texts
                 .iter()

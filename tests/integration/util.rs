@@ -47,6 +47,39 @@ impl Sandbox {
         sandbox
     }
 
+    /// A sandbox with a password vault ([`PASSWORD`]) holding `uris`, made in-process at the
+    /// KDF's write floor (Argon2id 64 MiB, t=3: a quarter of the default's work; the library
+    /// refuses anything cheaper). For tests about something other than `init` and the KDF cost:
+    /// each command that tries a password on it pays a quarter. The first one that opens it
+    /// with the right password re-wraps it at the default cost, as for any user's vault made
+    /// at a lower cost (one more generation and backup, and a notice on stderr), so it saves
+    /// the most where opens fail.
+    pub fn encrypted_at_floor(uris: &[&str]) -> Sandbox {
+        use mamori::vault::crypto::{DEFAULT_P, FLOOR_M_KIB, FLOOR_T, KdfParams};
+        use mamori::vault::{SaveKind, Vault, VaultError};
+        let sandbox = Sandbox::new();
+        let kdf = KdfParams::with_cost(FLOOR_M_KIB, FLOOR_T, DEFAULT_P).unwrap();
+        let mut vault = Vault::create_with_kdf(&sandbox.vault, PASSWORD, kdf).unwrap();
+        if !uris.is_empty() {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            vault
+                .update(SaveKind::Structural, |accounts| {
+                    for uri in uris {
+                        let key: mamori::uri::KeyUri = uri.parse().unwrap();
+                        accounts.push(mamori::account::Account::new(
+                            key.issuer, key.name, key.otp, now,
+                        ));
+                    }
+                    Ok::<_, VaultError>(())
+                })
+                .unwrap();
+        }
+        sandbox
+    }
+
     /// A file in the sandbox.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
