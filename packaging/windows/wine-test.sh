@@ -146,7 +146,9 @@ echo "built bcryptprimitives.dll ($(stat -c %s "$work/bcryptprimitives.dll") byt
 step "Xvfb and a throw-away Wine prefix"
 # Xvfb picks a free display and writes its number once it accepts connections (-displayfd),
 # as tests/integration/display.rs does.
-Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$work/display" 2>/dev/null &
+# -noreset: a server resets when its last client leaves and drops a client connecting then
+# (scan --screen connects several times in a row).
+Xvfb -displayfd 3 -noreset -screen 0 1600x1000x24 -nolisten tcp 3>"$work/display" 2>/dev/null &
 pids+=($!)
 for _ in $(seq 100); do grep -q . "$work/display" 2>/dev/null && break; sleep 0.1; done
 grep -q . "$work/display" || die "Xvfb did not start"

@@ -151,6 +151,11 @@ pub enum Done {
         PathBuf,
         Result<mamori::formats::Parsed, mamori::formats::ImportError>,
     ),
+    /// An import was saved on the worker (or not); the session it took comes back either way.
+    ImportCommitted(
+        Box<super::state::Session>,
+        Result<mamori::formats::Report, VaultError>,
+    ),
     /// An export finished: what to tell the user, or why it failed.
     Exported(Result<String, String>),
     /// The password was checked before showing the transfer codes.

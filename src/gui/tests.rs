@@ -1369,7 +1369,10 @@ fn an_aegis_backup_dropped_on_the_window_is_previewed_then_imported() {
     harness
         .get_by_role_and_label(Role::Button, "Import 1 accounts")
         .click();
-    harness.run();
+    // Applied and saved on the worker; the session comes back with the dialog closed.
+    wait_until(&mut harness, "the import to be saved", |app| {
+        app.session().is_some_and(|s| s.import.is_none())
+    });
     let accounts = accounts_on_disk(&world.vault(), None);
     assert_eq!(accounts.len(), 2);
     // The fixture's README: HOTP, next counter 5, code 768897 (docs/formats.md §15).
@@ -1468,7 +1471,9 @@ fn an_encrypted_backup_asks_for_its_password_and_a_wrong_one_imports_nothing() {
     harness
         .get_by_role_and_label(Role::Button, "Import 1 accounts")
         .click();
-    harness.run();
+    wait_until(&mut harness, "the import to be saved", |app| {
+        app.session().is_some_and(|s| s.import.is_none())
+    });
     assert_eq!(accounts_on_disk(&world.vault(), None)[0].issuer, "Slack");
 }
 

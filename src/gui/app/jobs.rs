@@ -178,6 +178,27 @@ impl MamoriApp {
                         dialog.error = Some(tr(lang, "gui-wrong-password", &[]));
                     }
                 }
+                Done::ImportCommitted(session, result) => {
+                    self.phase = Phase::Open(session);
+                    match result {
+                        Ok(report) => {
+                            self.back_up_to_folder();
+                            self.toasts.info(tr(
+                                lang,
+                                "gui-import-done",
+                                &[
+                                    ("imported", &report.imported()),
+                                    ("duplicates", &report.duplicates()),
+                                    ("rejected", &report.rejected()),
+                                ],
+                            ));
+                            if let Phase::Open(session) = &mut self.phase {
+                                session.import = None;
+                            }
+                        }
+                        Err(e) => self.toasts.error(e.localize(lang)),
+                    }
+                }
                 Done::PasswordChanged(vault, result) => {
                     let mut session = Session::new(*vault);
                     match result {

@@ -33,34 +33,30 @@ impl MamoriApp {
                     Done::ImportRead(path, result)
                 });
             }
+            // Applied and saved on the worker (an import can hold thousands of entries): the
+            // session goes with the job and comes back in `Done::ImportCommitted`.
             Command::CommitImport => {
                 let now = self.now() as u64;
-                let Some(parsed) = (match &mut self.phase {
-                    Phase::Open(session) => session
-                        .import
-                        .as_mut()
-                        .and_then(|d| d.preview.take())
-                        .map(|(parsed, _)| parsed),
-                    _ => None,
-                }) else {
+                let phase = std::mem::replace(&mut self.phase, Phase::Busy);
+                let Phase::Open(mut session) = phase else {
+                    self.phase = phase;
                     return;
                 };
-                if let Some(report) = self.change_vault(SaveKind::Structural, |accounts| {
-                    Ok(mamori::formats::apply(&parsed, accounts, now))
-                }) {
-                    self.toasts.info(tr(
-                        lang,
-                        "gui-import-done",
-                        &[
-                            ("imported", &report.imported()),
-                            ("duplicates", &report.duplicates()),
-                            ("rejected", &report.rejected()),
-                        ],
-                    ));
-                    if let Phase::Open(session) = &mut self.phase {
-                        session.import = None;
-                    }
-                }
+                let Some(parsed) = session
+                    .import
+                    .as_mut()
+                    .and_then(|d| d.preview.take())
+                    .map(|(parsed, _)| parsed)
+                else {
+                    self.phase = Phase::Open(session);
+                    return;
+                };
+                self.worker.spawn(ctx, move || {
+                    let result = session.vault.update(SaveKind::Structural, |accounts| {
+                        Ok::<_, VaultError>(mamori::formats::apply(&parsed, accounts, now))
+                    });
+                    Done::ImportCommitted(session, result)
+                });
             }
             Command::OpenExport => {
                 if let Phase::Open(session) = &mut self.phase {

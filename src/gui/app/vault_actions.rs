@@ -89,19 +89,8 @@ impl MamoriApp {
         };
         match session.vault.update(kind, change) {
             Ok(answer) => {
-                if kind == SaveKind::Structural
-                    && let Some(folder) = &self.settings.backup_folder
-                {
-                    let keep = self.settings.backup_keep.max(1) as usize;
-                    if let Err(e) =
-                        mamori::vault::backups::copy_to_folder(&session.vault, folder, keep)
-                    {
-                        self.toasts.error(tr(
-                            lang,
-                            "gui-auto-backup-failed",
-                            &[("detail", &VaultError::Io(e).localize(lang))],
-                        ));
-                    }
+                if kind == SaveKind::Structural {
+                    self.back_up_to_folder();
                 }
                 Some(answer)
             }
@@ -109,6 +98,23 @@ impl MamoriApp {
                 self.toasts.error(e.localize(lang));
                 None
             }
+        }
+    }
+
+    /// After a structural change: the automatic backup into the chosen folder, if one is set.
+    pub(super) fn back_up_to_folder(&mut self) {
+        let lang = self.lang();
+        let (Phase::Open(session), Some(folder)) = (&self.phase, &self.settings.backup_folder)
+        else {
+            return;
+        };
+        let keep = self.settings.backup_keep.max(1) as usize;
+        if let Err(e) = mamori::vault::backups::copy_to_folder(&session.vault, folder, keep) {
+            self.toasts.error(tr(
+                lang,
+                "gui-auto-backup-failed",
+                &[("detail", &VaultError::Io(e).localize(lang))],
+            ));
         }
     }
 
