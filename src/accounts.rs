@@ -248,16 +248,13 @@ pub fn next_hotp_code(
     now: u64,
 ) -> Result<Code, AccountsError> {
     let account = find_mut(accounts, id)?;
+    let code = otp::generate(&account.otp, now);
     let OtpKind::Hotp { counter } = &mut account.otp.kind else {
         return Err(AccountsError::NotHotp);
     };
     *counter = counter.saturating_add(1);
-    let mut used = account.otp.clone();
-    if let OtpKind::Hotp { counter } = &mut used.kind {
-        *counter -= 1;
-    }
     account.updated = now;
-    Ok(otp::generate(&used, now))
+    Ok(code)
 }
 
 /// New labels and note for an account; `None` leaves that field as it is.
