@@ -57,7 +57,7 @@ impl Localize for AccountsError {
             AccountsError::BackupCodeUsed { when } => tr(
                 lang,
                 "accounts-backup-code-used",
-                &[("when", &crate::time::rfc3339(*when))],
+                &[("when", &crate::time::local_minutes(lang, *when))],
             ),
         }
     }

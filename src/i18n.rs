@@ -119,7 +119,17 @@ pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
         };
         let name = &after[..end];
         match args.iter().find(|(arg, _)| *arg == name) {
-            Some((_, value)) => out.push_str(&value.to_string()),
+            Some((_, value)) => {
+                let value = value.to_string();
+                // A Japanese message inserted mid-sentence keeps its own 。 only where the
+                // template does not close the sentence or the bracket itself: 「{reason}。」
+                // and 「（{detail}）」 never print 「。。」 or 「。）」.
+                let closes = after[end + 1..].starts_with(['。', '）', '、']);
+                match value.strip_suffix('。') {
+                    Some(stripped) if closes => out.push_str(stripped),
+                    _ => out.push_str(&value),
+                }
+            }
             None => {
                 out.push('{');
                 out.push_str(name);
@@ -130,6 +140,70 @@ pub fn fill(template: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// `items` as one list in running text: 「a、b、c」 in Japanese, "a, b, c" in English.
+pub fn join_list<T: std::fmt::Display>(lang: Lang, items: impl IntoIterator<Item = T>) -> String {
+    let separator = match lang {
+        Lang::En => ", ",
+        Lang::Ja => "、",
+    };
+    items
+        .into_iter()
+        .map(|item| item.to_string())
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
+/// Two messages shown one after the other as one paragraph. English separates them with a
+/// space; Japanese with nothing, after closing the first with 。 if it has no full stop (a
+/// space after 。 is an English habit).
+pub fn sentences(lang: Lang, first: &str, second: &str) -> String {
+    let first = first.trim_end();
+    if first.is_empty() {
+        return second.to_string();
+    }
+    if second.is_empty() {
+        return first.to_string();
+    }
+    match lang {
+        Lang::En => format!("{first} {second}"),
+        Lang::Ja if first.ends_with(['。', '？', '！']) => format!("{first}{second}"),
+        Lang::Ja => format!("{first}。{second}"),
+    }
+}
+
+/// An operating-system error as a person reads it in `lang`. English keeps the system's own
+/// text ("No such file or directory (os error 2)"); Japanese says the common cases with a
+/// catalogue phrase (`os-error-*`) and keeps the system's English only in parentheses, so
+/// no English sentence lands in the middle of a Japanese one.
+pub fn os_error(lang: Lang, error: &std::io::Error) -> String {
+    os_error_text(lang, error.kind(), &error.to_string())
+}
+
+/// [`os_error`] for an error kept as its kind and its English text.
+pub fn os_error_text(lang: Lang, kind: std::io::ErrorKind, text: &str) -> String {
+    use std::io::ErrorKind;
+    if lang == Lang::En {
+        return text.to_string();
+    }
+    let key = match kind {
+        ErrorKind::NotFound => "os-error-not-found",
+        ErrorKind::PermissionDenied => "os-error-permission-denied",
+        ErrorKind::AlreadyExists => "os-error-already-exists",
+        ErrorKind::IsADirectory => "os-error-is-a-directory",
+        ErrorKind::NotADirectory => "os-error-not-a-directory",
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "os-error-storage-full",
+        ErrorKind::ReadOnlyFilesystem => "os-error-read-only",
+        ErrorKind::DirectoryNotEmpty => "os-error-directory-not-empty",
+        ErrorKind::ResourceBusy => "os-error-busy",
+        ErrorKind::InvalidData => "os-error-invalid-data",
+        ErrorKind::UnexpectedEof => "os-error-unexpected-eof",
+        ErrorKind::TimedOut => "os-error-timed-out",
+        ErrorKind::Interrupted => "os-error-interrupted",
+        _ => "os-error-other",
+    };
+    tr(lang, key, &[("detail", &text)])
 }
 
 /// The `{name}` placeholders of a template, sorted.
@@ -146,6 +220,9 @@ pub fn placeholders(template: &str) -> Vec<String> {
     names.dedup();
     names
 }
+
+#[cfg(test)]
+mod japanese_style;
 
 #[cfg(test)]
 mod tests {
@@ -217,6 +294,106 @@ mod tests {
             assert!(
                 template != english || words == 0,
                 "{key} is not translated: {template}"
+            );
+        }
+    }
+
+    #[test]
+    fn lists_and_sentences_are_joined_as_each_language_writes_them() {
+        let servers = ["a.ntp.org", "b.ntp.org"];
+        assert_eq!(join_list(Lang::En, servers), "a.ntp.org, b.ntp.org");
+        assert_eq!(join_list(Lang::Ja, servers), "a.ntp.org、b.ntp.org");
+        assert_eq!(join_list(Lang::Ja, [1, 3]), "1、3");
+        assert_eq!(join_list(Lang::Ja, Vec::<String>::new()), "");
+        // The clock-no-answer message as a Japanese admin reads it.
+        let text = tr(
+            Lang::Ja,
+            "clock-no-answer",
+            &[("servers", &join_list(Lang::Ja, servers)), ("seconds", &3)],
+        );
+        assert!(
+            text.contains("試したサーバー: a.ntp.org、b.ntp.org、最大 3 秒待機"),
+            "{text}"
+        );
+
+        assert_eq!(sentences(Lang::En, "Saved.", "Undo?"), "Saved. Undo?");
+        assert_eq!(
+            sentences(Lang::Ja, "コピーしました。", "30 秒後に消去されます。"),
+            "コピーしました。30 秒後に消去されます。"
+        );
+        assert_eq!(
+            sentences(Lang::Ja, "保管庫がありません", "作成してください。"),
+            "保管庫がありません。作成してください。"
+        );
+        assert_eq!(
+            sentences(Lang::Ja, "", "作成してください。"),
+            "作成してください。"
+        );
+    }
+
+    #[test]
+    fn a_full_stop_is_not_doubled_where_a_message_is_inserted() {
+        let reason = "応答が要求と一致しません。";
+        assert_eq!(
+            fill("補正しません: {reason}。コードは…", &[("reason", &reason)]),
+            "補正しません: 応答が要求と一致しません。コードは…"
+        );
+        assert_eq!(
+            fill("開けません（{reason}）。", &[("reason", &reason)]),
+            "開けません（応答が要求と一致しません）。"
+        );
+        // At the end of the template, or before other text, the value keeps its 。.
+        assert_eq!(
+            fill("理由: {reason}", &[("reason", &reason)]),
+            "理由: 応答が要求と一致しません。"
+        );
+        assert_eq!(fill("{a}. b", &[("a", &"x.")]), "x.. b");
+    }
+
+    #[test]
+    fn system_errors_are_told_in_japanese_with_the_system_text_in_parentheses() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let english = missing.to_string();
+        assert_eq!(os_error(Lang::En, &missing), english);
+        let japanese = os_error(Lang::Ja, &missing);
+        assert_eq!(
+            japanese,
+            format!("ファイルまたはフォルダーが見つかりません（{english}）。")
+        );
+        let denied = std::io::Error::new(std::io::ErrorKind::PermissionDenied, "Access is denied.");
+        assert_eq!(
+            os_error(Lang::Ja, &denied),
+            "アクセスが拒否されました（Access is denied.）。"
+        );
+        let odd = std::io::Error::other("strange");
+        assert_eq!(
+            os_error(Lang::Ja, &odd),
+            "システムのエラーです（strange）。"
+        );
+        // In a sentence, as `mamori backup-codes --add-file` prints it.
+        let text = tr(
+            Lang::Ja,
+            "cli-read-failed",
+            &[
+                ("path", &"codes.txt"),
+                ("reason", &os_error(Lang::Ja, &missing)),
+            ],
+        );
+        assert!(
+            text.starts_with(
+                "codes.txt を読み込めません: ファイルまたはフォルダーが見つかりません（"
+            ),
+            "{text}"
+        );
+        // Every kind mapped has its phrase in both catalogues.
+        for (lang, key) in [Lang::En, Lang::Ja]
+            .into_iter()
+            .flat_map(|lang| catalogue(lang).keys().map(move |key| (lang, key)))
+            .filter(|(_, key)| key.starts_with("os-error-"))
+        {
+            assert!(
+                placeholders(&catalogue(lang)[key]) == ["detail"],
+                "{key} ({lang:?}) must show the system's text"
             );
         }
     }

@@ -186,7 +186,10 @@ impl Localize for ImageError {
             ImageError::Unreadable { path, source } => tr(
                 lang,
                 "image-unreadable",
-                &[("path", &path.display()), ("reason", source)],
+                &[
+                    ("path", &path.display()),
+                    ("reason", &crate::i18n::os_error(lang, source)),
+                ],
             ),
             ImageError::NotAnImage(path) => {
                 tr(lang, "image-not-an-image", &[("path", &path.display())])

@@ -215,7 +215,12 @@ impl Localize for SecretError {
                     &[("position", position), ("bad", bad)],
                 );
                 if let Some(meant) = likely_meant(*bad) {
-                    message.push_str(&tr(lang, "secret-did-you-mean", &[("letter", &meant)]));
+                    let question = tr(lang, "secret-did-you-mean", &[("letter", &meant)]);
+                    message = match lang {
+                        // "…(A–Z, 2–7); did you mean 'O'?": one sentence in English.
+                        Lang::En => format!("{message}{question}"),
+                        Lang::Ja => crate::i18n::sentences(lang, &message, &question),
+                    };
                 }
                 message
             }

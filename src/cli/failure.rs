@@ -73,7 +73,7 @@ pub fn advised<E: Localize + Advise + ?Sized>(error: &E) -> String {
         Some(Advice::GiveFilePassword) => tr(lang(), "cli-advice-give-file-password", &[]),
         Some(Advice::ScanScreenshotInstead) => tr(lang(), "cli-advice-scan-screenshot", &[]),
     };
-    format!("{message} {advice}")
+    mamori::i18n::sentences(lang(), &message, &advice)
 }
 
 impl From<VaultError> for Failure {
@@ -99,7 +99,8 @@ impl From<AccountsError> for Failure {
         let mut message = error.localize(lang());
         // Advice that names a flag belongs to the command line, not to the core's message.
         if let AccountsError::Duplicate { .. } = error {
-            message = format!("{message} {}", tr(lang(), "cli-add-duplicate-advice", &[]));
+            let advice = tr(lang(), "cli-add-duplicate-advice", &[]);
+            message = mamori::i18n::sentences(lang(), &message, &advice);
         }
         Failure { exit, message }
     }

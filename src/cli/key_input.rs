@@ -20,7 +20,13 @@ pub fn read(value: &str) -> Result<Zeroizing<String>, Failure> {
     std::io::stdin()
         .take(MAX_STDIN)
         .read_to_end(&mut bytes)
-        .map_err(|e| Failure::new(EXIT_USAGE, "cli-stdin-key", &[("reason", &e)]))?;
+        .map_err(|e| {
+            Failure::new(
+                EXIT_USAGE,
+                "cli-stdin-key",
+                &[("reason", &mamori::i18n::os_error(crate::cli::lang(), &e))],
+            )
+        })?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| Failure::new(EXIT_USAGE, "cli-stdin-key-utf8", &[]))?;
     let line = text.split('\n').next().unwrap_or("");

@@ -18,6 +18,18 @@ pub fn line(text: &str) {
     }
 }
 
+/// The columns `text` takes in a terminal: East Asian wide characters (kana, kanji,
+/// full-width forms) take two.
+pub fn display_width(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// `text` followed by spaces up to `width` terminal columns (nothing when it is wider).
+pub fn pad(text: &str, width: usize) -> String {
+    let pad = width.saturating_sub(display_width(text));
+    format!("{text}{:pad$}", "")
+}
+
 /// Prints a value as one line of JSON on stdout.
 pub fn json<T: Serialize>(value: &T) {
     match serde_json::to_string(value) {

@@ -23,7 +23,10 @@ pub fn from_file(path: &Path) -> Result<Zeroizing<String>, Failure> {
         Failure::new(
             EXIT_ERROR,
             "cli-password-file",
-            &[("path", &path.display()), ("reason", &e)],
+            &[
+                ("path", &path.display()),
+                ("reason", &mamori::i18n::os_error(lang(), &e)),
+            ],
         )
     })?);
     let text = std::str::from_utf8(&text).map_err(|_| {
@@ -49,7 +52,13 @@ fn prompt(key: &str) -> Result<Zeroizing<String>, Failure> {
     let text = tr(lang(), key, &[]);
     rpassword::prompt_password(text)
         .map(Zeroizing::new)
-        .map_err(|e| Failure::new(EXIT_ERROR, "cli-prompt-failed", &[("reason", &e)]))
+        .map_err(|e| {
+            Failure::new(
+                EXIT_ERROR,
+                "cli-prompt-failed",
+                &[("reason", &mamori::i18n::os_error(lang(), &e))],
+            )
+        })
 }
 
 /// The password of an existing vault: from the file if given, else asked once.
@@ -112,9 +121,13 @@ pub fn confirm(key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> Result<boo
     }
     eprint!("{} ", tr(lang(), key, args));
     let mut answer = String::new();
-    std::io::stdin()
-        .read_line(&mut answer)
-        .map_err(|e| Failure::new(EXIT_ERROR, "cli-prompt-failed", &[("reason", &e)]))?;
+    std::io::stdin().read_line(&mut answer).map_err(|e| {
+        Failure::new(
+            EXIT_ERROR,
+            "cli-prompt-failed",
+            &[("reason", &mamori::i18n::os_error(lang(), &e))],
+        )
+    })?;
     let answer = answer.trim().to_lowercase();
     Ok(matches!(answer.as_str(), "y" | "yes" | "はい" | "ｙ"))
 }

@@ -211,12 +211,13 @@ impl Localize for ClockError {
                 lang,
                 "clock-no-answer",
                 &[
-                    ("servers", &tried.join(", ")),
+                    ("servers", &crate::i18n::join_list(lang, tried)),
                     ("seconds", &CHECK_TIMEOUT.as_secs()),
                 ],
             ),
             ClockError::Unresolvable { hosts } => {
-                tr(lang, "clock-unresolvable", &[("hosts", &hosts.join(", "))])
+                let hosts = crate::i18n::join_list(lang, hosts);
+                tr(lang, "clock-unresolvable", &[("hosts", &hosts)])
             }
             ClockError::Rejected { server, reason } => tr(
                 lang,

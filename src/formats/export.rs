@@ -278,7 +278,7 @@ impl Localize for ExportError {
                 "export-io",
                 &[
                     ("path", &failure.path.display()),
-                    ("reason", &failure.source),
+                    ("reason", &crate::i18n::os_error(lang, &failure.source)),
                 ],
             ),
             ExportError::Vault(e) => e.localize(lang),

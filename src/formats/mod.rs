@@ -558,11 +558,7 @@ impl Localize for Notice {
     fn localize(&self, lang: Lang) -> String {
         match self {
             Notice::Batches { size, missing } => {
-                let list = missing
-                    .iter()
-                    .map(i32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let list = crate::i18n::join_list(lang, missing);
                 if missing.is_empty() {
                     tr(lang, "import-batches-complete", &[("size", size)])
                 } else {
@@ -690,8 +686,10 @@ pub enum ImportError {
     Unreadable {
         /// The file, as the user named it.
         path: std::path::PathBuf,
-        /// The system's reason.
+        /// The system's reason, in English.
         reason: String,
+        /// The kind of the system's error, for the reason in other languages.
+        kind: std::io::ErrorKind,
     },
     /// The file holds more than [`MAX_IMPORT_ENTRIES`] entries.
     TooManyEntries {
@@ -739,12 +737,13 @@ impl crate::advice::Advise for ImportError {
 
 impl Localize for ImportError {
     fn localize(&self, lang: Lang) -> String {
-        let formats = REGISTRY
-            .iter()
-            .filter(|i| i.format != Format::EnteEncrypted)
-            .map(|i| i.id)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let formats = crate::i18n::join_list(
+            lang,
+            REGISTRY
+                .iter()
+                .filter(|i| i.format != Format::EnteEncrypted)
+                .map(|i| i.id),
+        );
         match self {
             ImportError::NotRecognised => {
                 tr(lang, "import-not-recognised", &[("formats", &formats)])
@@ -773,10 +772,13 @@ impl Localize for ImportError {
                 "import-too-large",
                 &[("mib", &(MAX_IMPORT_BYTES / 1024 / 1024))],
             ),
-            ImportError::Unreadable { path, reason } => tr(
+            ImportError::Unreadable { path, reason, kind } => tr(
                 lang,
                 "import-unreadable",
-                &[("path", &path.display()), ("reason", reason)],
+                &[
+                    ("path", &path.display()),
+                    ("reason", &crate::i18n::os_error_text(lang, *kind, reason)),
+                ],
             ),
             ImportError::TooManyEntries { limit } => {
                 tr(lang, "import-too-many-entries", &[("limit", limit)])

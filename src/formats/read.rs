@@ -29,6 +29,7 @@ fn unreadable(path: &Path, error: &std::io::Error) -> ImportError {
     ImportError::Unreadable {
         path: path.to_path_buf(),
         reason: error.to_string(),
+        kind: error.kind(),
     }
 }
 

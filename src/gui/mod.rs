@@ -78,7 +78,7 @@ pub fn advised<E: Localize + Advise + ?Sized>(lang: Lang, error: &E) -> String {
         )
         | None => return message,
     };
-    format!("{message} {advice}")
+    mamori::i18n::sentences(lang, &message, &advice)
 }
 
 /// Opens the window on the vault at `vault_path` and returns when it closes. `lang` (from

@@ -177,20 +177,16 @@ impl Localize for VaultError {
                 backup,
             } => {
                 let what = damage_text(lang, damage);
-                let mut text = tr(
+                let text = tr(
                     lang,
                     "vault-damaged",
                     &[("path", &path.display()), ("what", &what)],
                 );
-                text.push(' ');
-                text.push_str(&backup_advice(lang, backup));
-                text
+                crate::i18n::sentences(lang, &text, &backup_advice(lang, backup))
             }
             VaultError::PayloadDamaged { path, backup } => {
-                let mut text = tr(lang, "vault-payload-damaged", &[("path", &path.display())]);
-                text.push(' ');
-                text.push_str(&backup_advice(lang, backup));
-                text
+                let text = tr(lang, "vault-payload-damaged", &[("path", &path.display())]);
+                crate::i18n::sentences(lang, &text, &backup_advice(lang, backup))
             }
             VaultError::KdfOutOfRange(path) => {
                 tr(lang, "vault-kdf-range", &[("path", &path.display())])
@@ -217,7 +213,7 @@ impl Localize for VaultError {
                 &[
                     ("action", &action_text(lang, failure.action)),
                     ("path", &failure.path.display()),
-                    ("reason", &failure.source),
+                    ("reason", &crate::i18n::os_error(lang, &failure.source)),
                 ],
             ),
             VaultError::Crypto(CryptoError::OutOfMemory) => tr(lang, "vault-out-of-memory", &[]),

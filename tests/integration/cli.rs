@@ -1,5 +1,6 @@
 //! The command line end to end, as `docs/cli.md` specifies it.
 
+use mamori::i18n::Lang;
 use serde_json::Value;
 
 use crate::util::{PASSWORD, Sandbox, assert_fails, mamori, stderr, stdout};
@@ -92,6 +93,29 @@ fn a_new_user_from_init_to_backup_codes() {
     assert_eq!(all[1]["code"], "3333-4444");
     assert_eq!(all[1]["used"], true);
     assert!(all[1]["used_at"].as_str().unwrap().ends_with('Z'));
+    // People read "used on" in the computer's time zone, to the minute; JSON stays UTC.
+    let used_at = mamori::time::parse_rfc3339(all[1]["used_at"].as_str().unwrap()).unwrap();
+    let listed_in = |tz: &str| {
+        let args = [
+            "--lang",
+            "ja",
+            "--password-file",
+            np,
+            "backup-codes",
+            "vendor",
+            "--list",
+        ];
+        stdout(&s.command(&args).env("TZ", tz).output().unwrap())
+    };
+    let tokyo = mamori::time::minutes_at_offset(Lang::Ja, used_at, 9 * 3600);
+    let utc = mamori::time::minutes_at_offset(Lang::Ja, used_at, 0);
+    assert_ne!(tokyo, utc);
+    assert!(
+        listed_in("JST-9").contains(&format!("3333-4444  （{tokyo} に使用）")),
+        "{}",
+        listed_in("JST-9")
+    );
+    assert!(listed_in("UTC0").contains(&format!("（{utc} に使用）")));
     let list = json(&s.ok(&["--password-file", np, "list", "--json"]));
     assert_eq!(list[0]["backup_codes_unused"], 2);
 }

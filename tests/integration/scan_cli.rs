@@ -97,7 +97,7 @@ fn a_transfer_code_is_expanded_into_its_accounts_and_added() {
     );
     let output = s.run(&["scan", "--add", shot.to_str().unwrap()]);
     assert!(
-        stderr(&output).contains("Added 2 account(s); 0 already"),
+        stderr(&output).contains("Added 2 account(s).\n"),
         "{}",
         stderr(&output)
     );

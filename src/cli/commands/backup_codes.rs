@@ -32,7 +32,10 @@ fn read_text(path: &std::path::Path) -> Result<zeroize::Zeroizing<String>, Failu
         Failure::new(
             EXIT_ERROR,
             "cli-read-failed",
-            &[("path", &path.display()), ("reason", &e)],
+            &[
+                ("path", &path.display()),
+                ("reason", &mamori::i18n::os_error(crate::cli::lang(), &e)),
+            ],
         )
     })?;
     Ok(text)
@@ -112,7 +115,10 @@ pub fn run(cli: &Cli, args: &BackupCodesArgs) -> Result<(), Failure> {
                 mamori::i18n::tr(
                     crate::cli::lang(),
                     "cli-code-used-on",
-                    &[("when", &mamori::time::rfc3339(when))]
+                    &[(
+                        "when",
+                        &mamori::time::local_minutes(crate::cli::lang(), when)
+                    )]
                 )
             )),
         }

@@ -196,7 +196,10 @@ fn settings(doctor: &mut Doctor, file: Option<&Path>, ignored_keys: Vec<String>)
     let text = tr(
         lang(),
         "doctor-settings-ignored",
-        &[("keys", &ignored_keys.join(", ")), ("path", &path)],
+        &[
+            ("keys", &mamori::i18n::join_list(lang(), &ignored_keys)),
+            ("path", &path),
+        ],
     );
     doctor.report.settings_ignored_keys = ignored_keys;
     doctor.add(Level::Warning, "settings_ignored_keys", text);
@@ -211,17 +214,15 @@ fn print_lines(lines: &[(Level, String)]) {
     .iter()
     .map(|key| format!("[{}]", tr(lang(), key, &[])))
     .collect();
-    let width = marks.iter().map(|m| display_width(m)).max().unwrap_or(0);
+    let width = marks
+        .iter()
+        .map(|m| output::display_width(m))
+        .max()
+        .unwrap_or(0);
     for (level, text) in lines {
-        let mark = &marks[*level as usize];
-        let pad = width - display_width(mark);
-        output::line(&format!("{mark}{:pad$} {text}", ""));
+        let mark = output::pad(&marks[*level as usize], width);
+        output::line(&format!("{mark} {text}"));
     }
-}
-
-/// Columns a label takes in a terminal: Japanese characters are two wide.
-fn display_width(text: &str) -> usize {
-    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
 fn clock_check(doctor: &mut Doctor, servers: &[String], result: Result<ClockReading, ClockError>) {

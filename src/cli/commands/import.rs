@@ -48,11 +48,7 @@ fn pick_format(args: &ImportArgs, bytes: &[u8]) -> Result<Format, Failure> {
         });
     }
     Format::from_name(&args.format).ok_or_else(|| {
-        let names = formats::REGISTRY
-            .iter()
-            .map(|i| i.id)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let names = mamori::i18n::join_list(lang(), formats::REGISTRY.iter().map(|i| i.id));
         Failure::new(
             EXIT_USAGE,
             "cli-import-bad-format",
@@ -152,29 +148,45 @@ fn print_report(cli: &Cli, parsed: &Parsed, report: &Report, dry_run: bool) {
             entries,
         });
     } else {
+        // One column of outcomes, as wide as its widest word in this language and mode.
+        let imported = tr(
+            lang(),
+            if dry_run {
+                "cli-import-would-import"
+            } else {
+                "cli-import-imported"
+            },
+            &[],
+        );
+        let duplicate = tr(lang(), "cli-import-duplicate", &[]);
+        let rejected = tr(lang(), "cli-import-rejected", &[]);
+        let width = [&imported, &duplicate, &rejected]
+            .iter()
+            .map(|word| output::display_width(word))
+            .max()
+            .unwrap_or(0)
+            + 2;
         for (i, line) in report.lines.iter().enumerate() {
-            let text = match &line.outcome {
-                Outcome::Imported => tr(
-                    lang(),
-                    if dry_run {
-                        "cli-import-would-import"
-                    } else {
-                        "cli-import-imported"
-                    },
-                    &[("label", &label(line, i))],
+            let (outcome, text) = match &line.outcome {
+                Outcome::Imported => (&imported, label(line, i)),
+                Outcome::Duplicate(existing) => (
+                    &duplicate,
+                    tr(
+                        lang(),
+                        "cli-import-duplicate-of",
+                        &[("label", &label(line, i)), ("existing", existing)],
+                    ),
                 ),
-                Outcome::Duplicate(existing) => tr(
-                    lang(),
-                    "cli-import-duplicate",
-                    &[("label", &label(line, i)), ("existing", existing)],
-                ),
-                Outcome::Rejected(e) => tr(
-                    lang(),
-                    "cli-import-rejected",
-                    &[("label", &label(line, i)), ("reason", &e.localize(lang()))],
+                Outcome::Rejected(e) => (
+                    &rejected,
+                    tr(
+                        lang(),
+                        "cli-import-rejected-because",
+                        &[("label", &label(line, i)), ("reason", &e.localize(lang()))],
+                    ),
                 ),
             };
-            output::line(&text);
+            output::line(&format!("{}{text}", output::pad(outcome, width)));
         }
     }
     output::say(

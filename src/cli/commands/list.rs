@@ -52,12 +52,11 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     }
     let width = rows
         .iter()
-        .map(|r| mamori::account::label(r.issuer, r.name).chars().count())
+        .map(|r| output::display_width(&mamori::account::label(r.issuer, r.name)))
         .max()
         .unwrap_or(0);
     for r in &rows {
-        let label = mamori::account::label(r.issuer, r.name);
-        let pad = width - label.chars().count();
+        let label = output::pad(&mamori::account::label(r.issuer, r.name), width);
         let timing = match (r.period, r.counter) {
             (Some(p), _) => format!("{p}s"),
             (_, Some(c)) => format!("#{c}"),
@@ -69,8 +68,8 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             String::new()
         };
         output::line(&format!(
-            "{label}{:pad$}  {} {} {} {:>5}  {}{backup}",
-            "", r.kind, r.algorithm, r.digits, timing, r.id
+            "{label}  {} {} {} {:>5}  {}{backup}",
+            r.kind, r.algorithm, r.digits, timing, r.id
         ));
     }
     Ok(())

@@ -45,7 +45,10 @@ pub fn run(cli: &Cli, args: &PasswdArgs) -> Result<(), Failure> {
                 Failure::new(
                     EXIT_ERROR,
                     "cli-purge-failed",
-                    &[("path", &path.display()), ("reason", &e)],
+                    &[
+                        ("path", &path.display()),
+                        ("reason", &mamori::i18n::os_error(crate::cli::lang(), &e)),
+                    ],
                 )
             })?;
         }

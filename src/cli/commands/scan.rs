@@ -194,9 +194,14 @@ fn add(cli: &Cli, rows: &[(String, String, mamori::uri::KeyUri)]) -> Result<(), 
         }
         Ok::<_, Failure>((added, skipped))
     })?;
-    output::say(
-        "cli-scan-added",
-        &[("added", &added), ("skipped", &skipped)],
-    );
+    // "0 already in the vault were skipped" says nothing: that clause only when there were.
+    if skipped == 0 {
+        output::say("cli-scan-added-all", &[("added", &added)]);
+    } else {
+        output::say(
+            "cli-scan-added",
+            &[("added", &added), ("skipped", &skipped)],
+        );
+    }
     Ok(())
 }

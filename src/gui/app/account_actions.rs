@@ -163,7 +163,8 @@ impl MamoriApp {
                 } else {
                     tr(lang, "gui-copied", &[])
                 };
-                self.toasts.info(format!("{said} {message}"));
+                self.toasts
+                    .info(mamori::i18n::sentences(lang, said, &message));
             }
             Err(e) => self.toasts.error(e.localize(lang)),
         }

@@ -183,15 +183,7 @@ impl MamoriApp {
                     match result {
                         Ok(report) => {
                             self.back_up_to_folder();
-                            self.toasts.info(tr(
-                                lang,
-                                "gui-import-done",
-                                &[
-                                    ("imported", &report.imported()),
-                                    ("duplicates", &report.duplicates()),
-                                    ("rejected", &report.rejected()),
-                                ],
-                            ));
+                            self.toasts.info(import_done(lang, &report));
                             if let Phase::Open(session) = &mut self.phase {
                                 session.import = None;
                             }
@@ -221,5 +213,30 @@ impl MamoriApp {
                 }
             }
         }
+    }
+}
+
+/// "Imported 3 accounts (1 already there)": the clauses in parentheses only for counts that
+/// are not 0 (「登録済み 0 件」 says nothing).
+fn import_done(lang: Lang, report: &mamori::formats::Report) -> String {
+    let mut details = Vec::new();
+    if report.duplicates() > 0 {
+        let count = report.duplicates();
+        details.push(tr(lang, "gui-import-done-duplicates", &[("count", &count)]));
+    }
+    if report.rejected() > 0 {
+        let count = report.rejected();
+        details.push(tr(lang, "gui-import-done-rejected", &[("count", &count)]));
+    }
+    let imported = report.imported();
+    if details.is_empty() {
+        tr(lang, "gui-import-done-all", &[("imported", &imported)])
+    } else {
+        let details = mamori::i18n::join_list(lang, details);
+        tr(
+            lang,
+            "gui-import-done",
+            &[("imported", &imported), ("details", &details)],
+        )
     }
 }

@@ -146,7 +146,7 @@ fn key_ui(
     if !dialog.key_shown {
         crate::gui::kinsoku::label(ui, view.t("gui-transfer-explain"));
         if encrypted {
-            let l = crate::gui::kinsoku::label(ui, view.t("gui-password"));
+            let l = crate::gui::kinsoku::label(ui, view.t("gui-password-section"));
             let field = super::password::field(ui, view, &mut dialog.password, 240.0, true)
                 .labelled_by(l.id);
             let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));

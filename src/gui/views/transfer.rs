@@ -171,7 +171,8 @@ pub fn export_ui(
             labelled_password(
                 ui,
                 view,
-                &view.t("gui-password"),
+                // Not a bare "Password": it sits above the export file's own password fields.
+                &view.t("gui-password-section"),
                 &mut dialog.vault_password,
             );
             ui.separator();
