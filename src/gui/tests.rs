@@ -868,7 +868,7 @@ fn a_backup_code_marked_used_stays_used_after_reopening() {
     harness.get_by_label("Backup codes: 3 of 3 unused");
     // Like the key, the codes show only after the vault password is given again.
     assert!(harness.query_by_label("3333-4444").is_none());
-    type_password(&mut harness, "Password", PASSWORD);
+    type_password(&mut harness, "Vault password", PASSWORD);
     click_scrolled(&mut harness, "Show key, QR code and backup codes");
     wait_until(&mut harness, "the codes", |app| {
         app.session()
@@ -1555,7 +1555,7 @@ fn transfer_codes_need_the_password_and_decode_to_the_accounts() {
     harness.run();
     unlock(&mut harness);
     menu(&mut harness, "Export and move to another device…");
-    type_password(&mut harness, "Password", PASSWORD);
+    type_password(&mut harness, "Vault password", PASSWORD);
     click_scrolled(&mut harness, "Show transfer QR codes");
     wait_until(&mut harness, "the codes", |app| {
         app.session().is_some_and(|s| s.pager.is_some())

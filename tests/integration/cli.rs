@@ -413,7 +413,11 @@ fn messages_follow_the_locale() {
         if let Some(lang) = lang_arg {
             command.args(["--lang", lang]);
         }
-        assert_fails(&command.output().unwrap(), 3, "パスワードが違います");
+        assert_fails(
+            &command.output().unwrap(),
+            3,
+            "パスワードが正しくありません",
+        );
     }
     let output = s
         .command(&["--password-file", w, "list"])

@@ -109,6 +109,26 @@ fn the_report_names_every_entry_and_dry_run_changes_nothing() {
     // The note travelled.
     let ja = s.run(&["--lang", "ja", "import", ente.to_str().unwrap()]);
     assert!(stdout(&ja).contains("重複"), "{}", stdout(&ja));
+    // In Japanese the outcome column is as wide on screen as its widest word (a kana or a
+    // kanji takes two terminal columns): every label starts in the same column.
+    let fresh = Sandbox::plain();
+    let dry = stdout(&fresh.run(&[
+        "--lang",
+        "ja",
+        "import",
+        ente.to_str().unwrap(),
+        "--dry-run",
+    ]));
+    let lines: Vec<&str> = dry.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "インポート予定  株式会社サンプル:山田 太郎",
+            "インポート予定  Example Co:ops-hotp",
+            "除外            Old:gone: Ente Auth のごみ箱にある項目です。必要なら Ente で元に戻してからエクスポートしてください。",
+        ],
+        "{dry}"
+    );
 }
 
 #[test]
@@ -512,7 +532,7 @@ fn files_beyond_the_import_limits_are_refused_with_the_limit_named() {
     let output = s.run(&["import", over.to_str().unwrap()]);
     assert_fails(&output, 1, "more than 10000 entries");
     let output = s.run(&["--lang", "ja", "import", over.to_str().unwrap()]);
-    assert_fails(&output, 1, "10000 件を超えるエントリー");
+    assert_fails(&output, 1, "10000 件を超える項目");
 
     let numbers = s.path("numbers.json");
     std::fs::write(&numbers, format!("[{}]", vec!["0"; 500_001].join(","))).unwrap();

@@ -429,12 +429,14 @@ fn dialogs_open_at_the_top_scrolled_up_and_keep_title_and_close_on_screen() {
         .click();
     harness.run();
     harness
-        .get_by_role_and_label(Role::Button, "書き出し・他の端末への移行…")
+        .get_by_role_and_label(Role::Button, "エクスポート、他の端末への移行…")
         .click();
     harness.run();
     harness.run_steps(3);
     let window = harness.ctx.content_rect();
-    let title = harness.get_by_label("書き出し・他の端末への移行").rect();
+    let title = harness
+        .get_by_label("エクスポート、他の端末への移行")
+        .rect();
     let close = harness.get_by_role_and_label(Role::Button, "閉じる").rect();
     assert!(window.contains_rect(title), "title {title:?} in {window:?}");
     assert!(window.contains_rect(close), "Close {close:?} in {window:?}");
@@ -485,7 +487,7 @@ fn the_scan_chooser_marks_codes_already_saved_and_back_returns_to_it() {
             .and_then(|s| s.add.as_ref())
             .is_some_and(|d| d.candidates.len() == 2)
     });
-    harness.get_by_label_contains("Example (alice) として保管庫に登録済みです");
+    harness.get_by_label_contains("「Example (alice)」として保管庫に登録済みです");
     assert!(harness.query_all_by_label("画面 1").count() >= 2);
     assert!(harness.query_by_label_contains("(screen)").is_none());
     harness
@@ -522,10 +524,10 @@ fn the_scan_chooser_marks_codes_already_saved_and_back_returns_to_it() {
     harness.run();
     harness.get_by_label("キー入力").click();
     harness.run();
-    type_into(&mut harness, "サービス", "Example");
+    type_into(&mut harness, "サービス名", "Example");
     type_into(&mut harness, "キー", KEY);
     harness.run();
-    harness.get_by_label_contains("Example (alice) として保管庫に登録済みです");
+    harness.get_by_label_contains("「Example (alice)」として保管庫に登録済みです");
     let save = harness.get_by_role_and_label(Role::Button, "アカウントを保存");
     assert!(disabled(&save));
     super::tick(&mut harness, "それでも追加する");
@@ -743,7 +745,7 @@ fn every_export_asks_for_the_vault_password_again() {
         &harness.get_by_role_and_label(Role::Button, "Save…")
     ));
     // A wrong one is refused and nothing is written or asked for.
-    super::type_password(&mut harness, "Password", "not it");
+    super::type_password(&mut harness, "Vault password", "not it");
     click_scrolled(&mut harness, "Save…");
     wait_until(&mut harness, "the refusal", |app| {
         app.session()
@@ -753,7 +755,7 @@ fn every_export_asks_for_the_vault_password_again() {
     assert!(world.dialogs.asked.lock().unwrap().is_empty());
     assert!(!world.dir.path().join("keys.txt").exists());
     // The right one goes on to the file dialog and the export.
-    let field = harness.get_by_role_and_label(Role::PasswordInput, "Password");
+    let field = harness.get_by_role_and_label(Role::PasswordInput, "Vault password");
     field.focus();
     harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
