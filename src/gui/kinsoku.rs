@@ -9,6 +9,8 @@
 //! is one more glyph before the kana, and epaint breaks after it the same way; see the tests),
 //! so [`layout`] lets epaint wrap, then moves each break that lands on a forbidden place back
 //! to the nearest allowed one with a `\n` (oidashi, pushing out) and lays the text out again.
+//! A break that splits a clause moves back the same way to just after a 、 or 。 a few
+//! characters before it (`docs/japanese-style.md` §4).
 
 use std::sync::Arc;
 
@@ -66,9 +68,14 @@ pub fn layout(fonts: &mut FontsView<'_>, job: LayoutJob) -> Arc<Galley> {
     galley
 }
 
-/// Where `row` of `galley` should start instead (a byte offset in the text) if its break is
-/// forbidden: the last allowed break in the row before, leaving it at least one character.
-/// `None` if the break is allowed, was a `\n`, or has nowhere to go.
+/// How many characters a break may move back to land just after a 、 or 。 (and at most a
+/// quarter of the row): a clause kept whole reads better, a ragged edge does not.
+const CLAUSE_REACH: usize = 4;
+
+/// Where `row` of `galley` should start instead (a byte offset in the text): if its break is
+/// forbidden, the last allowed break in the row before, leaving it at least one character;
+/// if it splits a clause, just after a 、 or 。 at most [`CLAUSE_REACH`] characters back.
+/// `None` if the break is fine where it is, was a `\n`, or has nowhere to go.
 fn pushed_out_break(galley: &Galley, row: usize) -> Option<usize> {
     let before = galley.rows.get(row.checked_sub(1)?)?;
     let after = galley.rows.get(row)?;
@@ -77,7 +84,9 @@ fn pushed_out_break(galley: &Galley, row: usize) -> Option<usize> {
     }
     let last = before.glyphs.last()?.chr;
     let first = after.glyphs.first()?.chr;
-    if !no_row_start(first) && !no_row_end(last) {
+    let forbidden = no_row_start(first) || no_row_end(last);
+    let mid_clause = is_japanese(last) && is_japanese(first) && !ends_clause(last);
+    if !forbidden && !mid_clause {
         return None;
     }
     // One glyph per character, and a `\n` ends a row without a glyph.
@@ -93,10 +102,23 @@ fn pushed_out_break(galley: &Galley, row: usize) -> Option<usize> {
     {
         return None;
     }
+    if !forbidden {
+        let reach = CLAUSE_REACH.min(before.glyphs.len() / 4);
+        return (end - reach..end)
+            .rev()
+            .filter(|&i| i > start)
+            .find(|&i| ends_clause(chars[i - 1].1) && may_break(chars[i - 1].1, chars[i].1))
+            .map(|i| chars[i].0);
+    }
     (start + 1..end)
         .rev()
         .find(|&i| may_break(chars[i - 1].1, chars[i].1))
         .map(|i| chars[i].0)
+}
+
+/// The Japanese comma and full stop, after which a row break reads best.
+fn ends_clause(c: char) -> bool {
+    matches!(c, '、' | '。' | '､' | '｡')
 }
 
 /// Inserts a `\n` at `byte` of the job's text, in the section of the character before it.
@@ -180,6 +202,22 @@ fn is_japanese(c: char) -> bool {
     )
 }
 
+/// The forbidden breaks of `galley` (not at a `\n`), as "end of row/start of next": what the
+/// tests look for in every text a screen paints.
+#[cfg(test)]
+pub(crate) fn forbidden_breaks(galley: &Galley) -> Vec<String> {
+    galley
+        .rows
+        .windows(2)
+        .filter(|pair| !pair[0].ends_with_newline)
+        .filter_map(|pair| {
+            let last = pair[0].glyphs.last()?.chr;
+            let first = pair[1].glyphs.first()?.chr;
+            (no_row_start(first) || no_row_end(last)).then(|| format!("{last}/{first}"))
+        })
+        .collect()
+}
+
 /// Whether `text` has anything [`layout`] might move a break around.
 fn has_japanese(text: &str) -> bool {
     text.chars().any(is_japanese)
@@ -227,20 +265,6 @@ mod tests {
             .rows
             .iter()
             .map(|row| row.glyphs.iter().map(|glyph| glyph.chr).collect())
-            .collect()
-    }
-
-    /// The forbidden breaks of `galley` (not at a `\n`), as "end of row / start of next".
-    fn forbidden_breaks(galley: &Galley) -> Vec<String> {
-        galley
-            .rows
-            .windows(2)
-            .filter(|pair| !pair[0].ends_with_newline)
-            .filter_map(|pair| {
-                let last = pair[0].glyphs.last()?.chr;
-                let first = pair[1].glyphs.first()?.chr;
-                (no_row_start(first) || no_row_end(last)).then(|| format!("{last}/{first}"))
-            })
             .collect()
     }
 
@@ -363,6 +387,47 @@ mod tests {
         assert!(galley.rows.len() > 5, "{:?}", rows(galley));
         assert!(galley.job.text.contains('\n'), "{:?}", rows(galley));
         assert_eq!(forbidden_breaks(galley), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_break_a_few_characters_after_a_comma_moves_back_to_it() {
+        let ctx = context();
+        let text = "保管庫のパスワードを入力し、キーを表示します。コードは、サービスの確認画面に入力してください。";
+        let mut moved = 0;
+        for width in widths() {
+            let galley = ctx.fonts_mut(|fonts| layout(fonts, job(text, width)));
+            let rows = rows(&galley);
+            assert_eq!(forbidden_breaks(&galley), Vec::<String>::new(), "{rows:?}");
+            for (pair, row) in galley.rows.windows(2).zip(&rows) {
+                if pair[0].ends_with_newline {
+                    moved += usize::from(row.ends_with(['、', '。']));
+                    continue;
+                }
+                // Epaint's break stayed: no 、 or 。 within reach before it.
+                let chars: Vec<char> = row.chars().collect();
+                let reach = CLAUSE_REACH.min(chars.len() / 4);
+                let tail = match reach {
+                    0 => &[][..],
+                    _ => &chars[chars.len() - reach - 1..chars.len() - 1],
+                };
+                assert!(
+                    !tail.iter().copied().any(ends_clause) || row.ends_with(['、', '。']),
+                    "{text} at {width}: {rows:?}"
+                );
+            }
+        }
+        assert!(moved > 0, "no break was ever moved to a comma");
+        // Never further than the reach: a long clause still fills its row.
+        let galley = ctx.fonts_mut(|fonts| layout(fonts, job(text, 150.0)));
+        let rows = rows(&galley);
+        let widest = rows.iter().map(|r| r.chars().count()).max().unwrap_or(0);
+        assert!(
+            rows.iter()
+                .rev()
+                .skip(1)
+                .all(|r| r.chars().count() + CLAUSE_REACH >= widest),
+            "{rows:?}"
+        );
     }
 
     #[test]

@@ -325,7 +325,12 @@ pub fn accounts_on_disk(path: &Path, password: Option<&str>) -> Vec<mamori::acco
 /// Opens the toolbar menu and picks `item`; steps until the dialog has settled (a modal sizes
 /// itself over its first frames, so clicks go to where its widgets finally are).
 pub fn menu(harness: &mut Harness<'_, MamoriApp>, item: &str) {
-    harness.get_by_role_and_label(Role::Button, "Menu").click();
+    menu_in(harness, "Menu", item);
+}
+
+/// [`menu`] with the menu button's label in the window's language.
+pub fn menu_in(harness: &mut Harness<'_, MamoriApp>, menu: &str, item: &str) {
+    harness.get_by_role_and_label(Role::Button, menu).click();
     harness.run();
     harness.get_by_role_and_label(Role::Button, item).click();
     harness.run();

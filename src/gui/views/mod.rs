@@ -158,7 +158,9 @@ pub fn centered_column(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui)) {
     egui::CentralPanel::default().show(ui, |ui| {
         ui.vertical_centered(|ui| {
             ui.add_space((ui.available_height() * 0.12).min(80.0));
-            ui.set_max_width(420.0);
+            // Never wider than the window (at its 380-point minimum the column was laid out
+            // 420 wide and centred, cutting both edges off).
+            ui.set_max_width(ui.available_width().min(420.0));
             add(ui);
         });
     });

@@ -131,73 +131,100 @@ fn confirm_offset_ui(ui: &mut egui::Ui, view: &View, offset: f64, out: &mut Vec<
         });
 }
 
+/// Below this width the settings stop being a two-column grid: each label stands above its
+/// controls, which wrap, rather than pushing the dialog past the window's edge (a Japanese row
+/// such as 「並び順 ◉手動 ○サービス名 ○アカウント名」 alone is about 380 points).
+const STACK_BELOW: f32 = 480.0;
+
+/// One settings row: the label, then its controls (given the label's id to be labelled by);
+/// a grid row when `stacked` is false, else the label above its wrapped controls.
+fn row(
+    ui: &mut egui::Ui,
+    stacked: bool,
+    label: impl Into<egui::WidgetText>,
+    controls: impl FnOnce(&mut egui::Ui, egui::Id),
+) {
+    let label = crate::gui::kinsoku::label(ui, label);
+    if stacked {
+        ui.horizontal_wrapped(|ui| {
+            ui.add_space(12.0);
+            controls(ui, label.id);
+        });
+    } else {
+        ui.horizontal(|ui| controls(ui, label.id));
+        ui.end_row();
+    }
+}
+
 fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
-    egui::Grid::new("settings-grid")
-        .num_columns(2)
-        .show(ui, |ui| {
-            crate::gui::kinsoku::label(ui, view.t("gui-language"));
-            ui.horizontal(|ui| {
-                let current = draft.lang();
-                if ui
-                    .selectable_label(current == mamori::i18n::Lang::Ja, "日本語")
-                    .clicked()
-                {
-                    draft.language = Some("ja".into());
-                }
-                if ui
-                    .selectable_label(current == mamori::i18n::Lang::En, "English")
-                    .clicked()
-                {
-                    draft.language = Some("en".into());
-                }
-            });
-            ui.end_row();
-            crate::gui::kinsoku::label(ui, view.t("gui-theme"));
-            ui.horizontal(|ui| {
-                ui.radio_value(&mut draft.theme, Theme::System, view.t("gui-theme-system"));
-                ui.radio_value(&mut draft.theme, Theme::Light, view.t("gui-theme-light"));
-                ui.radio_value(&mut draft.theme, Theme::Dark, view.t("gui-theme-dark"));
-            });
-            ui.end_row();
-            crate::gui::kinsoku::label(ui, view.t("gui-sort"));
-            ui.horizontal(|ui| {
-                use crate::gui::settings::SortOrder;
-                ui.radio_value(
-                    &mut draft.sort,
-                    SortOrder::Manual,
-                    view.t("gui-sort-manual"),
-                );
-                ui.radio_value(
-                    &mut draft.sort,
-                    SortOrder::Issuer,
-                    view.t("gui-sort-issuer"),
-                );
-                ui.radio_value(&mut draft.sort, SortOrder::Name, view.t("gui-sort-name"));
-            });
-            ui.end_row();
-            let label = crate::gui::kinsoku::label(ui, view.t("gui-auto-lock"));
+    let stacked = ui.available_width() < STACK_BELOW;
+    let mut rows = |ui: &mut egui::Ui| {
+        row(ui, stacked, view.t("gui-language"), |ui, _| {
+            let current = draft.lang();
+            if ui
+                .selectable_label(current == mamori::i18n::Lang::Ja, "日本語")
+                .clicked()
+            {
+                draft.language = Some("ja".into());
+            }
+            if ui
+                .selectable_label(current == mamori::i18n::Lang::En, "English")
+                .clicked()
+            {
+                draft.language = Some("en".into());
+            }
+        });
+        row(ui, stacked, view.t("gui-theme"), |ui, _| {
+            ui.radio_value(&mut draft.theme, Theme::System, view.t("gui-theme-system"));
+            ui.radio_value(&mut draft.theme, Theme::Light, view.t("gui-theme-light"));
+            ui.radio_value(&mut draft.theme, Theme::Dark, view.t("gui-theme-dark"));
+        });
+        row(ui, stacked, view.t("gui-sort"), |ui, _| {
+            use crate::gui::settings::SortOrder;
+            ui.radio_value(
+                &mut draft.sort,
+                SortOrder::Manual,
+                view.t("gui-sort-manual"),
+            );
+            ui.radio_value(
+                &mut draft.sort,
+                SortOrder::Issuer,
+                view.t("gui-sort-issuer"),
+            );
+            ui.radio_value(&mut draft.sort, SortOrder::Name, view.t("gui-sort-name"));
+        });
+        // 「無操作時の自動ロック □しない 5 分後」: the label, the control and the unit after
+        // it read as one phrase in both languages.
+        row(ui, stacked, view.t("gui-auto-lock"), |ui, label| {
             optional_number(
                 ui,
                 view,
-                label.id,
+                label,
                 &mut draft.auto_lock_minutes,
                 AUTO_LOCK_RANGE,
                 5,
                 "gui-minutes",
             );
-            ui.end_row();
-            let label = crate::gui::kinsoku::label(ui, view.t("gui-clipboard-clear"));
+        });
+        row(ui, stacked, view.t("gui-clipboard-clear"), |ui, label| {
             optional_number(
                 ui,
                 view,
-                label.id,
+                label,
                 &mut draft.clipboard_clear_seconds,
                 CLIPBOARD_CLEAR_RANGE,
                 30,
                 "gui-seconds",
             );
-            ui.end_row();
         });
+    };
+    if stacked {
+        rows(ui);
+    } else {
+        egui::Grid::new("settings-grid")
+            .num_columns(2)
+            .show(ui, rows);
+    }
     ui.checkbox(&mut draft.hide_codes, view.t("gui-hide-codes"));
     ui.checkbox(&mut draft.start_minimized, view.t("gui-start-minimized"));
     ui.checkbox(
@@ -278,17 +305,15 @@ fn optional_number(
     default: u32,
     unit: &str,
 ) {
-    ui.horizontal(|ui| {
-        let mut never = *value == 0;
-        if ui.checkbox(&mut never, view.t("gui-never")).changed() {
-            *value = if never { 0 } else { default };
-        }
-        if *value > 0 {
-            ui.add(egui::DragValue::new(value).range(range))
-                .labelled_by(label);
-            crate::gui::kinsoku::label(ui, view.t(unit));
-        }
-    });
+    let mut never = *value == 0;
+    if ui.checkbox(&mut never, view.t("gui-never")).changed() {
+        *value = if never { 0 } else { default };
+    }
+    if *value > 0 {
+        ui.add(egui::DragValue::new(value).range(range))
+            .labelled_by(label);
+        crate::gui::kinsoku::label(ui, view.t(unit));
+    }
 }
 
 fn password_ui(
