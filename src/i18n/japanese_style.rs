@@ -89,17 +89,19 @@ fn check(rule: impl Fn(&str, &str) -> Option<String>) -> Vec<String> {
         .collect()
 }
 
+fn banned_term(key: &str, text: &str) -> Option<String> {
+    let prose = prose(text);
+    let shell = key.starts_with("cli-") || key.starts_with("help-");
+    BANNED
+        .iter()
+        .chain(BANNED_IN_CLI.iter().filter(|_| shell))
+        .find(|(word, _)| prose.contains(word))
+        .map(|(word, instead)| format!("「{word}」: write {instead}"))
+}
+
 #[test]
 fn one_term_for_each_concept() {
-    let problems = check(|key, text| {
-        let prose = prose(text);
-        let shell = key.starts_with("cli-") || key.starts_with("help-");
-        BANNED
-            .iter()
-            .chain(BANNED_IN_CLI.iter().filter(|_| shell))
-            .find(|(word, _)| prose.contains(word))
-            .map(|(word, instead)| format!("「{word}」: write {instead}"))
-    });
+    let problems = check(banned_term);
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -122,19 +124,20 @@ fn the_chosen_terms_are_the_ones_in_use() {
     ] {
         assert!(all.contains(term), "no 「{term}」 in ja.json");
     }
-    // ID in capitals, never the English lower-case id.
-    let problems = check(|_, text| {
-        prose(text)
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|word| word == "id")
-            .then(|| "「id」: write ID".to_string())
-    });
+    let problems = check(lower_case_id);
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
-#[test]
-fn brackets_and_question_marks_are_full_width_and_quotes_are_kagi() {
-    let problems = check(|_, text| {
+/// ID in capitals, never the English lower-case id.
+fn lower_case_id(_key: &str, text: &str) -> Option<String> {
+    prose(text)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| word == "id")
+        .then(|| "「id」: write ID".to_string())
+}
+
+fn half_width_marks(_key: &str, text: &str) -> Option<String> {
+    {
         let prose = prose(text);
         if prose.contains(['(', ')']) {
             return Some("ASCII ( ): write （）".into());
@@ -150,13 +153,17 @@ fn brackets_and_question_marks_are_full_width_and_quotes_are_kagi() {
             .char_indices()
             .any(|(i, c)| c == '\'' && !prose[..i].ends_with(|b: char| b.is_ascii_alphabetic()));
         quote.then(|| "ASCII '…': write 「…」".into())
-    });
-    assert!(problems.is_empty(), "{problems:#?}");
+    }
 }
 
 #[test]
-fn no_dashes_and_lists_use_the_ideographic_comma() {
-    let problems = check(|_, text| {
+fn brackets_and_question_marks_are_full_width_and_quotes_are_kagi() {
+    let problems = check(half_width_marks);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+fn dashes_and_commas(_key: &str, text: &str) -> Option<String> {
+    {
         let prose = prose(text);
         if prose.contains(['—', '–', '―']) {
             return Some("a dash: end the sentence with 。 or use （）".into());
@@ -168,7 +175,12 @@ fn no_dashes_and_lists_use_the_ideographic_comma() {
             return Some("U+00B7: write ・".into());
         }
         None
-    });
+    }
+}
+
+#[test]
+fn no_dashes_and_lists_use_the_ideographic_comma() {
+    let problems = check(dashes_and_commas);
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -181,9 +193,8 @@ fn ends_open(prose: &str) -> bool {
         || prose.ends_with("\nX")
 }
 
-#[test]
-fn every_sentence_ends_with_a_full_stop() {
-    let problems = check(|key, text| {
+fn unfinished_sentence(key: &str, text: &str) -> Option<String> {
+    {
         let prose = prose(text);
         let prose = prose.trim_end();
         let finished = prose.ends_with(['。', '？', '！']) || ends_open(prose);
@@ -196,13 +207,17 @@ fn every_sentence_ends_with_a_full_stop() {
             .iter()
             .any(|end| prose.ends_with(end));
         (polite && !heading).then(|| "a polite sentence without 。".into())
-    });
-    assert!(problems.is_empty(), "{problems:#?}");
+    }
 }
 
 #[test]
-fn help_text_is_plain_and_messages_are_polite() {
-    let problems = check(|key, text| {
+fn every_sentence_ends_with_a_full_stop() {
+    let problems = check(unfinished_sentence);
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+fn mixed_register(key: &str, text: &str) -> Option<String> {
+    {
         let prose = prose(text);
         if key.starts_with("help-") {
             return ["です", "ます", "ください"]
@@ -222,14 +237,112 @@ fn help_text_is_plain_and_messages_are_polite() {
             let plain = matches!(last, 'る' | 'う' | 'く' | 'ぐ' | 'む' | 'ぶ' | 'つ' | 'だ');
             plain.then(|| format!("plain form in a message: 「…{sentence}。」"))
         })
-    });
+    }
+}
+
+#[test]
+fn help_text_is_plain_and_messages_are_polite() {
+    let problems = check(mixed_register);
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
 #[test]
 fn the_checks_catch_what_they_are_for() {
-    // Each rule on a text that breaks it, so a rule that silently passes everything fails.
-    assert!(prose("`mamori scan FILE` は（{x}）").contains("C は（X）"));
-    assert!(ends_open("次のいずれかです: X"));
-    assert!(!ends_open("読み込めません"));
+    // Each rule on the review's own bad examples, so a rule that passes everything fails here.
+    let bad: &[(fn(&str, &str) -> Option<String>, &str, &str)] = &[
+        (
+            banned_term,
+            "gui-welcome-intro",
+            "二段階認証のキーを保管します。",
+        ),
+        (
+            banned_term,
+            "help-list",
+            "アカウントを一覧表示する（秘密鍵は出さない）",
+        ),
+        (banned_term, "gui-import", "取り込み…"),
+        (
+            banned_term,
+            "cli-confirm-needs-yes",
+            "尋ねる端末がありません。",
+        ),
+        (
+            lower_case_id,
+            "cli-ambiguous",
+            "絞り込むか id を指定してください。",
+        ),
+        (
+            half_width_marks,
+            "gui-delete-confirm",
+            "削除しますか? 本当に",
+        ),
+        (
+            half_width_marks,
+            "gui-file-explain",
+            "写真 (PNG) を開きます。",
+        ),
+        (
+            half_width_marks,
+            "cli-no-match",
+            "'{query}' に一致しません。",
+        ),
+        (
+            dashes_and_commas,
+            "vault-wrong-password",
+            "違います — 変更していません",
+        ),
+        (dashes_and_commas, "gui-file-explain", "（PNG, JPEG）"),
+        (
+            unfinished_sentence,
+            "cli-add-duplicate",
+            "あります。追加していません",
+        ),
+        (unfinished_sentence, "gui-key-copied", "コピーしました"),
+        (mixed_register, "help-doctor", "調べます: 時刻"),
+        (
+            mixed_register,
+            "gui-hotp-verify-note",
+            "このコードは確認で使われる。",
+        ),
+    ];
+    for (rule, key, text) in bad {
+        assert!(rule(key, text).is_some(), "{key}: {text} passed");
+    }
+    // And the right forms pass.
+    let good: &[(fn(&str, &str) -> Option<String>, &str, &str)] = &[
+        (banned_term, "gui-details", "他の端末への移行"),
+        (
+            half_width_marks,
+            "clock-reject-kiss",
+            "拒否しました（Kiss-o'-Death コード {code}）。",
+        ),
+        (
+            half_width_marks,
+            "cli-list-empty",
+            "`mamori add --uri 'otpauth://…'` で追加してください。",
+        ),
+        (
+            unfinished_sentence,
+            "cli-remove-confirm",
+            "削除しますか？ 元に戻せません。[y/N]",
+        ),
+        (
+            unfinished_sentence,
+            "cli-ambiguous",
+            "指定してください。\n{list}",
+        ),
+        (
+            unfinished_sentence,
+            "gui-export-plain-accept",
+            "エクスポートされることを理解しました",
+        ),
+        (
+            mixed_register,
+            "doctor-clock-ok",
+            "時刻: ずれ {drift}（{server} と比較）。",
+        ),
+    ];
+    for (rule, key, text) in good {
+        assert_eq!(rule(key, text), None, "{key}: {text}");
+    }
 }
