@@ -81,6 +81,9 @@ fn japanese() -> Vec<(&'static str, &'static str)> {
     all
 }
 
+/// A house rule: what is wrong with a template (by key and text), if anything.
+type Rule = fn(&str, &str) -> Option<String>;
+
 /// Each problem as "key: what (text)", so one failure lists them all.
 fn check(rule: impl Fn(&str, &str) -> Option<String>) -> Vec<String> {
     japanese()
@@ -249,7 +252,7 @@ fn help_text_is_plain_and_messages_are_polite() {
 #[test]
 fn the_checks_catch_what_they_are_for() {
     // Each rule on the review's own bad examples, so a rule that passes everything fails here.
-    let bad: &[(fn(&str, &str) -> Option<String>, &str, &str)] = &[
+    let bad: &[(Rule, &str, &str)] = &[
         (
             banned_term,
             "gui-welcome-intro",
@@ -309,7 +312,7 @@ fn the_checks_catch_what_they_are_for() {
         assert!(rule(key, text).is_some(), "{key}: {text} passed");
     }
     // And the right forms pass.
-    let good: &[(fn(&str, &str) -> Option<String>, &str, &str)] = &[
+    let good: &[(Rule, &str, &str)] = &[
         (banned_term, "gui-details", "他の端末への移行"),
         (
             half_width_marks,
