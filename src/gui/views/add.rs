@@ -133,7 +133,8 @@ fn candidates_ui(
     out: &mut Vec<Command>,
 ) {
     ui.add_space(6.0);
-    ui.label(
+    crate::gui::kinsoku::label(
+        ui,
         RichText::new(view.tf("gui-found-count", &[("count", &dialog.candidates.len())])).strong(),
     );
     let mut picked = None;
@@ -303,7 +304,8 @@ fn duplicate_ui(ui: &mut egui::Ui, view: &View, draft: &mut Draft, accounts: &[A
     let Some(existing) = draft.duplicate_of(accounts) else {
         return false;
     };
-    ui.label(
+    crate::gui::kinsoku::label(
+        ui,
         RichText::new(view.tf(
             "gui-duplicate",
             &[("label", &super::accounts::title(existing))],

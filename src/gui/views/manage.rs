@@ -219,7 +219,7 @@ fn backup_codes_ui(
             &[("unused", &unused), ("total", &account.backup_codes.len())],
         )
     };
-    ui.label(RichText::new(title).strong());
+    crate::gui::kinsoku::label(ui, RichText::new(title).strong());
     crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-backup-explain")).small());
     // The codes log in without the authenticator: like the key, they show only after the vault
     // password is given again (anyone at an unlocked window could read them otherwise).

@@ -74,7 +74,8 @@ pub fn clock_banner_ui(ui: &mut egui::Ui, view: &View) {
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
             if reading.needs_attention() {
-                ui.label(
+                crate::gui::kinsoku::label(
+                    ui,
                     RichText::new(view.tf(
                         "gui-clock-off",
                         &[("drift", &drift), ("server", &reading.server)],
@@ -301,7 +302,7 @@ pub fn broken_ui(ui: &mut egui::Ui, view: &View, message: &str, path: &Path) {
     centered_column(ui, |ui| {
         ui.heading(view.t("gui-broken-title"));
         ui.add_space(8.0);
-        ui.label(message);
+        crate::gui::kinsoku::label(ui, message);
         ui.add_space(8.0);
         crate::gui::kinsoku::label(ui, view.tf("gui-broken-path", &[("path", &path.display())]));
         crate::gui::kinsoku::label(ui, view.t("gui-broken-hint"));

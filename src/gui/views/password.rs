@@ -70,7 +70,8 @@ pub fn field(
     }
     let caps_on = ui.data(|d| d.get_temp::<bool>(caps_id()).unwrap_or(false));
     if caps_on && response.has_focus() {
-        ui.label(
+        crate::gui::kinsoku::label(
+            ui,
             RichText::new(view.t("gui-caps-lock"))
                 .small()
                 .color(ui.visuals().warn_fg_color),

@@ -109,7 +109,8 @@ pub fn import_ui(
 
 fn report_ui(ui: &mut egui::Ui, view: &View, parsed: &Parsed, report: &Report) {
     ui.add_space(4.0);
-    ui.label(
+    crate::gui::kinsoku::label(
+        ui,
         RichText::new(view.tf(
             "gui-import-summary",
             &[
@@ -122,7 +123,7 @@ fn report_ui(ui: &mut egui::Ui, view: &View, parsed: &Parsed, report: &Report) {
         .strong(),
     );
     for notice in &parsed.notices {
-        ui.label(RichText::new(notice.localize(view.lang)).small());
+        crate::gui::kinsoku::label(ui, RichText::new(notice.localize(view.lang)).small());
     }
     egui::ScrollArea::vertical()
         .max_height(240.0)
@@ -198,13 +199,15 @@ pub fn export_ui(
             labelled_password(ui, view, &view.t("gui-password-repeat"), &mut dialog.repeat);
             let matching = *dialog.password == *dialog.repeat;
             if !dialog.repeat.is_empty() && !matching {
-                ui.label(
+                crate::gui::kinsoku::label(
+                    ui,
                     RichText::new(view.t("gui-password-mismatch")).color(super::accounts::URGENT),
                 );
             }
             !dialog.password.is_empty() && matching
         } else {
-            ui.label(
+            crate::gui::kinsoku::label(
+                ui,
                 RichText::new(view.t("gui-export-plain-warning")).color(super::accounts::URGENT),
             );
             ui.checkbox(&mut dialog.accept_plain, view.t("gui-export-plain-accept"));
@@ -293,7 +296,8 @@ pub fn pager_ui(
                         RichText::new(view.t("gui-transfer-none")).color(dark),
                     );
                 } else {
-                    ui.label(
+                    crate::gui::kinsoku::label(
+                        ui,
                         RichText::new(view.tf(
                             "gui-transfer-page",
                             &[("page", &(pager.page + 1)), ("total", &total)],

@@ -92,7 +92,8 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
             );
             let matching = *form.password == *form.repeat;
             if !form.repeat.is_empty() && !matching {
-                ui.label(
+                crate::gui::kinsoku::label(
+                    ui,
                     RichText::new(view.t("gui-password-mismatch"))
                         .color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
                 );
