@@ -52,7 +52,7 @@ fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &m
     use crate::gui::state::ClockStatus;
     ui.strong(view.t("gui-clock"));
     let draft = &mut dialog.draft.clock;
-    ui.checkbox(&mut draft.clock_check, view.t("gui-clock-check"));
+    crate::gui::kinsoku::checkbox(ui, &mut draft.clock_check, view.t("gui-clock-check"));
     ui.add_enabled_ui(draft.clock_check, |ui| {
         let label = crate::gui::kinsoku::label(ui, view.t("gui-clock-servers"));
         let edit = ui
@@ -102,7 +102,7 @@ fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &m
                 out.push(Command::CheckClock);
             }
         });
-        ui.checkbox(&mut draft.apply_offset, view.t("gui-clock-apply"));
+        crate::gui::kinsoku::checkbox(ui, &mut draft.apply_offset, view.t("gui-clock-apply"));
         if let mamori::clock_check::Correction::NeedsConfirmation(offset) = view.clock_correction {
             confirm_offset_ui(ui, view, offset, out);
         }
@@ -175,23 +175,45 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
             }
         });
         row(ui, stacked, view.t("gui-theme"), |ui, _| {
-            ui.radio_value(&mut draft.theme, Theme::System, view.t("gui-theme-system"));
-            ui.radio_value(&mut draft.theme, Theme::Light, view.t("gui-theme-light"));
-            ui.radio_value(&mut draft.theme, Theme::Dark, view.t("gui-theme-dark"));
+            crate::gui::kinsoku::radio_value(
+                ui,
+                &mut draft.theme,
+                Theme::System,
+                view.t("gui-theme-system"),
+            );
+            crate::gui::kinsoku::radio_value(
+                ui,
+                &mut draft.theme,
+                Theme::Light,
+                view.t("gui-theme-light"),
+            );
+            crate::gui::kinsoku::radio_value(
+                ui,
+                &mut draft.theme,
+                Theme::Dark,
+                view.t("gui-theme-dark"),
+            );
         });
         row(ui, stacked, view.t("gui-sort"), |ui, _| {
             use crate::gui::settings::SortOrder;
-            ui.radio_value(
+            crate::gui::kinsoku::radio_value(
+                ui,
                 &mut draft.sort,
                 SortOrder::Manual,
                 view.t("gui-sort-manual"),
             );
-            ui.radio_value(
+            crate::gui::kinsoku::radio_value(
+                ui,
                 &mut draft.sort,
                 SortOrder::Issuer,
                 view.t("gui-sort-issuer"),
             );
-            ui.radio_value(&mut draft.sort, SortOrder::Name, view.t("gui-sort-name"));
+            crate::gui::kinsoku::radio_value(
+                ui,
+                &mut draft.sort,
+                SortOrder::Name,
+                view.t("gui-sort-name"),
+            );
         });
         // 「無操作時の自動ロック □しない 5 分後」: the label, the control and the unit after
         // it read as one phrase in both languages.
@@ -225,9 +247,14 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
             .num_columns(2)
             .show(ui, rows);
     }
-    ui.checkbox(&mut draft.hide_codes, view.t("gui-hide-codes"));
-    ui.checkbox(&mut draft.start_minimized, view.t("gui-start-minimized"));
-    ui.checkbox(
+    crate::gui::kinsoku::checkbox(ui, &mut draft.hide_codes, view.t("gui-hide-codes"));
+    crate::gui::kinsoku::checkbox(
+        ui,
+        &mut draft.start_minimized,
+        view.t("gui-start-minimized"),
+    );
+    crate::gui::kinsoku::checkbox(
+        ui,
         &mut draft.capture_protection,
         view.t("gui-capture-protection"),
     );
@@ -306,7 +333,7 @@ fn optional_number(
     unit: &str,
 ) {
     let mut never = *value == 0;
-    if ui.checkbox(&mut never, view.t("gui-never")).changed() {
+    if crate::gui::kinsoku::checkbox(ui, &mut never, view.t("gui-never")).changed() {
         *value = if never { 0 } else { default };
     }
     if *value > 0 {

@@ -181,7 +181,12 @@ pub fn export_ui(
         let vault_ok = !encrypted_vault || !dialog.vault_password.is_empty();
         let vault_password = || encrypted_vault.then(|| dialog.vault_password.clone());
         for format in ExportFormat::all() {
-            ui.radio_value(&mut dialog.choice, format, format.localize(view.lang));
+            crate::gui::kinsoku::radio_value(
+                ui,
+                &mut dialog.choice,
+                format,
+                format.localize(view.lang),
+            );
         }
         for lost in mamori::formats::export::losses(dialog.choice, accounts) {
             let text = RichText::new(lost.localize(view.lang)).color(ui.visuals().warn_fg_color);
@@ -210,7 +215,11 @@ pub fn export_ui(
                 ui,
                 RichText::new(view.t("gui-export-plain-warning")).color(super::accounts::URGENT),
             );
-            ui.checkbox(&mut dialog.accept_plain, view.t("gui-export-plain-accept"));
+            crate::gui::kinsoku::checkbox(
+                ui,
+                &mut dialog.accept_plain,
+                view.t("gui-export-plain-accept"),
+            );
             dialog.accept_plain
         };
         if let Some(error) = &dialog.error {

@@ -62,12 +62,14 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
         ui.add_space(6.0);
         crate::gui::kinsoku::label(ui, view.t("gui-welcome-intro"));
         ui.add_space(12.0);
-        ui.radio_value(
+        crate::gui::kinsoku::radio_value(
+            ui,
             &mut form.without_password,
             false,
             view.t("gui-welcome-with-password"),
         );
-        ui.radio_value(
+        crate::gui::kinsoku::radio_value(
+            ui,
             &mut form.without_password,
             true,
             view.t("gui-welcome-without-password"),
@@ -75,7 +77,11 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
         ui.add_space(8.0);
         let ready = if form.without_password {
             crate::gui::kinsoku::label(ui, view.t("gui-welcome-plain-warning"));
-            ui.checkbox(&mut form.accept_plain, view.t("gui-welcome-plain-accept"));
+            crate::gui::kinsoku::checkbox(
+                ui,
+                &mut form.accept_plain,
+                view.t("gui-welcome-plain-accept"),
+            );
             form.accept_plain
         } else {
             let (_, first) =
