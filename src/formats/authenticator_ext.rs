@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 
 use super::{
     Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
-    int_field, json, otp_params, period_field, str_field,
+    default_digits, int_field, json, otp_params, period_field, str_field,
 };
 use crate::account::OtpKind;
 use crate::secret::Secret;
@@ -82,9 +82,6 @@ fn read_entry(value: &Value) -> Item {
 fn convert(value: &Value) -> Result<crate::account::OtpParams, EntryError> {
     let text = Zeroizing::new(str_field(value, "secret").trim().to_string());
     let lower = text.to_ascii_lowercase();
-    if lower.starts_with("stm-") {
-        return Err(EntryError::UnsupportedType("steam".into()));
-    }
     if lower.starts_with("blz-") || lower.starts_with("bliz-") {
         return Err(EntryError::UnsupportedType("battle".into()));
     }
@@ -92,8 +89,16 @@ fn convert(value: &Value) -> Result<crate::account::OtpParams, EntryError> {
         "" => "totp".to_string(),
         t => t.to_ascii_lowercase(),
     };
+    // A `stm-` prefix marks a Steam key whatever the type says (the extension's own rule).
+    let steam = kind_name == "steam" || lower.starts_with("stm-");
+    let text = match text.get(..4) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("stm-") => {
+            Zeroizing::new(text[4..].to_string())
+        }
+        _ => text,
+    };
     let (hex, hotp) = match kind_name.as_str() {
-        "totp" => (false, false),
+        "totp" | "steam" => (false, false),
         "hotp" => (false, true),
         "hex" => (true, false),
         "hhex" => (true, true),
@@ -117,12 +122,16 @@ fn convert(value: &Value) -> Result<crate::account::OtpParams, EntryError> {
         OtpKind::Hotp {
             counter: int_field(value, "counter", 0, 0..=u64::MAX)?,
         }
+    } else if steam {
+        OtpKind::Steam {
+            period: period_field(value, "period")?,
+        }
     } else {
         OtpKind::Totp {
             period: period_field(value, "period")?,
         }
     };
     let algorithm = algorithm(str_field(value, "algorithm"))?;
-    let digits = int_field(value, "digits", 6, 0..=u64::MAX)?;
+    let digits = int_field(value, "digits", default_digits(kind), 0..=u64::MAX)?;
     otp_params(secret, kind, algorithm, digits)
 }

@@ -3,7 +3,7 @@
 //!
 //! The `totp` value is an `otpauth://` URI (its label wins; item name and user name fill an
 //! empty label), a bare Base32 key (SHA1/6/30; issuer = item name, account = user name), or
-//! `steam://KEY` (rejected: Steam codes are not supported). Password-protected and
+//! `steam://KEY` (a Steam Guard key; issuer = item name, or `Steam`). Password-protected and
 //! account-restricted encrypted exports are recognised and explained, not read (the spec marks
 //! them unverified against a sample). Lost in conversion: passwords, URIs, folders, custom
 //! fields; the item's notes are kept as the note.
@@ -124,11 +124,15 @@ pub fn read_totp(totp: &str, item_name: &str, username: &str) -> Item {
         };
     }
     if lower.starts_with("steam://") {
-        return Item::rejected(
-            item_name,
-            username,
-            EntryError::UnsupportedType("steam".into()),
-        );
+        let issuer = if item_name.is_empty() {
+            "Steam"
+        } else {
+            item_name
+        };
+        return match Secret::from_base32(&totp["steam://".len()..]) {
+            Ok((secret, _)) => Item::Entry(Entry::new(issuer, username, OtpParams::steam(secret))),
+            Err(e) => Item::rejected(issuer, username, EntryError::Secret(e)),
+        };
     }
     match Secret::from_base32(totp) {
         Ok((secret, _)) => Item::Entry(Entry::new(item_name, username, OtpParams::totp(secret))),

@@ -587,7 +587,7 @@ pub enum EntryError {
     Uri(UriError),
     /// Its key is not valid Base32 (or empty).
     Secret(SecretError),
-    /// A kind Mamori does not compute (Steam, mOTP, Yandex, Battle.net, …).
+    /// A kind Mamori does not compute (mOTP, Yandex, Battle.net, …).
     UnsupportedType(String),
     /// An algorithm outside SHA1/SHA256/SHA512 (MD5, SHA224, GOST, …).
     UnsupportedAlgorithm(String),
@@ -950,7 +950,7 @@ pub(crate) fn otp_params(
             value: digits.to_string(),
         });
     }
-    if let crate::account::OtpKind::Totp { period: 0 } = kind {
+    if kind.period() == Some(0) {
         return Err(EntryError::BadValue {
             field: "period",
             value: "0".into(),
@@ -962,6 +962,14 @@ pub(crate) fn otp_params(
         algorithm,
         digits: digits as u8,
     })
+}
+
+/// The code length a format means when it gives none: 5 for Steam, else 6.
+pub(crate) fn default_digits(kind: crate::account::OtpKind) -> u64 {
+    match kind {
+        crate::account::OtpKind::Steam { .. } => u64::from(crate::account::STEAM_DIGITS),
+        _ => u64::from(crate::account::DEFAULT_DIGITS),
+    }
 }
 
 /// A period field (TOTP), checked: 1..=u32::MAX.

@@ -88,6 +88,17 @@ const CANON: &[Canon] = &[
         at: 59,
         code: "4287082",
     },
+    // docs/formats.md §15. Each writer below uses its format's own spelling of Steam.
+    Canon {
+        issuer: "Steam",
+        name: "gaben",
+        secret: "JBSWY3DPEHPK3PXP",
+        kind: OtpKind::Steam { period: 30 },
+        algorithm: Algorithm::Sha1,
+        digits: 5,
+        at: T,
+        code: "2KM2P",
+    },
 ];
 
 fn bytes_of(b32: &str) -> Vec<u8> {
@@ -99,21 +110,19 @@ fn upper(b32: &str) -> String {
 }
 
 fn period(c: &Canon) -> u32 {
-    match c.kind {
-        OtpKind::Totp { period } => period,
-        OtpKind::Hotp { .. } => 30,
-    }
+    c.kind.period().unwrap_or(30)
 }
 
 fn counter(c: &Canon) -> u64 {
-    match c.kind {
-        OtpKind::Hotp { counter } => counter,
-        OtpKind::Totp { .. } => 0,
-    }
+    c.kind.counter().unwrap_or(0)
 }
 
 fn is_hotp(c: &Canon) -> bool {
     matches!(c.kind, OtpKind::Hotp { .. })
+}
+
+fn is_steam(c: &Canon) -> bool {
+    matches!(c.kind, OtpKind::Steam { .. })
 }
 
 /// Compares what was imported with the canonical accounts `expected` (indices into CANON).
@@ -192,7 +201,7 @@ fn uri(c: &Canon, raw_labels: bool) -> String {
             enc(t)
         }
     };
-    let mut u = format!("otpauth://{}/", if is_hotp(c) { "hotp" } else { "totp" });
+    let mut u = format!("otpauth://{}/", c.kind.name());
     if !c.issuer.is_empty() {
         u += &format!("{}:", label(c.issuer));
     }
@@ -292,7 +301,7 @@ fn aegis_db() -> Value {
                 info["period"] = json!(period(c));
             }
             json!({
-                "type": if is_hotp(c) { "hotp" } else { "totp" },
+                "type": c.kind.name(),
                 "uuid": format!("0b1c2d3e-4f50-4617-8899-aabbccddee{i:02}"),
                 "name": c.name, "issuer": c.issuer, "note": "", "favorite": false,
                 "icon": null, "icon_mime": null, "icon_hash": null,
@@ -354,7 +363,7 @@ fn twofas_services() -> Value {
                     "otp": {
                         "account": c.name, "issuer": c.issuer, "label": c.name,
                         "digits": c.digits, "period": period(c), "algorithm": c.algorithm.as_str(),
-                        "tokenType": if is_hotp(c) { "HOTP" } else { "TOTP" },
+                        "tokenType": c.kind.name().to_uppercase(),
                         "counter": counter(c), "source": "Manual"
                     },
                     "order": {"position": 0}
@@ -395,12 +404,13 @@ fn andotp_json() -> Vec<u8> {
         .map(|c| {
             let secret = data_encoding::BASE32.encode(&bytes_of(c.secret)); // with padding
             let mut e = json!({"secret": secret, "issuer": c.issuer, "label": c.name,
-                "digits": c.digits, "type": if is_hotp(c) { "HOTP" } else { "TOTP" },
+                "digits": c.digits, "type": c.kind.name().to_uppercase(),
                 "algorithm": c.algorithm.as_str(), "thumbnail": "Default", "last_used": 0,
                 "used_frequency": 0, "tags": ["work"]});
             if is_hotp(c) {
                 e["counter"] = json!(counter(c));
-            } else {
+            } else if !is_steam(c) {
+                // andOTP writes no period for Steam.
                 e["period"] = json!(period(c));
             }
             e
@@ -435,8 +445,14 @@ fn bitwarden_json() -> Vec<u8> {
     let mut items: Vec<Value> = CANON
         .iter()
         .map(|c| {
+            // Bitwarden's own Steam form (§8, form 3) in the JSON; the CSV has the URI.
+            let totp = if is_steam(c) {
+                format!("steam://{}", c.secret)
+            } else {
+                uri(c, false)
+            };
             json!({"id": "x", "type": 1, "name": c.issuer, "notes": null, "favorite": false,
-                   "login": {"uris": [], "username": c.name, "password": "pw", "totp": uri(c, false)}})
+                   "login": {"uris": [], "username": c.name, "password": "pw", "totp": totp}})
         })
         .collect();
     items.push(json!({"type": 1, "name": "no totp", "login": {"username": "u", "totp": null}}));
@@ -467,6 +483,7 @@ fn freeotp_json() -> Vec<u8> {
             json!({"algo": c.algorithm.as_str(), "counter": if is_hotp(c) { counter(c) - 1 } else { 0 },
                    "digits": c.digits, "issuerExt": c.issuer, "issuerInt": c.issuer, "label": c.name,
                    "period": period(c), "secret": secret, "type": if is_hotp(c) { "HOTP" } else { "TOTP" }})
+            // FreeOTP: a TOTP token whose `issuerExt` is `Steam` is a Steam token.
         })
         .collect();
     let order: Vec<String> = CANON
@@ -481,7 +498,7 @@ fn authenticator_ext() -> Vec<u8> {
     for (i, c) in CANON.iter().enumerate() {
         let id = format!("0000000{i}-0000-4000-8000-000000000000");
         let mut e = json!({"dataType": "OTPStorage", "encrypted": false, "hash": id, "index": i,
-            "type": if is_hotp(c) { "hotp" } else { "totp" }, "secret": c.secret, "account": c.name});
+            "type": c.kind.name(), "secret": c.secret, "account": c.name});
         if !c.issuer.is_empty() {
             e["issuer"] = json!(c.issuer);
         }
@@ -490,7 +507,7 @@ fn authenticator_ext() -> Vec<u8> {
         } else if period(c) != 30 {
             e["period"] = json!(period(c));
         }
-        if c.digits != 6 {
+        if c.digits != 6 && !is_steam(c) {
             e["digits"] = json!(c.digits);
         }
         if c.algorithm != Algorithm::Sha1 {
@@ -511,6 +528,13 @@ fn keepass_csv() -> Vec<u8> {
         let row = if is_hotp(c) {
             let secret = hex(&bytes_of(c.secret));
             format!(",,,,,{secret},{}", counter(c))
+        } else if is_steam(c) {
+            // KeePassXC writes Steam as a `totp` URI with `encoder=steam`.
+            let totp = format!(
+                "otpauth://totp/Steam:{}?secret={}&period=30&digits=5&issuer=Steam&encoder=steam",
+                c.name, c.secret
+            );
+            format!("\"{totp}\",,,,,,")
         } else if i % 2 == 1 {
             let alg = match c.algorithm {
                 Algorithm::Sha1 => "HMAC-SHA-1",
@@ -660,7 +684,13 @@ fn round_trips_through_mamori_exporters() {
             .iter()
             .map(|a| (a.issuer.as_str(), a.name.as_str(), &a.otp)),
     );
-    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    // SHA-256, 60 s, 7 digits and Steam do not fit.
+    assert_eq!(skipped.len(), 4, "{skipped:?}");
+    assert!(
+        skipped.iter().any(|(label, why)| label == "Steam:gaben"
+            && matches!(why, google_migration::NotExportable::Steam)),
+        "{skipped:?}"
+    );
     let text = uris
         .iter()
         .map(|u| u.as_str())
@@ -807,7 +837,7 @@ fn export_formats_say_what_they_cannot_hold() {
 fn migration_qr_image_end_to_end() {
     let accounts = canonical_accounts();
     let (files, skipped) = export::migration_qr_codes(&accounts).unwrap();
-    assert_eq!((files.len(), skipped.len()), (1, 3));
+    assert_eq!((files.len(), skipped.len()), (1, 4));
     round(&files[0].1, None, &[0, 3, 4], Format::QrImage);
     let codes = export::account_qr_codes(&accounts[..1]).unwrap();
     round(&codes[0].1, None, &[0], Format::QrImage);
@@ -989,7 +1019,7 @@ fn wrong_json_shapes_are_specific_errors() {
 #[test]
 fn unsupported_entries_are_rejected_with_reasons() {
     let aegis = json!({"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 2, "entries": [
-        {"type": "steam", "name": "s", "issuer": "Steam", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 5, "period": 30}},
+        {"type": "yandex", "name": "s", "issuer": "Yandex", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA256", "digits": 8, "period": 30, "pin": "1234"}},
         {"type": "totp", "name": "md5", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "MD5", "digits": 6, "period": 30}},
         {"type": "totp", "name": "digits", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 11, "period": 30}},
         {"type": "totp", "name": "period", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 0}},
@@ -1005,7 +1035,7 @@ fn unsupported_entries_are_rejected_with_reasons() {
             Item::Entry(e) => format!("{}: ok", e.name),
         })
         .collect();
-    assert!(reasons[0].contains("steam entry"), "{reasons:?}");
+    assert!(reasons[0].contains("yandex entry"), "{reasons:?}");
     assert!(reasons[1].contains("MD5"), "{reasons:?}");
     assert!(reasons[2].contains("digits"), "{reasons:?}");
     assert!(reasons[3].contains("period"), "{reasons:?}");
