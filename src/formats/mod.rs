@@ -45,6 +45,7 @@ pub mod note_block;
 pub mod otpauth_list;
 pub mod qr_image;
 mod read;
+mod secretstream;
 mod text;
 pub mod transfer_codes;
 pub mod twofas;
@@ -111,7 +112,7 @@ pub enum Format {
     AuthenticatorExt,
     /// A CSV export of KeePassXC/KeePass with OTP columns (§12).
     KeePassCsv,
-    /// Ente Auth's encrypted export (§9): recognised, not readable yet.
+    /// Ente Auth's encrypted export (§9).
     EnteEncrypted,
 }
 
@@ -657,7 +658,7 @@ pub enum ImportError {
     /// JSON, but of no shape Mamori knows.
     UnknownJson,
     /// Known, but not readable by Mamori (yet): `pgp`, `zip`, `freeotp2`, `stratum`,
-    /// `ente-encrypted`, `bitwarden-encrypted`, `bitwarden-account`, `authenticator-encrypted`.
+    /// `bitwarden-account`, `authenticator-encrypted` (its older v1/v2 encryption).
     Unsupported(&'static str),
     /// The file is encrypted and no password was given.
     PasswordRequired,
@@ -739,12 +740,7 @@ impl crate::advice::Advise for ImportError {
 
 impl Localize for ImportError {
     fn localize(&self, lang: Lang) -> String {
-        let formats = REGISTRY
-            .iter()
-            .filter(|i| i.format != Format::EnteEncrypted)
-            .map(|i| i.id)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let formats = REGISTRY.iter().map(|i| i.id).collect::<Vec<_>>().join(", ");
         match self {
             ImportError::NotRecognised => {
                 tr(lang, "import-not-recognised", &[("formats", &formats)])

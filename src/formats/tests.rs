@@ -576,6 +576,87 @@ fn canonical_set_through_every_importer() {
     round(&keepass_csv(), None, &all(), Format::KeePassCsv);
 }
 
+// Encrypted exports made by independent implementations (libsodium through PyNaCl, Python's
+// `cryptography` and argon2-cffi): `tests/data/make-encrypted-exports.py`. Each holds CANON 0
+// (TOTP), 4 (HOTP) and 6 (Steam) under the password `PW`.
+const ENTE_ENCRYPTED: &[u8] = include_bytes!("../../tests/data/formats/ente-auth-encrypted.txt");
+const BITWARDEN_PBKDF2: &[u8] =
+    include_bytes!("../../tests/data/formats/bitwarden_encrypted_pbkdf2.json");
+const BITWARDEN_ARGON2: &[u8] =
+    include_bytes!("../../tests/data/formats/bitwarden_encrypted_argon2.json");
+const AUTHENTICATOR_ENCRYPTED: &[u8] =
+    include_bytes!("../../tests/data/formats/authenticator-encrypted.json");
+
+#[test]
+fn encrypted_exports_from_independent_implementations() {
+    for (bytes, format) in [
+        (ENTE_ENCRYPTED, Format::EnteEncrypted),
+        (BITWARDEN_PBKDF2, Format::Bitwarden),
+        (BITWARDEN_ARGON2, Format::Bitwarden),
+        (AUTHENTICATOR_ENCRYPTED, Format::AuthenticatorExt),
+    ] {
+        round(bytes, Some(PW), &[0, 4, 6], format);
+        assert_eq!(
+            import(bytes, format, None),
+            Err(ImportError::PasswordRequired),
+            "{format:?}"
+        );
+        assert_eq!(
+            import(bytes, format, Some("パスワード correct hors")),
+            Err(ImportError::WrongPassword),
+            "{format:?}"
+        );
+    }
+}
+
+/// A changed byte in the ciphertext is caught by each format's MAC (Ente, Bitwarden) or
+/// padding and JSON (CryptoJS has no MAC: the entry is rejected, the others still import).
+#[test]
+fn tampered_encrypted_exports_are_caught() {
+    let mut ente: Value = serde_json::from_slice(ENTE_ENCRYPTED).unwrap();
+    let mut data = data_encoding::BASE64
+        .decode(ente["encryptedData"].as_str().unwrap().as_bytes())
+        .unwrap();
+    data[5] ^= 1;
+    ente["encryptedData"] = json!(b64(&data));
+    let ente = serde_json::to_vec(&ente).unwrap();
+    assert_eq!(
+        import(&ente, Format::EnteEncrypted, Some(PW)),
+        Err(ImportError::WrongPassword)
+    );
+    let mut bw: Value = serde_json::from_slice(BITWARDEN_PBKDF2).unwrap();
+    let data = bw["data"].as_str().unwrap().replacen("2.", "2.A", 1);
+    bw["data"] = json!(data);
+    let result = import(
+        &serde_json::to_vec(&bw).unwrap(),
+        Format::Bitwarden,
+        Some(PW),
+    );
+    assert!(
+        matches!(result, Err(ImportError::Damaged { .. })),
+        "{result:?}"
+    );
+    let mut ext: Value = serde_json::from_slice(AUTHENTICATOR_ENCRYPTED).unwrap();
+    let entry = ext
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .find(|v| v["dataType"] == "EncOTPStorage" && v["index"] == 0)
+        .unwrap();
+    let mut raw = data_encoding::BASE64
+        .decode(entry["data"].as_str().unwrap().as_bytes())
+        .unwrap();
+    raw[20] ^= 0x55;
+    entry["data"] = json!(b64(&raw));
+    let parsed = import(
+        &serde_json::to_vec(&ext).unwrap(),
+        Format::AuthenticatorExt,
+        Some(PW),
+    )
+    .unwrap();
+    assert_eq!(parsed.entries().count(), 2, "{:?}", parsed.items);
+}
+
 #[test]
 fn google_migration_batches() {
     // Only SHA1, 6/8 digits, 30 s fits: accounts 0, 3 and 4.
@@ -1058,6 +1139,9 @@ fn every_fixture() -> Vec<(Vec<u8>, Option<&'static str>)> {
         (authenticator_ext(), None),
         (keepass_csv(), None),
         (migration_uri(&[0, 3, 4], 0, 1).into_bytes(), None),
+        (ENTE_ENCRYPTED.to_vec(), Some(PW)),
+        (BITWARDEN_PBKDF2.to_vec(), Some(PW)),
+        (AUTHENTICATOR_ENCRYPTED.to_vec(), Some(PW)),
     ]
 }
 
@@ -1117,6 +1201,42 @@ fn flipped_bytes_in_encrypted_files_are_caught() {
 
 #[test]
 fn hostile_kdf_settings_are_refused_before_deriving() {
+    // The encrypted exports read from other apps: settings from the file are checked before any
+    // password is asked for or any key derived.
+    let before = super::crypto::derivations();
+    let mut ente: Value = serde_json::from_slice(ENTE_ENCRYPTED).unwrap();
+    ente["kdfParams"]["memLimit"] = json!(1u64 << 31);
+    let mut bw_argon: Value = serde_json::from_slice(BITWARDEN_ARGON2).unwrap();
+    bw_argon["kdfMemory"] = json!(1024);
+    let mut bw_pbkdf2: Value = serde_json::from_slice(BITWARDEN_PBKDF2).unwrap();
+    bw_pbkdf2["kdfIterations"] = json!(2_000_000_000u64);
+    let mut ext: Value = serde_json::from_slice(AUTHENTICATOR_ENCRYPTED).unwrap();
+    for value in ext.as_object_mut().unwrap().values_mut() {
+        if value["dataType"] == "Key" {
+            let hash = value["hash"]
+                .as_str()
+                .unwrap()
+                .replace("m=19456", "m=4194304");
+            value["hash"] = json!(hash);
+        }
+    }
+    for (file, format) in [
+        (ente, Format::EnteEncrypted),
+        (bw_argon, Format::Bitwarden),
+        (bw_pbkdf2, Format::Bitwarden),
+        (ext, Format::AuthenticatorExt),
+    ] {
+        let bytes = serde_json::to_vec(&file).unwrap();
+        for password in [None, Some(PW)] {
+            let result = import(&bytes, format, password);
+            assert!(
+                matches!(result, Err(ImportError::KdfTooExpensive { .. })),
+                "{format:?}: {result:?}"
+            );
+        }
+    }
+    assert_eq!(super::crypto::derivations(), before);
+
     let mut aegis: Value = serde_json::from_slice(&aegis_encrypted(PW)).unwrap();
     aegis["header"]["slots"][1]["n"] = json!(1u64 << 30);
     let result = import(
@@ -1162,17 +1282,21 @@ fn unknown_and_unsupported_files_are_explained() {
             Err(ImportError::Unsupported(what))
         );
     }
-    let ente = br#"{"version":1,"kdfParams":{"memLimit":1,"opsLimit":1,"salt":""},"encryptedData":"","encryptionNonce":""}"#;
-    assert_eq!(
-        detect_and_import(ente, None),
-        Err(ImportError::Unsupported("ente-encrypted"))
-    );
-    let bw = br#"{"encrypted":true,"passwordProtected":true,"salt":"x","data":"2.x"}"#;
+    // Encrypted exports with broken fields are damaged files, said before a password is asked.
+    for broken in [
+        &br#"{"version":1,"kdfParams":{"memLimit":1,"opsLimit":1,"salt":""},"encryptedData":"","encryptionNonce":""}"#[..],
+        br#"{"encrypted":true,"passwordProtected":true,"salt":"x","kdfType":0,"kdfIterations":5000,"data":"2.x"}"#,
+        br#"{"a":{"dataType":"EncOTPStorage","keyId":"k","data":"x"}}"#,
+    ] {
+        let result = detect_and_import(broken, None);
+        assert!(matches!(result, Err(ImportError::Damaged { .. })), "{result:?}");
+    }
+    let bw = br#"{"encrypted":true,"items":"2.x|y|z"}"#;
     assert_eq!(
         detect_and_import(bw, None),
-        Err(ImportError::Unsupported("bitwarden-encrypted"))
+        Err(ImportError::Unsupported("bitwarden-account"))
     );
-    let ext = br#"{"a":{"dataType":"EncOTPStorage","keyId":"k","data":"x"}}"#;
+    let ext = br#"{"a":{"encrypted":true,"secret":"U2FsdGVkX1","hash":"a","type":"totp"}}"#;
     assert_eq!(
         detect_and_import(ext, None),
         Err(ImportError::Unsupported("authenticator-encrypted"))
@@ -1183,8 +1307,6 @@ fn unknown_and_unsupported_files_are_explained() {
         "zip",
         "freeotp2",
         "stratum",
-        "ente-encrypted",
-        "bitwarden-encrypted",
         "bitwarden-account",
         "authenticator-encrypted",
     ] {
