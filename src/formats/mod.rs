@@ -49,6 +49,7 @@ mod secretstream;
 mod text;
 pub mod transfer_codes;
 pub mod twofas;
+pub mod zipped_uri_list;
 
 use std::borrow::Cow;
 
@@ -114,6 +115,9 @@ pub enum Format {
     KeePassCsv,
     /// Ente Auth's encrypted export (§9).
     EnteEncrypted,
+    /// A ZIP of `otpauth://` lists, plain or with a password: WinAuth (§11), Authenticator Plus
+    /// (§14).
+    ZipUriList,
 }
 
 /// What the registry knows about one format: the capabilities the shells need without knowing
@@ -254,6 +258,16 @@ pub static REGISTRY: &[FormatInfo] = &[
         encryptable: false,
         detect: otpauth_list::detect,
         import: otpauth_list::import,
+    },
+    FormatInfo {
+        format: Format::ZipUriList,
+        id: "zip",
+        aliases: &["winauth-zip", "authenticator-plus"],
+        name: "ZIP of otpauth:// lists (WinAuth, Authenticator Plus)",
+        patterns: &["*.zip"],
+        encryptable: true,
+        detect: zipped_uri_list::detect,
+        import: zipped_uri_list::import,
     },
     FormatInfo {
         format: Format::QrImage,
@@ -404,9 +418,6 @@ fn not_recognised(bytes: &[u8]) -> ImportError {
     }
     if head.starts_with("-----BEGIN PGP MESSAGE-----") {
         return ImportError::Unsupported("pgp");
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return ImportError::Unsupported("zip");
     }
     if bytes.starts_with(&[0xAC, 0xED, 0x00, 0x05]) {
         return ImportError::Unsupported("freeotp2");
@@ -657,7 +668,7 @@ pub enum ImportError {
     NotRecognised,
     /// JSON, but of no shape Mamori knows.
     UnknownJson,
-    /// Known, but not readable by Mamori (yet): `pgp`, `zip`, `freeotp2`, `stratum`,
+    /// Known, but not readable by Mamori (yet): `pgp`, `freeotp2`, `stratum`,
     /// `bitwarden-account`, `authenticator-encrypted` (its older v1/v2 encryption).
     Unsupported(&'static str),
     /// The file is encrypted and no password was given.

@@ -657,6 +657,47 @@ fn tampered_encrypted_exports_are_caught() {
     assert_eq!(parsed.entries().count(), 2, "{:?}", parsed.items);
 }
 
+const WINAUTH_ZIP: &[u8] = include_bytes!("../../tests/data/formats/winauth-export.zip");
+const WINAUTH_ZIP_PASSWORD: &[u8] =
+    include_bytes!("../../tests/data/formats/winauth-export-password.zip");
+
+/// WinAuth's ZIP export (made by Info-ZIP: `tests/data/make-winauth-zips.sh`), without and with
+/// a ZipCrypto password; every `.txt` entry is read.
+#[test]
+fn winauth_zip_exports() {
+    assert_eq!(detect(WINAUTH_ZIP), Some(Format::ZipUriList));
+    let plain = import(WINAUTH_ZIP, Format::ZipUriList, None).unwrap();
+    let names: Vec<&str> = plain.entries().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["山田 太郎", "ops-hotp"]);
+    let locked = WINAUTH_ZIP_PASSWORD;
+    assert_eq!(
+        import(locked, Format::ZipUriList, None),
+        Err(ImportError::PasswordRequired)
+    );
+    for wrong in ["winauth export 3.7", "", "パスワード"] {
+        assert_eq!(
+            import(locked, Format::ZipUriList, Some(wrong)),
+            Err(ImportError::WrongPassword),
+            "{wrong:?}"
+        );
+    }
+    let parsed = import(locked, Format::ZipUriList, Some("winauth export 3.6")).unwrap();
+    let entries: Vec<&Entry> = parsed.entries().collect();
+    assert_eq!(entries.len(), 3, "{:?}", parsed.items);
+    assert_eq!(crate::otp::generate(&entries[0].otp, T).code, "524686");
+    // WinAuth's Steam line (issuer Steam with a device id) is a Steam account.
+    assert_eq!(entries[2].otp.kind, OtpKind::Steam { period: 30 });
+    assert_eq!(crate::otp::generate(&entries[2].otp, T).code, "2KM2P");
+    // A truncated archive is a damaged file, whatever the cut.
+    for cut in [10, WINAUTH_ZIP.len() / 2, WINAUTH_ZIP.len() - 1] {
+        let result = import(&WINAUTH_ZIP[..cut], Format::ZipUriList, None);
+        assert!(
+            matches!(&result, Err(ImportError::Damaged { detail, .. }) if detail.contains("truncated")),
+            "cut {cut}: {result:?}"
+        );
+    }
+}
+
 #[test]
 fn google_migration_batches() {
     // Only SHA1, 6/8 digits, 30 s fits: accounts 0, 3 and 4.
@@ -1142,6 +1183,7 @@ fn every_fixture() -> Vec<(Vec<u8>, Option<&'static str>)> {
         (ENTE_ENCRYPTED.to_vec(), Some(PW)),
         (BITWARDEN_PBKDF2.to_vec(), Some(PW)),
         (AUTHENTICATOR_ENCRYPTED.to_vec(), Some(PW)),
+        (WINAUTH_ZIP.to_vec(), None),
     ]
 }
 
@@ -1273,7 +1315,6 @@ fn unknown_and_unsupported_files_are_explained() {
     );
     for (bytes, what) in [
         (&b"-----BEGIN PGP MESSAGE-----\n..."[..], "pgp"),
-        (&b"PK\x03\x04rest"[..], "zip"),
         (&[0xAC, 0xED, 0x00, 0x05, 1, 2][..], "freeotp2"),
         (&b"{\"Authenticators\": []}"[..], "stratum"),
     ] {
@@ -1304,7 +1345,6 @@ fn unknown_and_unsupported_files_are_explained() {
     // Every message is in both catalogues.
     for what in [
         "pgp",
-        "zip",
         "freeotp2",
         "stratum",
         "bitwarden-account",
@@ -1332,7 +1372,8 @@ fn every_format_has_one_registry_entry() {
         | Format::FreeOtpPlus
         | Format::AuthenticatorExt
         | Format::KeePassCsv
-        | Format::EnteEncrypted => true,
+        | Format::EnteEncrypted
+        | Format::ZipUriList => true,
     };
     let all = [
         Format::UriList,
@@ -1347,6 +1388,7 @@ fn every_format_has_one_registry_entry() {
         Format::AuthenticatorExt,
         Format::KeePassCsv,
         Format::EnteEncrypted,
+        Format::ZipUriList,
     ];
     for format in all {
         assert!(listed(format));

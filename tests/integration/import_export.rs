@@ -44,6 +44,7 @@ fn labels(s: &Sandbox) -> Vec<(String, String)> {
 fn every_fixture_imports_with_the_expected_codes() {
     for (file, totp, hotp) in [
         ("winauth.txt", true, true),
+        ("winauth-export.zip", true, true),
         ("ente-auth-codes-2024-01-01.txt", true, true),
         ("aegis-plain.json", true, true),
         ("2fas-backup.2fas", true, true),
@@ -256,6 +257,43 @@ fn encrypted_exports_of_other_apps() {
         assert_eq!(s.ok(&["code", "gaben", "--at", T]), "2KM2P\n", "{file}");
         assert_eq!(list(&s).len(), 3, "{file}");
     }
+}
+
+/// WinAuth's ZIP export with a ZipCrypto password (made by Info-ZIP): a wrong password exits
+/// 3 and changes nothing; the right one reads every `.txt` entry, a Steam line included; a
+/// truncated archive is explained.
+#[test]
+fn winauth_zip_with_a_password() {
+    let s = Sandbox::plain();
+    let path = fixture("winauth-export-password.zip");
+    let path = path.to_str().unwrap();
+    let before = std::fs::read(&s.vault).unwrap();
+    let wrong = s.path("wrong.txt");
+    std::fs::write(&wrong, "winauth export 3.7\n").unwrap();
+    let output = s.run(&[
+        "import",
+        path,
+        "--source-password-file",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_fails(&output, 3, "wrong password");
+    assert_eq!(std::fs::read(&s.vault).unwrap(), before);
+    let truncated = s.path("cut.zip");
+    let bytes = std::fs::read(path).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let output = s.run(&["import", truncated.to_str().unwrap()]);
+    assert_fails(&output, 1, "truncated");
+    let right = s.path("right.txt");
+    std::fs::write(&right, "winauth export 3.6\n").unwrap();
+    let output = s.run(&[
+        "import",
+        path,
+        "--source-password-file",
+        right.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(s.ok(&["code", "gaben", "--at", T]), "2KM2P\n");
+    assert_eq!(list(&s).len(), 3);
 }
 
 #[test]
