@@ -42,7 +42,7 @@ pub fn detect(sniff: &Sniff) -> bool {
         .is_some_and(|o| o.values().any(is_entry_like))
 }
 
-/// Reads a plain backup.
+/// Reads a plain backup, or an encrypted one (v3) with its password.
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
     let root = json::parse(&text, NAME)?;
@@ -210,7 +210,17 @@ fn import_v3(
                 .and_then(|plain| super::json::parse(std::str::from_utf8(&plain).ok()?, NAME).ok())
             {
                 Some(plain) => read_entry(&plain),
-                None => Item::rejected("", "", EntryError::Shape),
+                None => Item::rejected(
+                    "",
+                    &format!(
+                        "#{}",
+                        entry.get("index").and_then(Value::as_u64).unwrap_or(0) + 1
+                    ),
+                    EntryError::BadValue {
+                        field: "data",
+                        value: "(does not decrypt)".into(),
+                    },
+                ),
             }
         })
         .collect();

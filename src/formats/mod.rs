@@ -263,7 +263,7 @@ pub static REGISTRY: &[FormatInfo] = &[
         format: Format::ZipUriList,
         id: "zip",
         aliases: &["winauth-zip", "authenticator-plus"],
-        name: "ZIP of otpauth:// lists (WinAuth, Authenticator Plus)",
+        name: "WinAuth / Authenticator Plus (ZIP)",
         patterns: &["*.zip"],
         encryptable: true,
         detect: zipped_uri_list::detect,
