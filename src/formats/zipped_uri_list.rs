@@ -81,7 +81,10 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
                 }
             })?;
         if read as u64 > budget {
-            return Err(ImportError::TooLarge);
+            return Err(damaged(format!(
+                "its text is larger than {} MiB once unpacked",
+                MAX_IMPORT_BYTES >> 20
+            )));
         }
         budget -= read as u64;
         let text = text::decode(&content).ok_or_else(|| damaged("a .txt entry is not text"))?;
@@ -114,6 +117,10 @@ mod tests {
         writer.finish().unwrap();
         let bytes = buffer.into_inner();
         assert!(bytes.len() < 1 << 20, "{}", bytes.len());
-        assert_eq!(import(&bytes, None), Err(ImportError::TooLarge));
+        let refused = import(&bytes, None);
+        assert!(
+            matches!(&refused, Err(ImportError::Damaged { detail, .. }) if detail.contains("64 MiB once unpacked")),
+            "{refused:?}"
+        );
     }
 }
