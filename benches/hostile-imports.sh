@@ -167,6 +167,36 @@ case("aegis-10k-entries-legal-max.json", aegis_entries(10_000, "n" * 1500, "i" *
 # 10 000 entries with 6.4 kB notes: 63 MB of text to keep.
 case("aegis-10k-entries-big-notes.json", aegis_entries(10_000, "n" * 6400, None))
 
+# Argon2id at the ceilings (formats::Ceilings::ARGON2_*): the KDF runs, then the (bench)
+# password is wrong. Ente Auth's own default, 256 MiB x 16 passes, one lane.
+b64 = lambda b: base64.b64encode(b).decode()
+case("ente-kdf-at-ceiling.json", json.dumps({
+    "version": 1, "kdfParams": {"memLimit": 256 * MIB, "opsLimit": 16, "salt": b64(bytes(16))},
+    "encryptedData": b64(bytes(64)), "encryptionNonce": b64(bytes(24))}))
+# Bitwarden: 256 MiB x 16 passes on 16 lanes.
+enc = "2." + b64(bytes(16)) + "|" + b64(bytes(32)) + "|" + b64(bytes(32))
+case("bitwarden-argon2-at-ceiling.json", json.dumps({
+    "encrypted": True, "passwordProtected": True, "salt": "c2FsdA==", "kdfType": 1,
+    "kdfIterations": 16, "kdfMemory": 256, "kdfParallelism": 16,
+    "encKeyValidation_DO_NOT_EDIT": enc, "data": enc}))
+# Authenticator extension: 8 keys whose checks add up to the work ceiling.
+keys = {}
+for k in range(8):
+    phc = "$argon2id$v=19$m=65536,t=7,p=1$" + b64(bytes(16)).rstrip("=") + "$" + b64(bytes(32)).rstrip("=")
+    keys["key%d" % k] = {"dataType": "Key", "id": "key%d" % k, "salt": "salt-%d-0123456789" % k, "hash": phc, "version": 3}
+    keys["entry%d" % k] = {"dataType": "EncOTPStorage", "keyId": "key%d" % k,
+                           "data": b64(b"Salted__" + bytes(24)), "index": k}
+case("authenticator-8-keys-at-ceiling.json", json.dumps(keys))
+# A ZIP bomb: 2 GiB of one repeated line deflated into about 2 MB.
+import io, zipfile
+buffer = io.BytesIO()
+with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+    with z.open("bomb.txt", "w", force_zip64=True) as entry:
+        chunk = b"#" * MIB
+        for _ in range(2048):
+            entry.write(chunk)
+case("zip-bomb-2GiB.zip", buffer.getvalue())
+
 with open(os.path.join(out, "cases.tsv"), "w") as f:
     for name, path, fmt in cases:
         f.write("%s\t%s\t%s\n" % (name, path, fmt))

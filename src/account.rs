@@ -72,20 +72,45 @@ pub enum OtpKind {
         /// The counter the **next** code uses.
         counter: u64,
     },
+    /// Steam Guard: TOTP whose code is written with Steam's 26-character alphabet
+    /// ([`crate::otp::STEAM_ALPHABET`]) instead of decimal digits (docs/formats.md §1, §15).
+    Steam {
+        /// Seconds per code, > 0 (Steam uses 30).
+        period: u32,
+    },
 }
 
 impl OtpKind {
-    /// `totp` or `hotp`.
+    /// `totp`, `hotp` or `steam`.
     pub fn name(self) -> &'static str {
         match self {
             OtpKind::Totp { .. } => "totp",
             OtpKind::Hotp { .. } => "hotp",
+            OtpKind::Steam { .. } => "steam",
+        }
+    }
+
+    /// The period of a time-based kind (TOTP, Steam); `None` for HOTP.
+    pub fn period(self) -> Option<u32> {
+        match self {
+            OtpKind::Totp { period } | OtpKind::Steam { period } => Some(period),
+            OtpKind::Hotp { .. } => None,
+        }
+    }
+
+    /// The counter of HOTP; `None` for the time-based kinds.
+    pub fn counter(self) -> Option<u64> {
+        match self {
+            OtpKind::Hotp { counter } => Some(counter),
+            OtpKind::Totp { .. } | OtpKind::Steam { .. } => None,
         }
     }
 }
 
 /// Default code length.
 pub const DEFAULT_DIGITS: u8 = 6;
+/// Length of a Steam Guard code (characters of Steam's alphabet).
+pub const STEAM_DIGITS: u8 = 5;
 /// Default TOTP period in seconds.
 pub const DEFAULT_PERIOD: u32 = 30;
 /// Shortest code length accepted from a URI or import (Bitwarden documents 1-10).
@@ -119,12 +144,25 @@ impl OtpParams {
         }
     }
 
+    /// A Steam Guard key: SHA-1, 30 seconds, 5 characters (docs/formats.md §5 "Fixed values").
+    pub fn steam(secret: Secret) -> OtpParams {
+        OtpParams {
+            secret,
+            kind: OtpKind::Steam {
+                period: DEFAULT_PERIOD,
+            },
+            algorithm: Algorithm::Sha1,
+            digits: STEAM_DIGITS,
+        }
+    }
+
     /// True when both describe the same key producing the same codes (the duplicate test).
     /// HOTP counters are ignored: the same key at another counter is still the same account.
     pub fn same_key(&self, other: &OtpParams) -> bool {
         let same_kind = match (self.kind, other.kind) {
             (OtpKind::Totp { period: a }, OtpKind::Totp { period: b }) => a == b,
             (OtpKind::Hotp { .. }, OtpKind::Hotp { .. }) => true,
+            (OtpKind::Steam { period: a }, OtpKind::Steam { period: b }) => a == b,
             _ => false,
         };
         same_kind

@@ -213,6 +213,7 @@ fn key_hash(keys: &std::hash::RandomState, otp: &OtpParams) -> u64 {
     match otp.kind {
         OtpKind::Totp { period } => (0u8, period).hash(&mut hasher),
         OtpKind::Hotp { .. } => (1u8, 0u32).hash(&mut hasher),
+        OtpKind::Steam { period } => (2u8, period).hash(&mut hasher),
     }
     otp.secret.as_bytes().hash(&mut hasher);
     otp.algorithm.as_str().hash(&mut hasher);

@@ -1,5 +1,5 @@
 //! One-time codes: HOTP (RFC 4226) and TOTP (RFC 6238) with SHA-1, SHA-256 or SHA-512, 1 to
-//! 10 digits and any period.
+//! 10 digits and any period, and Steam Guard codes (TOTP written in Steam's alphabet).
 //!
 //! The HMAC comes from `totp-rs` (`Totp::sign`). Its `generate` panics at 10 digits and its
 //! `from_url` refuses keys under 128 bits, which real services hand out, so the dynamic
@@ -75,15 +75,37 @@ pub fn hotp(secret: &[u8], algorithm: Algorithm, digits: u8, counter: u64) -> St
     format!("{value:0width$}", width = digits as usize)
 }
 
-/// The code of `otp` at Unix time `at` (TOTP) or at its counter (HOTP; `at` is ignored).
+/// The 26 characters of a Steam Guard code (no vowels, no look-alikes).
+pub const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
+
+/// The Steam Guard code for `counter`, `length` characters long (docs/formats.md §15): the
+/// truncated value written least significant first in base 26 over [`STEAM_ALPHABET`].
+pub fn steam(secret: &[u8], algorithm: Algorithm, length: u8, counter: u64) -> String {
+    let mut value = truncated_value(secret, algorithm, counter);
+    let mut code = String::with_capacity(usize::from(length));
+    for _ in 0..length.max(1) {
+        code.push(char::from(STEAM_ALPHABET[(value % 26) as usize]));
+        value /= 26;
+    }
+    code
+}
+
+/// The code of `otp` at Unix time `at` (TOTP, Steam) or at its counter (HOTP; `at` is
+/// ignored).
 pub fn generate(otp: &OtpParams, at: u64) -> Code {
     match otp.kind {
-        OtpKind::Totp { period } => {
+        OtpKind::Totp { period } | OtpKind::Steam { period } => {
             let period = period.max(1);
             let counter = at / u64::from(period);
             let elapsed = (at % u64::from(period)) as u32;
+            let secret = otp.secret.as_bytes();
+            let code = if matches!(otp.kind, OtpKind::Steam { .. }) {
+                steam(secret, otp.algorithm, otp.digits, counter)
+            } else {
+                hotp(secret, otp.algorithm, otp.digits, counter)
+            };
             Code {
-                code: hotp(otp.secret.as_bytes(), otp.algorithm, otp.digits, counter),
+                code,
                 remaining: Some(period - elapsed),
                 period: Some(period),
             }
@@ -199,6 +221,22 @@ mod tests {
             let kind = OtpKind::Hotp { counter };
             assert_eq!(case("JBSWY3DPEHPK3PXP", kind, Algorithm::Sha1, 6, 0), want);
         }
+        let steam = OtpKind::Steam { period: 30 };
+        assert_eq!(
+            case("JBSWY3DPEHPK3PXP", steam, Algorithm::Sha1, 5, at),
+            "2KM2P"
+        );
+    }
+
+    /// Steam codes of the RFC 4226 seed at counters 0 and 1, computed by an independent Python
+    /// script (hmac + the §15 encoding).
+    #[test]
+    fn steam_codes_use_the_steam_alphabet() {
+        assert_eq!(steam(SEED20, Algorithm::Sha1, 5, 0), "GG5F5");
+        let code = steam(SEED20, Algorithm::Sha1, 5, 1);
+        assert_eq!(code, "PV9M4");
+        // Steam codes are not split for reading.
+        assert_eq!(group_digits(&code), code);
     }
 
     #[test]

@@ -6,8 +6,9 @@
 #      Wine 8.0 lacks (packaging/windows/wine/bcryptprimitives.c says why);
 #   2. makes a throw-away WINEPREFIX (64-bit) under a private Xvfb;
 #   3. the command line: --version, init (the vault lands in %APPDATA%\Mamori\data), add, code
-#      (against oathtool on random keys and times), list --json, export, import (Aegis), scan of
-#      the zxing-cpp samples (compared with the Linux build), doctor against a loopback SNTP
+#      (against oathtool on random keys and times), list --json, export, import (Aegis, WinAuth
+#      ZIP with a password, a Steam code), scan of the zxing-cpp samples (compared with the
+#      Linux build), doctor against a loopback SNTP
 #      server, vaults written by the Linux build opened by the Windows one and back;
 #   3a. the language from the Windows user locale (Wine's, from LC_ALL) with no LANG/LC_* in the
 #      Windows environment: Japanese messages for ja-JP, English for en-US;
@@ -286,6 +287,18 @@ check "import of an Aegis file (tests/data/formats/aegis-plain.json): 1 new, 1 d
 out=$(win "${V[@]}" --json list) || true
 check "list --json after the import: 2 accounts, the same as the Linux build lists" json_eq "$out" "$(lin "${L[@]}" --json list)"
 check "list --json after the import: 2 accounts" python3 -c 'import json,sys; sys.exit(len(json.loads(sys.argv[1])) != 2)' "$out"
+
+# WinAuth's ZIP export with its ZipCrypto password (made by Info-ZIP): the Steam line is new,
+# the other two are the accounts already there.
+winauth_zip=$root/tests/data/formats/winauth-export-password.zip
+zip_pw=$work/zip-password.txt
+printf 'winauth export 3.6\r\n' >"$zip_pw"
+out=$(win "${V[@]}" import "$(winpath "$winauth_zip")" --source-password-file "$(winpath "$zip_pw")" 2>&1) || true
+echo "$out" | sed 's/^/  /'
+check "import of WinAuth's password-protected ZIP (tests/data/formats/winauth-export-password.zip): 1 new, 2 duplicates" \
+  grep -q 'WinAuth / Authenticator Plus (ZIP): imported 1, skipped 2 duplicate' <<<"$out"
+out=$(win "${V[@]}" code gaben --at "$at") || true
+check "code gaben --at $at = 2KM2P (Steam, docs/formats.md §15) ($out)" test "$out" = "2KM2P"
 
 step "scan of the zxing-cpp samples (tests/fixtures/qr-samples), Windows and Linux"
 # Relative paths with forward slashes, which Windows takes too: both builds print the same

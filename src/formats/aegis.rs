@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 use super::crypto::{Ceilings, ScryptParams, gcm_open, gcm_seal, random, scrypt, scrypt_checked};
 use super::{
     Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
-    int_field, json, note_block, otp_params, period_field, str_field,
+    default_digits, int_field, json, note_block, otp_params, period_field, str_field,
 };
 use crate::account::{Account, OtpKind};
 use crate::secret::Secret;
@@ -219,11 +219,14 @@ fn convert(value: &Value) -> Result<Entry, EntryError> {
         "hotp" => OtpKind::Hotp {
             counter: int_field(info, "counter", 0, 0..=u64::MAX)?,
         },
+        "steam" => OtpKind::Steam {
+            period: period_field(info, "period")?,
+        },
         "" => return Err(EntryError::Missing("type")),
         other => return Err(EntryError::UnsupportedType(other.to_string())),
     };
     let algorithm = algorithm(str_field(info, "algo"))?;
-    let digits = int_field(info, "digits", 6, 0..=u64::MAX)?;
+    let digits = int_field(info, "digits", default_digits(kind), 0..=u64::MAX)?;
     let otp = otp_params(secret, kind, algorithm, digits)?;
     Ok(Entry::new(
         str_field(value, "issuer"),
@@ -266,6 +269,10 @@ pub fn db_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ExportError> 
             OtpKind::Hotp { counter } => {
                 info["counter"] = json!(counter);
                 "hotp"
+            }
+            OtpKind::Steam { period } => {
+                info["period"] = json!(period);
+                "steam"
             }
         };
         entries.push(json!({

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use super::crypto::{Ceilings, Prf, gcm_open, pbkdf2};
 use super::{
     Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
-    int_field, json, otp_params, period_field, str_field,
+    default_digits, int_field, json, otp_params, period_field, str_field,
 };
 use crate::account::OtpKind;
 use crate::secret::Secret;
@@ -119,12 +119,16 @@ fn convert(entry: &Value) -> Result<crate::account::OtpParams, EntryError> {
         "HOTP" => OtpKind::Hotp {
             counter: int_field(entry, "counter", 0, 0..=u64::MAX)?,
         },
+        // andOTP writes no period for Steam: 30 s.
+        "STEAM" => OtpKind::Steam {
+            period: period_field(entry, "period")?,
+        },
         "" => return Err(EntryError::Missing("type")),
         other => return Err(EntryError::UnsupportedType(other.to_ascii_lowercase())),
     };
     let secret_text = Zeroizing::new(str_field(entry, "secret").to_string());
     let (secret, _) = Secret::from_base32(&secret_text)?;
     let algorithm = algorithm(str_field(entry, "algorithm"))?;
-    let digits = int_field(entry, "digits", 6, 0..=u64::MAX)?;
+    let digits = int_field(entry, "digits", default_digits(kind), 0..=u64::MAX)?;
     otp_params(secret, kind, algorithm, digits)
 }

@@ -1,4 +1,5 @@
-//! The primitives encrypted exports use (AES-256-GCM, scrypt, PBKDF2), with ceilings on every
+//! The primitives encrypted exports use (AES-256-GCM, AES-256-CBC, scrypt, PBKDF2, Argon2id,
+//! HKDF, OpenSSL's `EVP_BytesToKey`), with ceilings on every
 //! key-derivation setting read from a file (docs/formats.md §1 "Hardening"): a crafted file must not
 //! exhaust memory or hang the program. Each derivation is checked before it runs, and a file
 //! that offers several (Aegis password slots) is checked as a whole first ([`ScryptParams`],
@@ -32,6 +33,15 @@ impl Ceilings {
     pub const MAX_PASSWORD_SLOTS: usize = 8;
     /// Largest PBKDF2 iteration count.
     pub const PBKDF2_MAX_ITERATIONS: u64 = 10_000_000;
+    /// Largest Argon2 memory, in KiB: 256 MiB, Ente Auth's own setting (it only ever lowers
+    /// it) and four times Bitwarden's default. With the file itself this keeps an import within
+    /// 512 MiB; a Bitwarden export made with more memory is refused with this limit named.
+    pub const ARGON2_MAX_KIB: u64 = 256 * 1024;
+    /// Most Argon2 work, memory (KiB) × passes: Ente Auth's 256 MiB × 16 passes (its other
+    /// settings trade memory for passes at the same product), about 3 s here.
+    pub const ARGON2_MAX_WORK: u64 = 256 * 1024 * 16;
+    /// Most Argon2 lanes.
+    pub const ARGON2_MAX_LANES: u64 = 16;
 }
 
 /// How many key derivations ran on this thread (tests check that hostile files are refused
@@ -205,6 +215,140 @@ pub fn pbkdf2(
     Ok(out)
 }
 
+/// Argon2id (v1.3) settings read from a file, within the ceilings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Argon2Params {
+    m_kib: u32,
+    t: u32,
+    p: u32,
+}
+
+impl Argon2Params {
+    /// Checks memory (KiB), passes and lanes against the ceilings (no work is done).
+    pub fn check(
+        format: &'static str,
+        m_kib: u64,
+        t: u64,
+        p: u64,
+    ) -> Result<Argon2Params, ImportError> {
+        let detail = || format!("Argon2id m={m_kib} KiB t={t} p={p}");
+        if t == 0 || p == 0 || m_kib < 8 * p {
+            return Err(ImportError::damaged(format, detail()));
+        }
+        if m_kib > Ceilings::ARGON2_MAX_KIB
+            || m_kib.saturating_mul(t) > Ceilings::ARGON2_MAX_WORK
+            || p > Ceilings::ARGON2_MAX_LANES
+        {
+            return Err(ImportError::KdfTooExpensive {
+                format,
+                detail: format!(
+                    "{}; at most {} MiB and memory × passes = {} MiB",
+                    detail(),
+                    Ceilings::ARGON2_MAX_KIB >> 10,
+                    Ceilings::ARGON2_MAX_WORK >> 10
+                ),
+            });
+        }
+        // All three fit u32 after the checks above.
+        Ok(Argon2Params {
+            m_kib: m_kib as u32,
+            t: t as u32,
+            p: p as u32,
+        })
+    }
+}
+
+impl Argon2Params {
+    /// Memory in KiB.
+    pub fn m_kib(self) -> u32 {
+        self.m_kib
+    }
+
+    /// Passes.
+    pub fn t(self) -> u32 {
+        self.t
+    }
+
+    /// Lanes.
+    pub fn p(self) -> u32 {
+        self.p
+    }
+}
+
+/// Argon2id v1.3 of `password` to `N` bytes with checked settings. A salt Argon2 refuses
+/// (under 8 bytes) is damage.
+pub fn argon2id<const N: usize>(
+    format: &'static str,
+    password: &[u8],
+    salt: &[u8],
+    params: Argon2Params,
+) -> Result<Zeroizing<[u8; N]>, ImportError> {
+    let Argon2Params { m_kib, t, p } = params;
+    let bad = |e: argon2::Error| ImportError::damaged(format, format!("Argon2id: {e}"));
+    let argon = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(m_kib, t, p, Some(N)).map_err(bad)?,
+    );
+    let mut out = Zeroizing::new([0u8; N]);
+    count_derivation();
+    argon
+        .hash_password_into(password, salt, out.as_mut_slice())
+        .map_err(bad)?;
+    Ok(out)
+}
+
+/// AES-256-CBC decryption with PKCS#7 padding; `None` when the key or IV has the wrong length,
+/// the ciphertext is not whole blocks, or the padding is wrong (a wrong key, usually).
+pub fn cbc_open(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    use aes::cipher::{BlockModeDecrypt as _, KeyIvInit as _, block_padding::Pkcs7};
+    let decryptor = cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv).ok()?;
+    let mut buffer = Zeroizing::new(ciphertext.to_vec());
+    let len = decryptor.decrypt_padded::<Pkcs7>(&mut buffer).ok()?.len();
+    buffer.truncate(len);
+    Some(buffer)
+}
+
+/// True when `tag` is HMAC-SHA-256(`key`, `parts` joined), compared in constant time.
+pub fn hmac_sha256_verify(key: &[u8], parts: &[&[u8]], tag: &[u8]) -> bool {
+    use pbkdf2::hmac::{self, KeyInit as _, Mac as _};
+    let Ok(mut mac) = hmac::Hmac::<sha2::Sha256>::new_from_slice(key) else {
+        return false;
+    };
+    for part in parts {
+        mac.update(part);
+    }
+    mac.verify_slice(tag).is_ok()
+}
+
+/// HKDF-Expand-SHA-256 (RFC 5869 §2.3) of the pseudorandom key `prk` to 32 bytes.
+pub fn hkdf_expand(prk: &[u8], info: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
+    let hkdf = hkdf::Hkdf::<sha2::Sha256>::from_prk(prk).ok()?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    hkdf.expand(info, out.as_mut_slice()).ok()?;
+    Some(out)
+}
+
+/// OpenSSL's `EVP_BytesToKey` with MD5 and one round: the 32-byte key and 16-byte IV that
+/// CryptoJS (and `openssl enc -md md5`) derive from a passphrase and an 8-byte salt.
+pub fn evp_bytes_to_key(passphrase: &[u8], salt: &[u8]) -> Zeroizing<[u8; 48]> {
+    use md5::Digest as _;
+    let mut out = Zeroizing::new([0u8; 48]);
+    let mut previous: Option<md5::digest::Output<md5::Md5>> = None;
+    for chunk in out.chunks_mut(16) {
+        let mut hasher = md5::Md5::new();
+        if let Some(previous) = &previous {
+            hasher.update(previous);
+        }
+        hasher.update(passphrase);
+        hasher.update(salt);
+        let block = hasher.finalize();
+        chunk.copy_from_slice(&block);
+        previous = Some(block);
+    }
+    out
+}
+
 /// Fresh random bytes (for exports).
 pub fn random<const N: usize>() -> Result<[u8; N], getrandom::Error> {
     let mut bytes = [0u8; N];
@@ -233,7 +377,58 @@ mod tests {
     }
 
     #[test]
+    fn argon2_ceilings_refuse_before_deriving() {
+        let before = derivations();
+        for (m, t, p) in [
+            (512 * 1024, 1, 1),  // 512 MiB
+            (256 * 1024, 17, 1), // Ente's memory, one pass too many
+            (64 * 1024, 3, 64),  // too many lanes
+        ] {
+            let refused = Argon2Params::check("Ente Auth", m, t, p);
+            assert!(
+                matches!(refused, Err(ImportError::KdfTooExpensive { .. })),
+                "{m} {t} {p}: {refused:?}"
+            );
+        }
+        assert!(matches!(
+            Argon2Params::check("Ente Auth", 1024, 0, 1),
+            Err(ImportError::Damaged { .. })
+        ));
+        assert_eq!(derivations(), before);
+        // Ente's own settings and Bitwarden's default pass.
+        assert!(Argon2Params::check("Ente Auth", 256 * 1024, 16, 1).is_ok());
+        assert!(Argon2Params::check("Bitwarden", 64 * 1024, 3, 4).is_ok());
+    }
+
+    #[test]
     fn rfc_vectors() {
+        // Argon2id of "password" / "somesalt", 64 KiB, 2 passes, 1 lane, by Python's
+        // argon2-cffi (the reference C implementation).
+        let params = Argon2Params::check("t", 64, 2, 1).unwrap();
+        let key = argon2id::<32>("t", b"password", b"somesalt", params).unwrap();
+        assert_eq!(
+            data_encoding::HEXLOWER.encode(&key[..8]),
+            "16a1a498734609dd"
+        );
+        // RFC 5869 A.1, the expand step (PRK and info of the test case).
+        let prk = data_encoding::HEXLOWER
+            .decode(b"077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5")
+            .unwrap();
+        let info = data_encoding::HEXLOWER
+            .decode(b"f0f1f2f3f4f5f6f7f8f9")
+            .unwrap();
+        let okm = hkdf_expand(&prk, &info).unwrap();
+        assert_eq!(
+            data_encoding::HEXLOWER.encode(&okm[..8]),
+            "3cb25f25faacd57a"
+        );
+        // `openssl enc -aes-256-cbc -md md5 -S 0102030405060708 -pass pass:secret -P`
+        let derived = evp_bytes_to_key(b"secret", &[1, 2, 3, 4, 5, 6, 7, 8]);
+        assert_eq!(
+            data_encoding::HEXUPPER.encode(&derived[..]),
+            "C9E5A1BD216DBE1317E230CEF48F38EE7F0E17AD64022144BCCEC4A1AA2879AB\
+             E24B32BBBC4EF02ECBCB6576523AD893"
+        );
         // RFC 7914 §12, first vector.
         let key = scrypt("t", "", b"", 16, 1, 1).unwrap();
         assert_eq!(&key[..8], &[0x77, 0xd6, 0x57, 0x62, 0x38, 0x65, 0x7b, 0x20]);

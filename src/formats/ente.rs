@@ -1,17 +1,22 @@
 //! Ente Auth (docs/formats.md §9). The plain-text export is a list of `otpauth://` URIs read by
-//! [`super::otpauth_list`]; this module reads Ente's `codeDisplay` parameter and recognises
-//! the encrypted export.
+//! [`super::otpauth_list`]; this module reads Ente's `codeDisplay` parameter and the encrypted
+//! export.
 //!
-//! The encrypted export (Argon2id + libsodium secretstream XChaCha20-Poly1305) is recognised
-//! and explained but not read: the spec marks it unverified against a sample, so the user is
-//! asked to export the plain text instead. Lost in conversion (plain): tags, pinned state,
+//! The encrypted export is a JSON object: Argon2id (libsodium `crypto_pwhash`, memory in
+//! bytes, checked against the ceilings before deriving) turns the password into the key of a
+//! libsodium secretstream ([`super::secretstream`]) whose one message is the plain-text export.
+//! A MAC that does not verify is the wrong password. Lost in conversion: tags, pinned state,
 //! icons; the note is kept, and a block of backup codes at its end ([`super::note_block`], as
 //! Mamori writes into Aegis notes) becomes the account's backup codes.
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
-use super::{ImportError, Parsed, Sniff};
+use super::crypto::{Argon2Params, argon2id};
+use super::secretstream::{self, Pull, StreamError};
+use super::{Format, ImportError, Parsed, Sniff, int_field, json, str_field};
+
+const NAME: &str = "Ente Auth";
 
 /// Ente's per-entry metadata.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -55,7 +60,48 @@ pub fn detect_encrypted(sniff: &Sniff) -> bool {
     })
 }
 
-/// Explains that the encrypted export cannot be read yet.
-pub fn import_encrypted(_bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportError> {
-    Err(ImportError::Unsupported("ente-encrypted"))
+/// Reads the encrypted export: checks its shape and KDF settings, then (with a password)
+/// derives the key and reads the plain-text export inside.
+pub fn import_encrypted(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
+    let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
+    let root = json::parse(&text, NAME)?;
+    drop(text);
+    let version = root.get("version").and_then(Value::as_u64).unwrap_or(1);
+    if version != 1 {
+        return Err(ImportError::UnsupportedVersion {
+            format: NAME,
+            version: version.to_string(),
+        });
+    }
+    let kdf = root.get("kdfParams").unwrap_or(&Value::Null);
+    let number = |field: &'static str| {
+        int_field(kdf, field, 0, 0..=u64::MAX)
+            .map_err(|_| ImportError::damaged(NAME, format!("kdfParams.{field}")))
+    };
+    // libsodium's memory limit is in bytes; Argon2 counts KiB.
+    let params = Argon2Params::check(NAME, number("memLimit")? / 1024, number("opsLimit")?, 1)?;
+    let base64 = |value: &Value, field: &'static str| {
+        data_encoding::BASE64
+            .decode(str_field(value, field).trim().as_bytes())
+            .map_err(|_| ImportError::damaged(NAME, format!("{field} is not base64")))
+    };
+    let salt = base64(kdf, "salt")?;
+    let header: [u8; secretstream::HEADER_BYTES] = base64(&root, "encryptionNonce")?
+        .try_into()
+        .map_err(|_| ImportError::damaged(NAME, "encryptionNonce is not 24 bytes"))?;
+    let data = base64(&root, "encryptedData")?;
+    if data.len() < secretstream::ABYTES {
+        return Err(ImportError::damaged(NAME, "encryptedData is truncated"));
+    }
+    let password = password.ok_or(ImportError::PasswordRequired)?;
+    let key = argon2id::<32>(NAME, password.as_bytes(), &salt, params)?;
+    let (plain, _tag) = Pull::new(&key, &header)
+        .pull_first(&data)
+        .map_err(|e| match e {
+            StreamError::Forged => ImportError::WrongPassword,
+            StreamError::Truncated => ImportError::damaged(NAME, "encryptedData is truncated"),
+        })?;
+    let text = std::str::from_utf8(&plain)
+        .map_err(|_| ImportError::damaged(NAME, "the decrypted export is not UTF-8 text"))?;
+    super::otpauth_list::read_lines(text, Format::EnteEncrypted)
 }

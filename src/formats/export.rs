@@ -111,7 +111,7 @@ pub static EXPORTS: &[ExportInfo] = &[
         password: false,
         output: Output::File("otpauth-uris.txt"),
         stdout: true,
-        loses: &[Loss::Notes, Loss::BackupCodes],
+        loses: &[Loss::Notes, Loss::BackupCodes, Loss::SteamReaders],
     },
     ExportInfo {
         format: ExportFormat::Qr,
@@ -120,7 +120,7 @@ pub static EXPORTS: &[ExportInfo] = &[
         password: false,
         output: Output::Folder("mamori-qr-codes"),
         stdout: false,
-        loses: &[Loss::Notes, Loss::BackupCodes],
+        loses: &[Loss::Notes, Loss::BackupCodes, Loss::SteamReaders],
     },
     ExportInfo {
         format: ExportFormat::MigrationQr,
@@ -129,7 +129,12 @@ pub static EXPORTS: &[ExportInfo] = &[
         password: false,
         output: Output::Folder("google-authenticator-transfer"),
         stdout: false,
-        loses: &[Loss::Notes, Loss::BackupCodes, Loss::CodeSettings],
+        loses: &[
+            Loss::Notes,
+            Loss::BackupCodes,
+            Loss::CodeSettings,
+            Loss::SteamAccounts,
+        ],
     },
 ];
 
@@ -202,6 +207,11 @@ pub enum Loss {
     /// Code settings other than SHA1, 6 or 8 digits and 30 s (Google Authenticator transfer
     /// codes): the whole account is left out.
     CodeSettings,
+    /// Steam accounts (Google Authenticator transfer codes have no Steam kind): left out.
+    SteamAccounts,
+    /// Steam accounts are written as `otpauth://steam/…`, which only Aegis and Ente Auth read
+    /// as Steam (docs/formats.md §3): other apps may refuse them or show wrong codes.
+    SteamReaders,
 }
 
 impl Loss {
@@ -210,9 +220,16 @@ impl Loss {
         match self {
             Loss::Notes => !account.note.trim().is_empty(),
             Loss::BackupCodes => !account.backup_codes.is_empty(),
-            Loss::CodeSettings => google_migration::fits(&account.otp).is_err(),
+            Loss::CodeSettings => {
+                !is_steam(account) && google_migration::fits(&account.otp).is_err()
+            }
+            Loss::SteamAccounts | Loss::SteamReaders => is_steam(account),
         }
     }
+}
+
+fn is_steam(account: &Account) -> bool {
+    matches!(account.otp.kind, crate::account::OtpKind::Steam { .. })
 }
 
 /// One thing an export would leave out, and how many accounts it touches.
@@ -230,6 +247,8 @@ impl Localize for Lost {
             Loss::Notes => "export-loses-notes",
             Loss::BackupCodes => "export-loses-backup-codes",
             Loss::CodeSettings => "export-loses-code-settings",
+            Loss::SteamAccounts => "export-loses-steam",
+            Loss::SteamReaders => "export-steam-readers",
         };
         tr(lang, key, &[("count", &self.accounts)])
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{
     Entry, EntryError, Format, ImportError, Item, Notice, Parsed, Sniff, algorithm,
-    check_entry_count, int_field, json, otp_params, period_field, str_field,
+    check_entry_count, default_digits, int_field, json, otp_params, period_field, str_field,
 };
 use crate::account::OtpKind;
 use crate::secret::Secret;
@@ -67,9 +67,6 @@ fn convert(token: &Value) -> Result<crate::account::OtpParams, EntryError> {
     if !token.is_object() {
         return Err(EntryError::Shape);
     }
-    if str_field(token, "issuerExt") == "Steam" {
-        return Err(EntryError::UnsupportedType("steam".into()));
-    }
     let bytes = token
         .get("secret")
         .and_then(Value::as_array)
@@ -90,6 +87,10 @@ fn convert(token: &Value) -> Result<crate::account::OtpParams, EntryError> {
     }
     let secret = Secret::from_bytes(std::mem::take(&mut *secret));
     let kind = match str_field(token, "type").to_ascii_uppercase().as_str() {
+        // FreeOTP computes Steam codes for a token whose label issuer is `Steam`.
+        "" | "TOTP" if str_field(token, "issuerExt") == "Steam" => OtpKind::Steam {
+            period: period_field(token, "period")?,
+        },
         "" | "TOTP" => OtpKind::Totp {
             period: period_field(token, "period")?,
         },
@@ -111,6 +112,6 @@ fn convert(token: &Value) -> Result<crate::account::OtpParams, EntryError> {
         other => return Err(EntryError::UnsupportedType(other.to_ascii_lowercase())),
     };
     let algorithm = algorithm(str_field(token, "algo"))?;
-    let digits = int_field(token, "digits", 6, 0..=u64::MAX)?;
+    let digits = int_field(token, "digits", default_digits(kind), 0..=u64::MAX)?;
     otp_params(secret, kind, algorithm, digits)
 }

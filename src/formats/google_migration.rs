@@ -60,6 +60,8 @@ pub enum NotExportable {
     Period(u32),
     /// The counter does not fit the format's signed 64-bit field.
     Counter(u64),
+    /// A Steam Guard account: the format has no Steam kind.
+    Steam,
 }
 
 impl Localize for NotExportable {
@@ -69,12 +71,16 @@ impl Localize for NotExportable {
             NotExportable::Digits(d) => tr(lang, "migration-export-digits", &[("value", d)]),
             NotExportable::Period(p) => tr(lang, "migration-export-period", &[("value", p)]),
             NotExportable::Counter(c) => tr(lang, "migration-export-counter", &[("value", c)]),
+            NotExportable::Steam => tr(lang, "migration-export-steam", &[]),
         }
     }
 }
 
 /// The transfer code's digits, type and counter fields for `otp`, or why it does not fit.
 fn transfer_fields(otp: &OtpParams) -> Result<(i32, i32, i64), NotExportable> {
+    if let OtpKind::Steam { .. } = otp.kind {
+        return Err(NotExportable::Steam);
+    }
     if otp.algorithm != Algorithm::Sha1 {
         return Err(NotExportable::Algorithm(otp.algorithm));
     }
@@ -85,7 +91,9 @@ fn transfer_fields(otp: &OtpParams) -> Result<(i32, i32, i64), NotExportable> {
     };
     let (kind, counter) = match otp.kind {
         OtpKind::Totp { period: 30 } => (2, 0),
-        OtpKind::Totp { period } => return Err(NotExportable::Period(period)),
+        OtpKind::Totp { period } | OtpKind::Steam { period } => {
+            return Err(NotExportable::Period(period));
+        }
         OtpKind::Hotp { counter } => (
             1,
             i64::try_from(counter).map_err(|_| NotExportable::Counter(counter))?,

@@ -234,10 +234,8 @@ fn secret_field(
 /// An `otp`/`TOTP` value: URI, KeeOtp query string or bare Base32.
 pub fn read_otp_value(value: &str, title: &str, user: &str) -> Result<Entry, EntryError> {
     if value.to_ascii_lowercase().starts_with("otpauth://") {
+        // `encoder=steam` makes it a Steam key (the URI parser reads it).
         let key = value.parse::<KeyUri>()?;
-        if value.to_ascii_lowercase().contains("encoder=steam") {
-            return Err(EntryError::UnsupportedType("steam".into()));
-        }
         let issuer = if key.issuer.is_empty() {
             title.to_string()
         } else {
@@ -294,14 +292,19 @@ fn tray_totp(seed: &str, settings: &str) -> Result<OtpParams, EntryError> {
         return Ok(OtpParams::totp(secret));
     }
     let (period, digits) = settings.split_once(';').unwrap_or((settings, "6"));
-    if digits.trim().eq_ignore_ascii_case("s") {
-        return Err(EntryError::UnsupportedType("steam".into()));
-    }
     let bad = || EntryError::BadValue {
         field: "TOTP Settings",
         value: settings.to_string(),
     };
     let period: u32 = period.trim().parse().map_err(|_| bad())?;
+    if digits.trim().eq_ignore_ascii_case("s") {
+        return otp_params(
+            secret,
+            OtpKind::Steam { period },
+            Algorithm::Sha1,
+            u64::from(crate::account::STEAM_DIGITS),
+        );
+    }
     let digits: u64 = digits.trim().parse().map_err(|_| bad())?;
     otp_params(secret, OtpKind::Totp { period }, Algorithm::Sha1, digits)
 }

@@ -45,9 +45,11 @@ pub mod note_block;
 pub mod otpauth_list;
 pub mod qr_image;
 mod read;
+mod secretstream;
 mod text;
 pub mod transfer_codes;
 pub mod twofas;
+pub mod zipped_uri_list;
 
 use std::borrow::Cow;
 
@@ -111,8 +113,11 @@ pub enum Format {
     AuthenticatorExt,
     /// A CSV export of KeePassXC/KeePass with OTP columns (§12).
     KeePassCsv,
-    /// Ente Auth's encrypted export (§9): recognised, not readable yet.
+    /// Ente Auth's encrypted export (§9).
     EnteEncrypted,
+    /// A ZIP of `otpauth://` lists, plain or with a password: WinAuth (§11), Authenticator Plus
+    /// (§14).
+    ZipUriList,
 }
 
 /// What the registry knows about one format: the capabilities the shells need without knowing
@@ -253,6 +258,16 @@ pub static REGISTRY: &[FormatInfo] = &[
         encryptable: false,
         detect: otpauth_list::detect,
         import: otpauth_list::import,
+    },
+    FormatInfo {
+        format: Format::ZipUriList,
+        id: "zip",
+        aliases: &["winauth-zip", "authenticator-plus"],
+        name: "WinAuth / Authenticator Plus (ZIP)",
+        patterns: &["*.zip"],
+        encryptable: true,
+        detect: zipped_uri_list::detect,
+        import: zipped_uri_list::import,
     },
     FormatInfo {
         format: Format::QrImage,
@@ -403,9 +418,6 @@ fn not_recognised(bytes: &[u8]) -> ImportError {
     }
     if head.starts_with("-----BEGIN PGP MESSAGE-----") {
         return ImportError::Unsupported("pgp");
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return ImportError::Unsupported("zip");
     }
     if bytes.starts_with(&[0xAC, 0xED, 0x00, 0x05]) {
         return ImportError::Unsupported("freeotp2");
@@ -583,7 +595,7 @@ pub enum EntryError {
     Uri(UriError),
     /// Its key is not valid Base32 (or empty).
     Secret(SecretError),
-    /// A kind Mamori does not compute (Steam, mOTP, Yandex, Battle.net, …).
+    /// A kind Mamori does not compute (mOTP, Yandex, Battle.net, …).
     UnsupportedType(String),
     /// An algorithm outside SHA1/SHA256/SHA512 (MD5, SHA224, GOST, …).
     UnsupportedAlgorithm(String),
@@ -652,8 +664,8 @@ pub enum ImportError {
     NotRecognised,
     /// JSON, but of no shape Mamori knows.
     UnknownJson,
-    /// Known, but not readable by Mamori (yet): `pgp`, `zip`, `freeotp2`, `stratum`,
-    /// `ente-encrypted`, `bitwarden-encrypted`, `bitwarden-account`, `authenticator-encrypted`.
+    /// Known, but not readable by Mamori (yet): `pgp`, `freeotp2`, `stratum`,
+    /// `bitwarden-account`, `authenticator-encrypted` (its older v1/v2 encryption).
     Unsupported(&'static str),
     /// The file is encrypted and no password was given.
     PasswordRequired,
@@ -737,13 +749,7 @@ impl crate::advice::Advise for ImportError {
 
 impl Localize for ImportError {
     fn localize(&self, lang: Lang) -> String {
-        let formats = crate::i18n::join_list(
-            lang,
-            REGISTRY
-                .iter()
-                .filter(|i| i.format != Format::EnteEncrypted)
-                .map(|i| i.id),
-        );
+        let formats = crate::i18n::join_list(lang, REGISTRY.iter().map(|i| i.id));
         match self {
             ImportError::NotRecognised => {
                 tr(lang, "import-not-recognised", &[("formats", &formats)])
@@ -952,7 +958,7 @@ pub(crate) fn otp_params(
             value: digits.to_string(),
         });
     }
-    if let crate::account::OtpKind::Totp { period: 0 } = kind {
+    if kind.period() == Some(0) {
         return Err(EntryError::BadValue {
             field: "period",
             value: "0".into(),
@@ -964,6 +970,14 @@ pub(crate) fn otp_params(
         algorithm,
         digits: digits as u8,
     })
+}
+
+/// The code length a format means when it gives none: 5 for Steam, else 6.
+pub(crate) fn default_digits(kind: crate::account::OtpKind) -> u64 {
+    match kind {
+        crate::account::OtpKind::Steam { .. } => u64::from(crate::account::STEAM_DIGITS),
+        _ => u64::from(crate::account::DEFAULT_DIGITS),
+    }
 }
 
 /// A period field (TOTP), checked: 1..=u32::MAX.

@@ -152,7 +152,7 @@ mod tests {
         let items = entries(
             "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP\n\
              otpauth://totp/B:b?secret=NOT!BASE32\n\
-             otpauth://steam/Steam:c?secret=JBSWY3DPEHPK3PXP\n\
+             otpauth://yaotp/Yandex:c?secret=JBSWY3DPEHPK3PXP\n\
              not a uri\n\
              otpauth://hotp/D:d?secret=JBSWY3DPEHPK3PXP&counter=5\n",
         );
@@ -162,7 +162,7 @@ mod tests {
             matches!(&items[1], Item::Rejected(r) if r.issuer == "B" && matches!(r.reason, EntryError::Uri(UriError::Secret(_))))
         );
         assert!(
-            matches!(&items[2], Item::Rejected(r) if r.reason == EntryError::UnsupportedType("steam".into()))
+            matches!(&items[2], Item::Rejected(r) if r.reason == EntryError::UnsupportedType("yaotp".into()))
         );
         assert!(matches!(&items[3], Item::Rejected(r) if r.name == "#4"));
         assert!(matches!(&items[4], Item::Entry(e) if e.otp.kind == OtpKind::Hotp { counter: 5 }));

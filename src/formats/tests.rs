@@ -88,6 +88,17 @@ const CANON: &[Canon] = &[
         at: 59,
         code: "4287082",
     },
+    // docs/formats.md §15. Each writer below uses its format's own spelling of Steam.
+    Canon {
+        issuer: "Steam",
+        name: "gaben",
+        secret: "JBSWY3DPEHPK3PXP",
+        kind: OtpKind::Steam { period: 30 },
+        algorithm: Algorithm::Sha1,
+        digits: 5,
+        at: T,
+        code: "2KM2P",
+    },
 ];
 
 fn bytes_of(b32: &str) -> Vec<u8> {
@@ -99,21 +110,19 @@ fn upper(b32: &str) -> String {
 }
 
 fn period(c: &Canon) -> u32 {
-    match c.kind {
-        OtpKind::Totp { period } => period,
-        OtpKind::Hotp { .. } => 30,
-    }
+    c.kind.period().unwrap_or(30)
 }
 
 fn counter(c: &Canon) -> u64 {
-    match c.kind {
-        OtpKind::Hotp { counter } => counter,
-        OtpKind::Totp { .. } => 0,
-    }
+    c.kind.counter().unwrap_or(0)
 }
 
 fn is_hotp(c: &Canon) -> bool {
     matches!(c.kind, OtpKind::Hotp { .. })
+}
+
+fn is_steam(c: &Canon) -> bool {
+    matches!(c.kind, OtpKind::Steam { .. })
 }
 
 /// Compares what was imported with the canonical accounts `expected` (indices into CANON).
@@ -192,7 +201,7 @@ fn uri(c: &Canon, raw_labels: bool) -> String {
             enc(t)
         }
     };
-    let mut u = format!("otpauth://{}/", if is_hotp(c) { "hotp" } else { "totp" });
+    let mut u = format!("otpauth://{}/", c.kind.name());
     if !c.issuer.is_empty() {
         u += &format!("{}:", label(c.issuer));
     }
@@ -292,7 +301,7 @@ fn aegis_db() -> Value {
                 info["period"] = json!(period(c));
             }
             json!({
-                "type": if is_hotp(c) { "hotp" } else { "totp" },
+                "type": c.kind.name(),
                 "uuid": format!("0b1c2d3e-4f50-4617-8899-aabbccddee{i:02}"),
                 "name": c.name, "issuer": c.issuer, "note": "", "favorite": false,
                 "icon": null, "icon_mime": null, "icon_hash": null,
@@ -354,7 +363,7 @@ fn twofas_services() -> Value {
                     "otp": {
                         "account": c.name, "issuer": c.issuer, "label": c.name,
                         "digits": c.digits, "period": period(c), "algorithm": c.algorithm.as_str(),
-                        "tokenType": if is_hotp(c) { "HOTP" } else { "TOTP" },
+                        "tokenType": c.kind.name().to_uppercase(),
                         "counter": counter(c), "source": "Manual"
                     },
                     "order": {"position": 0}
@@ -395,12 +404,13 @@ fn andotp_json() -> Vec<u8> {
         .map(|c| {
             let secret = data_encoding::BASE32.encode(&bytes_of(c.secret)); // with padding
             let mut e = json!({"secret": secret, "issuer": c.issuer, "label": c.name,
-                "digits": c.digits, "type": if is_hotp(c) { "HOTP" } else { "TOTP" },
+                "digits": c.digits, "type": c.kind.name().to_uppercase(),
                 "algorithm": c.algorithm.as_str(), "thumbnail": "Default", "last_used": 0,
                 "used_frequency": 0, "tags": ["work"]});
             if is_hotp(c) {
                 e["counter"] = json!(counter(c));
-            } else {
+            } else if !is_steam(c) {
+                // andOTP writes no period for Steam.
                 e["period"] = json!(period(c));
             }
             e
@@ -435,8 +445,14 @@ fn bitwarden_json() -> Vec<u8> {
     let mut items: Vec<Value> = CANON
         .iter()
         .map(|c| {
+            // Bitwarden's own Steam form (§8, form 3) in the JSON; the CSV has the URI.
+            let totp = if is_steam(c) {
+                format!("steam://{}", c.secret)
+            } else {
+                uri(c, false)
+            };
             json!({"id": "x", "type": 1, "name": c.issuer, "notes": null, "favorite": false,
-                   "login": {"uris": [], "username": c.name, "password": "pw", "totp": uri(c, false)}})
+                   "login": {"uris": [], "username": c.name, "password": "pw", "totp": totp}})
         })
         .collect();
     items.push(json!({"type": 1, "name": "no totp", "login": {"username": "u", "totp": null}}));
@@ -467,6 +483,7 @@ fn freeotp_json() -> Vec<u8> {
             json!({"algo": c.algorithm.as_str(), "counter": if is_hotp(c) { counter(c) - 1 } else { 0 },
                    "digits": c.digits, "issuerExt": c.issuer, "issuerInt": c.issuer, "label": c.name,
                    "period": period(c), "secret": secret, "type": if is_hotp(c) { "HOTP" } else { "TOTP" }})
+            // FreeOTP: a TOTP token whose `issuerExt` is `Steam` is a Steam token.
         })
         .collect();
     let order: Vec<String> = CANON
@@ -481,7 +498,7 @@ fn authenticator_ext() -> Vec<u8> {
     for (i, c) in CANON.iter().enumerate() {
         let id = format!("0000000{i}-0000-4000-8000-000000000000");
         let mut e = json!({"dataType": "OTPStorage", "encrypted": false, "hash": id, "index": i,
-            "type": if is_hotp(c) { "hotp" } else { "totp" }, "secret": c.secret, "account": c.name});
+            "type": c.kind.name(), "secret": c.secret, "account": c.name});
         if !c.issuer.is_empty() {
             e["issuer"] = json!(c.issuer);
         }
@@ -490,7 +507,7 @@ fn authenticator_ext() -> Vec<u8> {
         } else if period(c) != 30 {
             e["period"] = json!(period(c));
         }
-        if c.digits != 6 {
+        if c.digits != 6 && !is_steam(c) {
             e["digits"] = json!(c.digits);
         }
         if c.algorithm != Algorithm::Sha1 {
@@ -511,6 +528,13 @@ fn keepass_csv() -> Vec<u8> {
         let row = if is_hotp(c) {
             let secret = hex(&bytes_of(c.secret));
             format!(",,,,,{secret},{}", counter(c))
+        } else if is_steam(c) {
+            // KeePassXC writes Steam as a `totp` URI with `encoder=steam`.
+            let totp = format!(
+                "otpauth://totp/Steam:{}?secret={}&period=30&digits=5&issuer=Steam&encoder=steam",
+                c.name, c.secret
+            );
+            format!("\"{totp}\",,,,,,")
         } else if i % 2 == 1 {
             let alg = match c.algorithm {
                 Algorithm::Sha1 => "HMAC-SHA-1",
@@ -550,6 +574,128 @@ fn canonical_set_through_every_importer() {
     round(&freeotp_json(), None, &all(), Format::FreeOtpPlus);
     round(&authenticator_ext(), None, &all(), Format::AuthenticatorExt);
     round(&keepass_csv(), None, &all(), Format::KeePassCsv);
+}
+
+// Encrypted exports made by independent implementations (libsodium through PyNaCl, Python's
+// `cryptography` and argon2-cffi): `tests/data/make-encrypted-exports.py`. Each holds CANON 0
+// (TOTP), 4 (HOTP) and 6 (Steam) under the password `PW`.
+const ENTE_ENCRYPTED: &[u8] = include_bytes!("../../tests/data/formats/ente-auth-encrypted.txt");
+const BITWARDEN_PBKDF2: &[u8] =
+    include_bytes!("../../tests/data/formats/bitwarden_encrypted_pbkdf2.json");
+const BITWARDEN_ARGON2: &[u8] =
+    include_bytes!("../../tests/data/formats/bitwarden_encrypted_argon2.json");
+const AUTHENTICATOR_ENCRYPTED: &[u8] =
+    include_bytes!("../../tests/data/formats/authenticator-encrypted.json");
+
+#[test]
+fn encrypted_exports_from_independent_implementations() {
+    for (bytes, format) in [
+        (ENTE_ENCRYPTED, Format::EnteEncrypted),
+        (BITWARDEN_PBKDF2, Format::Bitwarden),
+        (BITWARDEN_ARGON2, Format::Bitwarden),
+        (AUTHENTICATOR_ENCRYPTED, Format::AuthenticatorExt),
+    ] {
+        round(bytes, Some(PW), &[0, 4, 6], format);
+        assert_eq!(
+            import(bytes, format, None),
+            Err(ImportError::PasswordRequired),
+            "{format:?}"
+        );
+        assert_eq!(
+            import(bytes, format, Some("パスワード correct hors")),
+            Err(ImportError::WrongPassword),
+            "{format:?}"
+        );
+    }
+}
+
+/// A changed byte in the ciphertext is caught by each format's MAC (Ente, Bitwarden) or
+/// padding and JSON (CryptoJS has no MAC: the entry is rejected, the others still import).
+#[test]
+fn tampered_encrypted_exports_are_caught() {
+    let mut ente: Value = serde_json::from_slice(ENTE_ENCRYPTED).unwrap();
+    let mut data = data_encoding::BASE64
+        .decode(ente["encryptedData"].as_str().unwrap().as_bytes())
+        .unwrap();
+    data[5] ^= 1;
+    ente["encryptedData"] = json!(b64(&data));
+    let ente = serde_json::to_vec(&ente).unwrap();
+    assert_eq!(
+        import(&ente, Format::EnteEncrypted, Some(PW)),
+        Err(ImportError::WrongPassword)
+    );
+    let mut bw: Value = serde_json::from_slice(BITWARDEN_PBKDF2).unwrap();
+    let data = bw["data"].as_str().unwrap().replacen("2.", "2.A", 1);
+    bw["data"] = json!(data);
+    let result = import(
+        &serde_json::to_vec(&bw).unwrap(),
+        Format::Bitwarden,
+        Some(PW),
+    );
+    assert!(
+        matches!(result, Err(ImportError::Damaged { .. })),
+        "{result:?}"
+    );
+    let mut ext: Value = serde_json::from_slice(AUTHENTICATOR_ENCRYPTED).unwrap();
+    let entry = ext
+        .as_object_mut()
+        .unwrap()
+        .values_mut()
+        .find(|v| v["dataType"] == "EncOTPStorage" && v["index"] == 0)
+        .unwrap();
+    let mut raw = data_encoding::BASE64
+        .decode(entry["data"].as_str().unwrap().as_bytes())
+        .unwrap();
+    raw[20] ^= 0x55;
+    entry["data"] = json!(b64(&raw));
+    let parsed = import(
+        &serde_json::to_vec(&ext).unwrap(),
+        Format::AuthenticatorExt,
+        Some(PW),
+    )
+    .unwrap();
+    assert_eq!(parsed.entries().count(), 2, "{:?}", parsed.items);
+}
+
+const WINAUTH_ZIP: &[u8] = include_bytes!("../../tests/data/formats/winauth-export.zip");
+const WINAUTH_ZIP_PASSWORD: &[u8] =
+    include_bytes!("../../tests/data/formats/winauth-export-password.zip");
+
+/// WinAuth's ZIP export (made by Info-ZIP: `tests/data/make-winauth-zips.sh`), without and with
+/// a ZipCrypto password; every `.txt` entry is read.
+#[test]
+fn winauth_zip_exports() {
+    assert_eq!(detect(WINAUTH_ZIP), Some(Format::ZipUriList));
+    let plain = import(WINAUTH_ZIP, Format::ZipUriList, None).unwrap();
+    let names: Vec<&str> = plain.entries().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["山田 太郎", "ops-hotp"]);
+    let locked = WINAUTH_ZIP_PASSWORD;
+    assert_eq!(
+        import(locked, Format::ZipUriList, None),
+        Err(ImportError::PasswordRequired)
+    );
+    for wrong in ["winauth export 3.7", "", "パスワード"] {
+        assert_eq!(
+            import(locked, Format::ZipUriList, Some(wrong)),
+            Err(ImportError::WrongPassword),
+            "{wrong:?}"
+        );
+    }
+    let parsed = import(locked, Format::ZipUriList, Some("winauth export 3.6")).unwrap();
+    let entries: Vec<&Entry> = parsed.entries().collect();
+    assert_eq!(entries.len(), 3, "{:?}", parsed.items);
+    assert_eq!(crate::otp::generate(&entries[0].otp, T).code, "524686");
+    // WinAuth's Steam line (issuer Steam with a device id) is a Steam account.
+    assert_eq!(entries[2].otp.kind, OtpKind::Steam { period: 30 });
+    assert_eq!(crate::otp::generate(&entries[2].otp, T).code, "2KM2P");
+    // A truncated archive is a damaged file, whatever the cut.
+    for cut in [10, WINAUTH_ZIP.len() / 2, WINAUTH_ZIP.len() - 1] {
+        let result = import(&WINAUTH_ZIP[..cut], Format::ZipUriList, None);
+        assert!(
+            matches!(&result, Err(ImportError::Damaged { detail, .. }) if detail.contains("truncated")),
+            "cut {cut}: {result:?}"
+        );
+    }
 }
 
 #[test]
@@ -660,7 +806,13 @@ fn round_trips_through_mamori_exporters() {
             .iter()
             .map(|a| (a.issuer.as_str(), a.name.as_str(), &a.otp)),
     );
-    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    // SHA-256, 60 s, 7 digits and Steam do not fit.
+    assert_eq!(skipped.len(), 4, "{skipped:?}");
+    assert!(
+        skipped.iter().any(|(label, why)| label == "Steam:gaben"
+            && matches!(why, google_migration::NotExportable::Steam)),
+        "{skipped:?}"
+    );
     let text = uris
         .iter()
         .map(|u| u.as_str())
@@ -807,7 +959,7 @@ fn export_formats_say_what_they_cannot_hold() {
 fn migration_qr_image_end_to_end() {
     let accounts = canonical_accounts();
     let (files, skipped) = export::migration_qr_codes(&accounts).unwrap();
-    assert_eq!((files.len(), skipped.len()), (1, 3));
+    assert_eq!((files.len(), skipped.len()), (1, 4));
     round(&files[0].1, None, &[0, 3, 4], Format::QrImage);
     let codes = export::account_qr_codes(&accounts[..1]).unwrap();
     round(&codes[0].1, None, &[0], Format::QrImage);
@@ -989,7 +1141,7 @@ fn wrong_json_shapes_are_specific_errors() {
 #[test]
 fn unsupported_entries_are_rejected_with_reasons() {
     let aegis = json!({"version": 1, "header": {"slots": null, "params": null}, "db": {"version": 2, "entries": [
-        {"type": "steam", "name": "s", "issuer": "Steam", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 5, "period": 30}},
+        {"type": "yandex", "name": "s", "issuer": "Yandex", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA256", "digits": 8, "period": 30, "pin": "1234"}},
         {"type": "totp", "name": "md5", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "MD5", "digits": 6, "period": 30}},
         {"type": "totp", "name": "digits", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 11, "period": 30}},
         {"type": "totp", "name": "period", "issuer": "X", "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6, "period": 0}},
@@ -1005,7 +1157,7 @@ fn unsupported_entries_are_rejected_with_reasons() {
             Item::Entry(e) => format!("{}: ok", e.name),
         })
         .collect();
-    assert!(reasons[0].contains("steam entry"), "{reasons:?}");
+    assert!(reasons[0].contains("yandex entry"), "{reasons:?}");
     assert!(reasons[1].contains("MD5"), "{reasons:?}");
     assert!(reasons[2].contains("digits"), "{reasons:?}");
     assert!(reasons[3].contains("period"), "{reasons:?}");
@@ -1028,6 +1180,10 @@ fn every_fixture() -> Vec<(Vec<u8>, Option<&'static str>)> {
         (authenticator_ext(), None),
         (keepass_csv(), None),
         (migration_uri(&[0, 3, 4], 0, 1).into_bytes(), None),
+        (ENTE_ENCRYPTED.to_vec(), Some(PW)),
+        (BITWARDEN_PBKDF2.to_vec(), Some(PW)),
+        (AUTHENTICATOR_ENCRYPTED.to_vec(), Some(PW)),
+        (WINAUTH_ZIP.to_vec(), None),
     ]
 }
 
@@ -1087,6 +1243,42 @@ fn flipped_bytes_in_encrypted_files_are_caught() {
 
 #[test]
 fn hostile_kdf_settings_are_refused_before_deriving() {
+    // The encrypted exports read from other apps: settings from the file are checked before any
+    // password is asked for or any key derived.
+    let before = super::crypto::derivations();
+    let mut ente: Value = serde_json::from_slice(ENTE_ENCRYPTED).unwrap();
+    ente["kdfParams"]["memLimit"] = json!(1u64 << 31);
+    let mut bw_argon: Value = serde_json::from_slice(BITWARDEN_ARGON2).unwrap();
+    bw_argon["kdfMemory"] = json!(1024);
+    let mut bw_pbkdf2: Value = serde_json::from_slice(BITWARDEN_PBKDF2).unwrap();
+    bw_pbkdf2["kdfIterations"] = json!(2_000_000_000u64);
+    let mut ext: Value = serde_json::from_slice(AUTHENTICATOR_ENCRYPTED).unwrap();
+    for value in ext.as_object_mut().unwrap().values_mut() {
+        if value["dataType"] == "Key" {
+            let hash = value["hash"]
+                .as_str()
+                .unwrap()
+                .replace("m=19456", "m=4194304");
+            value["hash"] = json!(hash);
+        }
+    }
+    for (file, format) in [
+        (ente, Format::EnteEncrypted),
+        (bw_argon, Format::Bitwarden),
+        (bw_pbkdf2, Format::Bitwarden),
+        (ext, Format::AuthenticatorExt),
+    ] {
+        let bytes = serde_json::to_vec(&file).unwrap();
+        for password in [None, Some(PW)] {
+            let result = import(&bytes, format, password);
+            assert!(
+                matches!(result, Err(ImportError::KdfTooExpensive { .. })),
+                "{format:?}: {result:?}"
+            );
+        }
+    }
+    assert_eq!(super::crypto::derivations(), before);
+
     let mut aegis: Value = serde_json::from_slice(&aegis_encrypted(PW)).unwrap();
     aegis["header"]["slots"][1]["n"] = json!(1u64 << 30);
     let result = import(
@@ -1123,7 +1315,6 @@ fn unknown_and_unsupported_files_are_explained() {
     );
     for (bytes, what) in [
         (&b"-----BEGIN PGP MESSAGE-----\n..."[..], "pgp"),
-        (&b"PK\x03\x04rest"[..], "zip"),
         (&[0xAC, 0xED, 0x00, 0x05, 1, 2][..], "freeotp2"),
         (&b"{\"Authenticators\": []}"[..], "stratum"),
     ] {
@@ -1132,17 +1323,21 @@ fn unknown_and_unsupported_files_are_explained() {
             Err(ImportError::Unsupported(what))
         );
     }
-    let ente = br#"{"version":1,"kdfParams":{"memLimit":1,"opsLimit":1,"salt":""},"encryptedData":"","encryptionNonce":""}"#;
-    assert_eq!(
-        detect_and_import(ente, None),
-        Err(ImportError::Unsupported("ente-encrypted"))
-    );
-    let bw = br#"{"encrypted":true,"passwordProtected":true,"salt":"x","data":"2.x"}"#;
+    // Encrypted exports with broken fields are damaged files, said before a password is asked.
+    for broken in [
+        &br#"{"version":1,"kdfParams":{"memLimit":1,"opsLimit":1,"salt":""},"encryptedData":"","encryptionNonce":""}"#[..],
+        br#"{"encrypted":true,"passwordProtected":true,"salt":"x","kdfType":0,"kdfIterations":5000,"data":"2.x"}"#,
+        br#"{"a":{"dataType":"EncOTPStorage","keyId":"k","data":"x"}}"#,
+    ] {
+        let result = detect_and_import(broken, None);
+        assert!(matches!(result, Err(ImportError::Damaged { .. })), "{result:?}");
+    }
+    let bw = br#"{"encrypted":true,"items":"2.x|y|z"}"#;
     assert_eq!(
         detect_and_import(bw, None),
-        Err(ImportError::Unsupported("bitwarden-encrypted"))
+        Err(ImportError::Unsupported("bitwarden-account"))
     );
-    let ext = br#"{"a":{"dataType":"EncOTPStorage","keyId":"k","data":"x"}}"#;
+    let ext = br#"{"a":{"encrypted":true,"secret":"U2FsdGVkX1","hash":"a","type":"totp"}}"#;
     assert_eq!(
         detect_and_import(ext, None),
         Err(ImportError::Unsupported("authenticator-encrypted"))
@@ -1150,11 +1345,8 @@ fn unknown_and_unsupported_files_are_explained() {
     // Every message is in both catalogues.
     for what in [
         "pgp",
-        "zip",
         "freeotp2",
         "stratum",
-        "ente-encrypted",
-        "bitwarden-encrypted",
         "bitwarden-account",
         "authenticator-encrypted",
     ] {
@@ -1180,7 +1372,8 @@ fn every_format_has_one_registry_entry() {
         | Format::FreeOtpPlus
         | Format::AuthenticatorExt
         | Format::KeePassCsv
-        | Format::EnteEncrypted => true,
+        | Format::EnteEncrypted
+        | Format::ZipUriList => true,
     };
     let all = [
         Format::UriList,
@@ -1195,6 +1388,7 @@ fn every_format_has_one_registry_entry() {
         Format::AuthenticatorExt,
         Format::KeePassCsv,
         Format::EnteEncrypted,
+        Format::ZipUriList,
     ];
     for format in all {
         assert!(listed(format));

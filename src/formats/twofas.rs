@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::crypto::{Prf, gcm_open, pbkdf2};
 use super::{
     Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
-    int_field, json, otp_params, period_field, str_field,
+    default_digits, int_field, json, otp_params, period_field, str_field,
 };
 use crate::account::OtpKind;
 use crate::secret::Secret;
@@ -146,9 +146,12 @@ fn convert(service: &Value, schema: u64) -> Result<crate::account::OtpParams, En
         "HOTP" => OtpKind::Hotp {
             counter: int_field(otp, "counter", 0, 0..=u64::MAX)?,
         },
+        "STEAM" => OtpKind::Steam {
+            period: period_field(otp, "period")?,
+        },
         other => return Err(EntryError::UnsupportedType(other.to_ascii_lowercase())),
     };
     let algorithm = algorithm(str_field(otp, "algorithm"))?;
-    let digits = int_field(otp, "digits", 6, 0..=u64::MAX)?;
+    let digits = int_field(otp, "digits", default_digits(kind), 0..=u64::MAX)?;
     otp_params(secret, kind, algorithm, digits)
 }

@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::account::{
     Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, MAX_DIGITS, MIN_DIGITS, OtpKind, OtpParams,
+    STEAM_DIGITS,
 };
 use crate::i18n::{Lang, Localize, tr};
 use crate::secret::{Secret, SecretError, SecretWarning};
@@ -225,8 +226,17 @@ impl FromStr for KeyUri {
             }
         };
 
+        // Steam (docs/formats.md §3): the `steam` host (Aegis, Ente) or KeePassXC's
+        // `encoder=steam` on a `totp` URI. Its codes are 5 characters unless the URI says
+        // otherwise.
+        let host_lower = host.to_ascii_lowercase();
+        let steam = host_lower == "steam"
+            || (host_lower == "totp"
+                && param("encoder").is_some_and(|raw| raw.eq_ignore_ascii_case("steam")));
+
         // Rule 8.
         let digits = match param("digits") {
+            None | Some("") if steam => STEAM_DIGITS,
             None | Some("") => DEFAULT_DIGITS,
             Some(raw) => {
                 let n = parse_number(&decode_value(raw, Field::Digits)?, Field::Digits)?;
@@ -237,23 +247,24 @@ impl FromStr for KeyUri {
             }
         };
 
-        let kind = match host.to_ascii_lowercase().as_str() {
-            "totp" => {
-                let period = match param("period") {
-                    None | Some("") => DEFAULT_PERIOD,
-                    Some(raw) => {
-                        let n = parse_number(&decode_value(raw, Field::Period)?, Field::Period)?;
-                        if n == 0 {
-                            return Err(UriError::ZeroPeriod);
-                        }
-                        u32::try_from(n).map_err(|_| UriError::NotANumber {
-                            field: Field::Period,
-                            value: n.to_string(),
-                        })?
+        let period = || -> Result<u32, UriError> {
+            match param("period") {
+                None | Some("") => Ok(DEFAULT_PERIOD),
+                Some(raw) => {
+                    let n = parse_number(&decode_value(raw, Field::Period)?, Field::Period)?;
+                    if n == 0 {
+                        return Err(UriError::ZeroPeriod);
                     }
-                };
-                OtpKind::Totp { period }
+                    u32::try_from(n).map_err(|_| UriError::NotANumber {
+                        field: Field::Period,
+                        value: n.to_string(),
+                    })
+                }
             }
+        };
+        let kind = match host_lower.as_str() {
+            _ if steam => OtpKind::Steam { period: period()? },
+            "totp" => OtpKind::Totp { period: period()? },
             "hotp" => {
                 let counter = match param("counter") {
                     None | Some("") => {
@@ -304,6 +315,16 @@ impl FromStr for KeyUri {
             label_issuer.unwrap_or_default()
         };
         let name = account.trim_start().to_string();
+        // WinAuth writes its Steam authenticators as `totp` with issuer `Steam` and the
+        // device's `deviceid` (docs/formats.md §11); its own importer reads them as Steam.
+        let kind = match kind {
+            OtpKind::Totp { period }
+                if issuer.eq_ignore_ascii_case("steam") && param("deviceid").is_some() =>
+            {
+                OtpKind::Steam { period }
+            }
+            other => other,
+        };
 
         Ok(KeyUri {
             issuer,
@@ -341,7 +362,9 @@ pub fn to_uri(issuer: &str, name: &str, otp: &OtpParams) -> Zeroizing<String> {
     uri.push_str(otp.algorithm.as_str());
     uri.push_str(&format!("&digits={}", otp.digits));
     match otp.kind {
-        OtpKind::Totp { period } => uri.push_str(&format!("&period={period}")),
+        OtpKind::Totp { period } | OtpKind::Steam { period } => {
+            uri.push_str(&format!("&period={period}"))
+        }
         OtpKind::Hotp { counter } => uri.push_str(&format!("&counter={counter}")),
     }
     uri
@@ -652,7 +675,7 @@ mod tests {
                 "secret: character 4 of the key, '1', is not a Base32 letter",
             ),
             ("otpauth://totp/a?secret=", "secret: empty"),
-            ("otpauth://steam/a?secret=JBSWY3DPEHPK3PXP", "type: 'steam'"),
+            ("otpauth://yaotp/a?secret=JBSWY3DPEHPK3PXP", "type: 'yaotp'"),
             (
                 "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=MD5",
                 "algorithm: 'MD5'",
@@ -698,6 +721,27 @@ mod tests {
         );
     }
 
+    #[test]
+    fn steam_uris_read_and_write() {
+        // Aegis and Ente write the `steam` host; KeePassXC a `totp` URI with `encoder=steam`.
+        for uri in [
+            "otpauth://steam/Steam:gaben?secret=JBSWY3DPEHPK3PXP&issuer=Steam",
+            "otpauth://totp/Steam:gaben?secret=JBSWY3DPEHPK3PXP&issuer=Steam&encoder=steam",
+            // WinAuth's export of a Steam authenticator.
+            "otpauth://totp/Steam:gaben?secret=JBSWY3DPEHPK3PXP&digits=5&issuer=Steam\
+             &deviceid=android%3A1234&data=%7B%7D",
+        ] {
+            let key = parse(uri);
+            assert_eq!(key.otp, OtpParams::steam(key.otp.secret.clone()), "{uri}");
+            assert_eq!((key.issuer.as_str(), key.name.as_str()), ("Steam", "gaben"));
+            assert_eq!(
+                &*to_uri(&key.issuer, &key.name, &key.otp),
+                "otpauth://steam/Steam:gaben?secret=JBSWY3DPEHPK3PXP&issuer=Steam\
+                 &algorithm=SHA1&digits=5&period=30"
+            );
+        }
+    }
+
     mod round_trip {
         use proptest::prelude::*;
 
@@ -715,6 +759,7 @@ mod tests {
                 proptest::collection::vec(any::<u8>(), 1..64),
                 prop_oneof![
                     (1u32..=600).prop_map(|period| OtpKind::Totp { period }),
+                    (1u32..=600).prop_map(|period| OtpKind::Steam { period }),
                     any::<u64>().prop_map(|counter| OtpKind::Hotp { counter }),
                 ],
                 prop_oneof![

@@ -1,4 +1,4 @@
-//! The payload: content JSON with the accounts (`content_version` 1). Entries use the field names
+//! The payload: content JSON with the accounts (`content_version` 2; 1 had no `steam` kind). Entries use the field names
 //! of `docs/formats.md` §1 plus `id`, `created`, `updated`, `note` and `backup_codes`; secrets
 //! are upper-case Base32. The serialised text is zeroized after use.
 
@@ -64,14 +64,8 @@ pub fn to_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ContentError>
                 secret: a.otp.secret.to_base32().to_string(),
                 algorithm: a.otp.algorithm,
                 digits: a.otp.digits,
-                period: match a.otp.kind {
-                    OtpKind::Totp { period } => Some(period),
-                    OtpKind::Hotp { .. } => None,
-                },
-                counter: match a.otp.kind {
-                    OtpKind::Hotp { counter } => Some(counter),
-                    OtpKind::Totp { .. } => None,
-                },
+                period: a.otp.kind.period(),
+                counter: a.otp.kind.counter(),
                 note: a.note.clone(),
                 backup_codes: a.backup_codes.clone(),
                 created: a.created,
@@ -93,6 +87,12 @@ pub fn from_json(bytes: &[u8]) -> Result<(u32, Vec<Account>), ContentError> {
         let bad = |what: &str| ContentError(format!("entry {}: {what}", entry.id));
         let kind = match entry.kind.as_str() {
             "totp" => OtpKind::Totp {
+                period: entry
+                    .period
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| bad("period"))?,
+            },
+            "steam" => OtpKind::Steam {
                 period: entry
                     .period
                     .filter(|p| *p > 0)
@@ -126,4 +126,23 @@ pub fn from_json(bytes: &[u8]) -> Result<(u32, Vec<Account>), ContentError> {
         });
     }
     Ok((content.content_version, accounts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Steam is stored as its own kind (content version 2) and reads back unchanged.
+    #[test]
+    fn steam_accounts_keep_their_kind() {
+        let (secret, _) = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let account = Account::new("Steam".into(), "gaben".into(), OtpParams::steam(secret), 7);
+        let json = to_json(std::slice::from_ref(&account)).unwrap();
+        let text = std::str::from_utf8(&json).unwrap();
+        assert!(text.contains(r#""content_version":2"#), "{text}");
+        assert!(text.contains(r#""kind":"steam""#), "{text}");
+        assert!(text.contains(r#""period":30"#), "{text}");
+        let (version, read) = from_json(&json).unwrap();
+        assert_eq!((version, read), (2, vec![account]));
+    }
 }

@@ -152,6 +152,58 @@ fn code_for_a_uri_touches_no_vault() {
     );
 }
 
+/// A Steam Guard key (docs/formats.md §15): its 5-character code from `code --uri`, then added,
+/// listed with its own type, and exported as `otpauth://steam/…` with the warning that other
+/// apps may not read it; a transfer-code export names it as left out.
+#[test]
+fn steam_accounts_end_to_end() {
+    const STEAM: &str = "otpauth://steam/Steam:gaben?secret=JBSWY3DPEHPK3PXP&issuer=Steam";
+    assert_eq!(
+        stdout(
+            &mamori()
+                .args(["code", "--at", T, "--uri", STEAM])
+                .output()
+                .unwrap()
+        ),
+        "2KM2P\n"
+    );
+    let s = Sandbox::plain();
+    s.ok(&["add", "--uri", STEAM]);
+    assert_eq!(s.ok(&["code", "steam", "--at", T]), "2KM2P\n");
+    let list = json(&s.ok(&["list", "--json"]));
+    assert_eq!(list[0]["type"], "steam");
+    assert_eq!(
+        (list[0]["digits"].as_u64(), list[0]["period"].as_u64()),
+        (Some(5), Some(30))
+    );
+    let output = s.run(&["export", "--format", "otpauth", "--plain", "--output", "-"]);
+    assert_eq!(
+        stdout(&output),
+        "otpauth://steam/Steam:gaben?secret=JBSWY3DPEHPK3PXP&issuer=Steam&algorithm=SHA1&digits=5&period=30\n"
+    );
+    assert!(
+        stderr(&output).contains("otpauth://steam/"),
+        "{}",
+        stderr(&output)
+    );
+    s.ok(&["add", "--uri", VENDOR_URI]);
+    let folder = s.path("transfer");
+    let output = s.run(&[
+        "export",
+        "--format",
+        "migration-qr",
+        "--plain",
+        "--output",
+        folder.to_str().unwrap(),
+    ]);
+    assert!(
+        stderr(&output).contains("Steam:gaben"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("Steam"), "{}", stderr(&output));
+}
+
 #[test]
 fn malformed_uris_are_refused_with_the_field_named() {
     let s = Sandbox::plain();

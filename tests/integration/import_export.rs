@@ -44,6 +44,7 @@ fn labels(s: &Sandbox) -> Vec<(String, String)> {
 fn every_fixture_imports_with_the_expected_codes() {
     for (file, totp, hotp) in [
         ("winauth.txt", true, true),
+        ("winauth-export.zip", true, true),
         ("ente-auth-codes-2024-01-01.txt", true, true),
         ("aegis-plain.json", true, true),
         ("2fas-backup.2fas", true, true),
@@ -233,6 +234,86 @@ fn aegis_export(s: &Sandbox, password: &str) -> PathBuf {
         pw.to_str().unwrap(),
     ]);
     out
+}
+
+/// The encrypted exports of other apps, made by independent implementations
+/// (`tests/data/make-encrypted-exports.py`: libsodium, Python's `cryptography`, argon2-cffi):
+/// no password and a wrong one exit 3 and leave the vault as it was; the right one imports the
+/// TOTP, HOTP and Steam accounts with their codes.
+#[test]
+fn encrypted_exports_of_other_apps() {
+    for file in [
+        "ente-auth-encrypted.txt",
+        "bitwarden_encrypted_pbkdf2.json",
+        "bitwarden_encrypted_argon2.json",
+        "authenticator-encrypted.json",
+    ] {
+        let s = Sandbox::plain();
+        let path = fixture(file);
+        let path = path.to_str().unwrap();
+        let before = std::fs::read(&s.vault).unwrap();
+        assert_fails(&s.run(&["import", path]), 3, "--source-password-file");
+        let wrong = s.path("wrong.txt");
+        std::fs::write(&wrong, "パスワード correct hors\n").unwrap();
+        let output = s.run(&[
+            "import",
+            path,
+            "--source-password-file",
+            wrong.to_str().unwrap(),
+        ]);
+        assert_fails(&output, 3, "wrong password");
+        assert_eq!(std::fs::read(&s.vault).unwrap(), before, "{file}");
+        let right = s.path("right.txt");
+        std::fs::write(&right, "パスワード correct horse\n").unwrap();
+        let output = s.run(&[
+            "import",
+            path,
+            "--source-password-file",
+            right.to_str().unwrap(),
+        ]);
+        assert_eq!(output.status.code(), Some(0), "{file}: {}", stderr(&output));
+        assert_eq!(s.ok(&["code", "山田", "--at", T]), "524686\n", "{file}");
+        assert_eq!(s.ok(&["code", "ops-hotp"]), "768897\n", "{file}");
+        assert_eq!(s.ok(&["code", "gaben", "--at", T]), "2KM2P\n", "{file}");
+        assert_eq!(list(&s).len(), 3, "{file}");
+    }
+}
+
+/// WinAuth's ZIP export with a ZipCrypto password (made by Info-ZIP): a wrong password exits
+/// 3 and changes nothing; the right one reads every `.txt` entry, a Steam line included; a
+/// truncated archive is explained.
+#[test]
+fn winauth_zip_with_a_password() {
+    let s = Sandbox::plain();
+    let path = fixture("winauth-export-password.zip");
+    let path = path.to_str().unwrap();
+    let before = std::fs::read(&s.vault).unwrap();
+    let wrong = s.path("wrong.txt");
+    std::fs::write(&wrong, "winauth export 3.7\n").unwrap();
+    let output = s.run(&[
+        "import",
+        path,
+        "--source-password-file",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_fails(&output, 3, "wrong password");
+    assert_eq!(std::fs::read(&s.vault).unwrap(), before);
+    let truncated = s.path("cut.zip");
+    let bytes = std::fs::read(path).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let output = s.run(&["import", truncated.to_str().unwrap()]);
+    assert_fails(&output, 1, "truncated");
+    let right = s.path("right.txt");
+    std::fs::write(&right, "winauth export 3.6\n").unwrap();
+    let output = s.run(&[
+        "import",
+        path,
+        "--source-password-file",
+        right.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(s.ok(&["code", "gaben", "--at", T]), "2KM2P\n");
+    assert_eq!(list(&s).len(), 3);
 }
 
 #[test]

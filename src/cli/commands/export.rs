@@ -22,12 +22,13 @@ fn format_of(arg: ExportFormatArg, plain: bool) -> Result<ExportFormat, Failure>
     ExportFormat::from_id(&name, plain).ok_or_else(|| Failure::usage(format!("--format {name}")))
 }
 
-/// What exporting `accounts` as `format` leaves out, to warn about. Accounts whose code settings
-/// a transfer code cannot carry are named one by one when the codes are made, not counted here.
+/// What exporting `accounts` as `format` leaves out, to warn about. Accounts a transfer code
+/// cannot carry (code settings, Steam) are named one by one when the codes are made, not
+/// counted here.
 fn warnings(format: ExportFormat, accounts: &[Account]) -> Vec<Lost> {
     export::losses(format, accounts)
         .into_iter()
-        .filter(|lost| lost.loss != Loss::CodeSettings)
+        .filter(|lost| !matches!(lost.loss, Loss::CodeSettings | Loss::SteamAccounts))
         .collect()
 }
 

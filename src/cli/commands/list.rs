@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use mamori::account::{Account, OtpKind};
+use mamori::account::Account;
 
 use crate::cli::{Cli, Failure, output, session};
 
@@ -21,10 +21,7 @@ struct Row<'a> {
 }
 
 fn row(account: &Account) -> Row<'_> {
-    let (period, counter) = match account.otp.kind {
-        OtpKind::Totp { period } => (Some(period), None),
-        OtpKind::Hotp { counter } => (None, Some(counter)),
-    };
+    let (period, counter) = (account.otp.kind.period(), account.otp.kind.counter());
     Row {
         id: &account.id.0,
         issuer: &account.issuer,

@@ -202,7 +202,7 @@ impl MamoriApp {
         };
         let label = views::accounts::title(account);
         let (code, remaining) = match account.otp.kind {
-            OtpKind::Totp { .. } => {
+            OtpKind::Totp { .. } | OtpKind::Steam { .. } => {
                 let now = mamori::otp::generate(&account.otp, at);
                 let left = u64::from(now.remaining.unwrap_or(0));
                 if next {

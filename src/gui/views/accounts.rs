@@ -69,7 +69,7 @@ pub fn row_code(account: &Account, session: &Session, now: f64, hide: bool) -> R
     let hidden = hide && !session.revealed.contains(&account.id);
     let dots = |digits: u8| otp::group_digits(&"•".repeat(usize::from(digits)));
     match account.otp.kind {
-        OtpKind::Totp { period } => {
+        OtpKind::Totp { period } | OtpKind::Steam { period } => {
             let code = otp::generate(&account.otp, at);
             let remaining = code.remaining.unwrap_or(period);
             let next = (remaining <= URGENT_SECONDS && !hidden)
