@@ -4,9 +4,11 @@
 //!
 //! The encrypted export (Argon2id + libsodium secretstream XChaCha20-Poly1305) is recognised
 //! and explained but not read: the spec marks it unverified against a sample, so the user is
-//! asked to export the plain text instead. Lost in conversion (plain): tags, pinned state,
-//! icons; the note is kept, and a block of backup codes at its end ([`super::note_block`], as
-//! Mamori writes into Aegis notes) becomes the account's backup codes.
+//! asked to export the plain text instead. From `codeDisplay` (plain): tags, the pinned state and
+//! the note are kept (a block of backup codes at the note's end, [`super::note_block`], as Mamori
+//! writes into Aegis notes, becomes the account's backup codes), and entries in Ente's bin go
+//! to Mamori's trash. Lost in conversion: icons (Ente names a bundled icon, the file carries no
+//! picture).
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
@@ -18,6 +20,10 @@ use super::{ImportError, Parsed, Sniff};
 pub struct CodeDisplay {
     /// In Ente's bin.
     pub trashed: bool,
+    /// Pinned to the top of Ente's list.
+    pub pinned: bool,
+    /// Ente's tags.
+    pub tags: Vec<String>,
     /// The entry's note.
     pub note: String,
 }
@@ -37,6 +43,18 @@ impl CodeDisplay {
                 .get("trashed")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            pinned: value
+                .get("pinned")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            tags: value
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
             note: value
                 .get("note")
                 .and_then(Value::as_str)

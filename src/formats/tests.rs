@@ -601,7 +601,7 @@ fn apply_reports_each_entry_and_skips_duplicates() {
     file.extend_from_slice(b"\notpauth://totp/Bad:entry?secret=0000\n");
     let parsed = detect_and_import(&file, None).unwrap();
     let mut accounts = Vec::new();
-    let report = apply(&parsed, &mut accounts, 5);
+    let report = apply(&parsed, &mut accounts, &mut Vec::new(), 5);
     assert_eq!(report.imported(), CANON.len());
     assert_eq!(report.duplicates(), 1);
     assert_eq!(report.rejected(), 1);
@@ -615,7 +615,7 @@ fn apply_reports_each_entry_and_skips_duplicates() {
     assert_eq!(bad.label(), "Bad:entry");
     assert!(matches!(bad.outcome, Outcome::Rejected(EntryError::Uri(_))));
     // A second import of the same file adds nothing.
-    let again = apply(&parsed, &mut accounts, 6);
+    let again = apply(&parsed, &mut accounts, &mut Vec::new(), 6);
     assert_eq!(again.imported(), 0);
     assert_eq!(again.duplicates(), CANON.len() + 1);
 }
@@ -705,7 +705,11 @@ fn backup_codes_survive_an_aegis_round_trip() {
         let parsed = detect_and_import(&bytes, password).unwrap();
         assert_eq!(parsed.format, Format::Aegis);
         let mut back = Vec::new();
-        assert_eq!(apply(&parsed, &mut back, 7).imported(), 2, "{path:?}");
+        assert_eq!(
+            apply(&parsed, &mut back, &mut Vec::new(), 7).imported(),
+            2,
+            "{path:?}"
+        );
         for (got, want) in back.iter().zip(&accounts) {
             assert_eq!(got.label(), want.label(), "{path:?}");
             assert_eq!(got.otp, want.otp, "{path:?}");
@@ -1428,6 +1432,7 @@ fn duplicates_among_many_accounts_are_found_exactly() {
     let first = apply(
         &import(half.as_bytes(), Format::UriList, None).unwrap(),
         &mut accounts,
+        &mut Vec::new(),
         1,
     );
     assert_eq!(first.imported(), MAX_IMPORT_ENTRIES / 2);
@@ -1438,7 +1443,7 @@ fn duplicates_among_many_accounts_are_found_exactly() {
     let other_period = new.replace("&issuer=Many", "&issuer=Many&period=60");
     let text = format!("{half}{new}{new}{other_period}");
     let parsed = import(text.as_bytes(), Format::UriList, None).unwrap();
-    let report = apply(&parsed, &mut accounts, 2);
+    let report = apply(&parsed, &mut accounts, &mut Vec::new(), 2);
     assert_eq!(report.imported(), 2000);
     assert_eq!(report.duplicates(), MAX_IMPORT_ENTRIES / 2 + 1000);
     assert_eq!(accounts.len(), MAX_IMPORT_ENTRIES / 2 + 2000);

@@ -127,8 +127,10 @@ impl MamoriApp {
                         match result {
                             Ok(parsed) => {
                                 let mut copy = session.vault.accounts().to_vec();
+                                let mut trash = session.vault.trash().to_vec();
                                 let now = self.env.clock.now() as u64;
-                                let report = mamori::formats::apply(&parsed, &mut copy, now);
+                                let report =
+                                    mamori::formats::apply(&parsed, &mut copy, &mut trash, now);
                                 dialog.needs_password = false;
                                 dialog.password.clear();
                                 dialog.preview = Some((parsed, report));

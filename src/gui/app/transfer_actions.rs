@@ -52,9 +52,14 @@ impl MamoriApp {
                     return;
                 };
                 self.worker.spawn(ctx, move || {
-                    let result = session.vault.update(SaveKind::Structural, |accounts| {
-                        Ok::<_, VaultError>(mamori::formats::apply(&parsed, accounts, now))
-                    });
+                    let result =
+                        session
+                            .vault
+                            .update_with_trash(SaveKind::Structural, |accounts, trash| {
+                                Ok::<_, VaultError>(mamori::formats::apply(
+                                    &parsed, accounts, trash, now,
+                                ))
+                            });
                     Done::ImportCommitted(session, result)
                 });
             }
