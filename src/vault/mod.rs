@@ -27,6 +27,7 @@ pub mod seen;
 pub mod store;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use data_encoding::BASE64;
 use serde_json::Value;
@@ -217,6 +218,7 @@ impl LockedVault {
             read_only,
             backups_kept: backups::DEFAULT_KEPT,
             storage: Box::new(DiskStorage),
+            clock: Arc::new(crate::time::unix_now),
             seen_file: None,
         })
     }
@@ -242,7 +244,12 @@ pub struct Vault {
     storage: Box<dyn Storage>,
     /// Where the newest generation of each vault is remembered ([`seen`]), if anywhere.
     seen_file: Option<PathBuf>,
+    /// Unix time for purging the trash on save ([`Vault::set_clock`]).
+    clock: Clock,
 }
+
+/// The time source a vault purges its trash by.
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -330,6 +337,7 @@ impl Vault {
             read_only: None,
             backups_kept: backups::DEFAULT_KEPT,
             storage: Box::new(DiskStorage),
+            clock: Arc::new(crate::time::unix_now),
             seen_file: None,
         };
         let _lock = vault.lock()?;
@@ -345,6 +353,12 @@ impl Vault {
     /// The deleted accounts, newest first; none older than 30 days once saved.
     pub fn trash(&self) -> &[Trashed] {
         &self.trash
+    }
+
+    /// The clock saves purge the trash by (default: the system's), so that a shell with its
+    /// own clock (the window's, which tests pin) dates deletions and purges alike.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
     }
 
     /// The vault file.
@@ -626,7 +640,7 @@ impl Vault {
         check_new_slot: bool,
     ) -> Result<(), VaultError> {
         // Accounts deleted 30 days ago or more leave the vault with this save.
-        let now = crate::time::unix_now();
+        let now = (self.clock)();
         trash.retain(|t| !t.expired(now));
         let plaintext =
             content::to_json(&accounts, &trash).map_err(|e| VaultError::Internal(e.0))?;

@@ -60,7 +60,7 @@ impl MamoriApp {
                         tr(lang, "gui-created-plain", &[])
                     };
                     self.toasts.info(message);
-                    self.phase = Phase::Open(Box::new(Session::new(vault)));
+                    self.phase = Phase::Open(Box::new(self.session_over(vault)));
                 }
                 Done::Created(Err(e)) => {
                     if let Phase::Welcome(form) = &mut self.phase {
@@ -202,7 +202,7 @@ impl MamoriApp {
                     }
                 }
                 Done::PasswordChanged(vault, result) => {
-                    let mut session = Session::new(*vault);
+                    let mut session = self.session_over(*vault);
                     match result {
                         Ok(()) => {
                             let key = if session.vault.is_encrypted() {
