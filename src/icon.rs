@@ -1,5 +1,7 @@
 //! Account icons: a custom icon made from an image file (or an icon an import carried), the
-//! bundled icon of a well-known service matched by issuer, and the letter avatar otherwise.
+//! bundled icon of a well-known service matched by issuer ([`bundled`]: about 75 services from
+//! simple-icons, CC0, pre-rendered to PNG by `assets/icons/services/render.py`), and the
+//! letter avatar otherwise.
 //!
 //! A custom icon is stored in the vault as a PNG of [`ICON_SIDE`] × [`ICON_SIDE`] pixels (the
 //! picture scaled to fit, centred on a transparent square), so a large photo never bloats the
@@ -139,6 +141,62 @@ fn encode_png(image: &RgbaImage) -> Vec<u8> {
     png
 }
 
+/// A service icon bundled with Mamori (simple-icons, CC0: `assets/icons/services/`).
+#[derive(Debug)]
+pub struct Bundled {
+    /// simple-icons' name for it (`github`).
+    pub slug: &'static str,
+    /// The service's name (`GitHub`).
+    pub title: &'static str,
+    /// A 64 × 64 PNG: the brand glyph on a round plate.
+    pub png: &'static [u8],
+}
+
+/// Slug, title, the issuer names that match (folded, letters and digits only), PNG; written by
+/// `assets/icons/services/render.py`.
+type Row = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [u8],
+);
+static BUNDLED: &[Row] = &include!("../assets/icons/services/table.rs");
+
+/// Every bundled icon, in the table's order.
+pub fn all_bundled() -> impl Iterator<Item = Bundled> {
+    BUNDLED
+        .iter()
+        .map(|(slug, title, _, png)| Bundled { slug, title, png })
+}
+
+/// The issuer folded to what the table holds: lower case, full-width letters as ASCII, only
+/// letters and digits.
+fn icon_key(text: &str) -> String {
+    fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The bundled icon for an issuer: the whole name (`GitHub`, `Google Workspace`), else its
+/// first word (`GitHub Enterprise`), else the name before a dot (`github.com`), each compared
+/// case-, width- and punctuation-insensitively.
+pub fn bundled(issuer: &str) -> Option<Bundled> {
+    let issuer = issuer.trim();
+    if issuer.is_empty() {
+        return None;
+    }
+    let first_word = issuer.split_whitespace().next().unwrap_or("");
+    let before_dot = issuer.split('.').next().unwrap_or("");
+    [issuer, first_word, before_dot]
+        .iter()
+        .map(|candidate| icon_key(candidate))
+        .filter(|key| !key.is_empty())
+        .find_map(|key| {
+            BUNDLED
+                .iter()
+                .find(|(_, _, names, _)| names.contains(&key.as_str()))
+        })
+        .map(|(slug, title, _, png)| Bundled { slug, title, png })
+}
+
 /// The letter avatar shown when an account has no custom or bundled icon: the first letter or
 /// digit of the issuer (or of the name when there is no issuer), and a colour that is always
 /// the same for the same issuer.
@@ -247,6 +305,38 @@ mod tests {
             for lang in [Lang::En, Lang::Ja] {
                 assert!(!error.localize(lang).starts_with("icon-"));
             }
+        }
+    }
+
+    #[test]
+    fn issuers_find_their_bundled_icon_and_every_bundled_icon_is_a_64_pixel_png() {
+        for (issuer, slug) in [
+            ("GitHub", "github"),
+            ("github.com", "github"),
+            ("GitHub Enterprise", "github"),
+            ("Ｇｏｏｇｌｅ", "google"),
+            ("Google Workspace", "google"),
+            ("  okta ", "okta"),
+            ("Trend Micro", "trendmicro"),
+            ("1Password", "1password"),
+            ("Twitter", "x"),
+            ("LINE", "line"),
+        ] {
+            assert_eq!(bundled(issuer).map(|b| b.slug), Some(slug), "{issuer}");
+        }
+        for issuer in ["", "Example Co", "サイボウズ", "Microsoft", "x-ray corp"] {
+            assert!(bundled(issuer).is_none(), "{issuer}");
+        }
+        let all: Vec<Bundled> = all_bundled().collect();
+        assert!(all.len() >= 60, "{}", all.len());
+        for icon in all {
+            let image = image::load_from_memory(icon.png).unwrap();
+            assert_eq!(
+                (image.width(), image.height()),
+                (ICON_SIDE, ICON_SIDE),
+                "{}",
+                icon.slug
+            );
         }
     }
 

@@ -1,7 +1,7 @@
 //! Images of the window rendered with wgpu (Vulkan lavapipe or Mesa GL on CI, no GPU needed),
 //! compared with the committed ones in `tests/snapshots/` (`UPDATE_SNAPSHOTS=1` rewrites them).
 //! Kept few and small: the list in light and dark (a pinned row, tags, a custom icon and letter
-//! avatars, the tag chips), the add dialog, the Japanese window, the trash.
+//! avatars, a bundled service icon, the tag chips), the add dialog, the Japanese window, the trash.
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -44,6 +44,7 @@ fn sample_world(language: &str, theme: &str) -> World {
                 "GAYTEMZUGU3DOOBZMFRGGZDFMYYDCMRT",
             ),
             ("Okta", "old-admin", "MFRGGZDFMZTWQ2LKNNWG23TP"),
+            ("GitHub", "octo-admin", "KRUGS4ZANFZSAYJAORSXG5BAMV4GC3LQ"),
         ],
     );
     let picture = image::RgbaImage::from_fn(48, 48, |x, y| {

@@ -93,14 +93,18 @@ pub fn tag_chips_ui(ui: &mut egui::Ui, view: &View, session: &mut Session) {
 /// Side of the icon in a row, in points.
 pub const ICON_SIZE: f32 = 32.0;
 
-/// The texture of an account's custom icon, made once and kept while the PNG stays the same.
+/// The texture of an account's icon (its custom icon, else the bundled one for its issuer),
+/// made once and kept while the PNG stays the same.
 pub fn icon_texture(
     ctx: &egui::Context,
     cache: &mut std::collections::HashMap<AccountId, (u64, egui::TextureHandle)>,
     account: &Account,
 ) -> Option<egui::TextureHandle> {
     use std::hash::{Hash as _, Hasher as _};
-    let png = account.icon.as_deref()?;
+    let png = match account.icon.as_deref() {
+        Some(png) => png,
+        None => mamori::icon::bundled(&account.issuer)?.png,
+    };
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     png.hash(&mut hasher);
     let hash = hasher.finish();
@@ -123,8 +127,8 @@ pub fn icon_texture(
     Some(texture)
 }
 
-/// Draws an account's icon: its custom icon, else the letter avatar (issuer's first letter on
-/// a colour fixed by the issuer).
+/// Draws an account's icon: the texture of its custom or bundled icon, else the letter avatar
+/// (issuer's first letter on a colour fixed by the issuer).
 pub fn icon_ui(ui: &mut egui::Ui, account: &Account, texture: Option<&egui::TextureHandle>) {
     let (rect, _) = ui.allocate_exact_size(egui::vec2(ICON_SIZE, ICON_SIZE), Sense::hover());
     if let Some(texture) = texture {
