@@ -64,6 +64,23 @@ impl Localize for IconError {
 
 crate::localized_error!(IconError);
 
+/// Largest width or height of an icon an import carries (Aegis writes at most a few hundred
+/// pixels); larger ones are left out, so a file of many crafted icons stays cheap.
+pub const MAX_IMPORTED_ICON_SIDE: u32 = 512;
+/// Most pixels all the icons of one import may decode to together: 64 icons of the largest
+/// size, a thousand of Aegis' usual 128 × 128. Icons beyond it are left out (the accounts are
+/// imported).
+pub const MAX_IMPORTED_ICON_PIXELS: u64 = 16 * 1024 * 1024;
+
+/// Width × height of a picture from its header, without decoding it.
+pub fn source_pixels(bytes: &[u8]) -> Option<(u32, u32)> {
+    ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
 /// Reads an image file and makes the icon ([`from_image`]).
 pub fn from_file(path: &Path) -> Result<Vec<u8>, IconError> {
     let bytes = crate::fsio::read_capped(path, MAX_ICON_FILE + 1).map_err(|failure| {
@@ -123,7 +140,7 @@ fn square(picture: &DynamicImage) -> RgbaImage {
         ((f64::from(w) * scale).round() as u32).clamp(1, ICON_SIDE),
         ((f64::from(h) * scale).round() as u32).clamp(1, ICON_SIDE),
     );
-    let scaled = imageops::resize(&picture.to_rgba8(), sw, sh, imageops::FilterType::Lanczos3);
+    let scaled = imageops::resize(&picture.to_rgba8(), sw, sh, imageops::FilterType::Triangle);
     let mut out = RgbaImage::new(ICON_SIDE, ICON_SIDE);
     imageops::overlay(
         &mut out,
@@ -338,6 +355,12 @@ mod tests {
                 icon.slug
             );
         }
+    }
+
+    #[test]
+    fn the_size_of_a_picture_is_read_from_its_header() {
+        assert_eq!(source_pixels(&png(300, 100)), Some((300, 100)));
+        assert_eq!(source_pixels(b"text"), None);
     }
 
     #[test]

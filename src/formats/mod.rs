@@ -875,8 +875,10 @@ impl Report {
 /// Adds the entries of `parsed` to `accounts` (new accounts created at `now`), skipping exact
 /// duplicates (same key and code parameters, docs/formats.md §1) of accounts already there or of
 /// earlier entries, and reports every entry. Entries that were in the app's bin go to `trash`
-/// (deleted at `now`) instead, never counted as duplicates. Tags, pins and icons come along; an
-/// icon that cannot be read is left out. Meant to run inside `Vault::update_with_trash`, so the
+/// (deleted at `now`) instead, unless their key is already in the list or the trash. Tags, pins
+/// and icons come along; an icon that cannot be read, is larger than
+/// [`crate::icon::MAX_IMPORTED_ICON_SIDE`] or comes after
+/// [`crate::icon::MAX_IMPORTED_ICON_PIXELS`] is left out. Meant to run inside `Vault::update_with_trash`, so the
 /// whole import is one atomic save; run it on copies for a dry run. Duplicates are found
 /// through a hash of the key, so the time is linear in accounts plus entries.
 pub fn apply(
@@ -887,6 +889,16 @@ pub fn apply(
 ) -> Report {
     let mut report = Report::default();
     let mut binned: Vec<crate::account::Trashed> = Vec::new();
+    let mut icon_pixels_left = crate::icon::MAX_IMPORTED_ICON_PIXELS;
+    let mut icon = |bytes: &[u8]| {
+        let (w, h) = crate::icon::source_pixels(bytes)?;
+        let pixels = u64::from(w) * u64::from(h);
+        if w.max(h) > crate::icon::MAX_IMPORTED_ICON_SIDE || pixels > icon_pixels_left {
+            return None;
+        }
+        icon_pixels_left -= pixels;
+        crate::icon::from_image(bytes).ok()
+    };
     let mut adder = crate::accounts::Adder::new(accounts, now);
     for item in &parsed.items {
         let line = match item {
@@ -904,10 +916,7 @@ pub fn apply(
                     backup_codes: entry.backup_codes.clone(),
                     tags: entry.tags.clone(),
                     pinned: entry.pinned,
-                    icon: entry
-                        .icon
-                        .as_deref()
-                        .and_then(|bytes| crate::icon::from_image(bytes).ok()),
+                    icon: entry.icon.as_deref().and_then(&mut icon),
                 };
                 if entry.trashed {
                     // Already in the list or the trash (an import made twice): nothing to add.

@@ -1485,3 +1485,54 @@ fn keepass_columns_are_found_among_many() {
         "{refused:?}"
     );
 }
+
+/// An Aegis file whose entries carry an icon each: `side`-pixel PNGs.
+fn aegis_with_icons(count: usize, side: u32) -> Vec<u8> {
+    let picture = image::RgbaImage::from_pixel(side, side, image::Rgba([9, 99, 199, 255]));
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let icon = data_encoding::BASE64.encode(&png);
+    let entries: Vec<Value> = (0..count)
+        .map(|i| {
+            json!({"type": "totp", "name": format!("user{i}"), "issuer": "Icons", "note": "",
+                   "favorite": i == 0, "icon": icon, "icon_mime": "image/png",
+                   "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6,
+                            "period": 30 + i}, "groups": []})
+        })
+        .collect();
+    serde_json::to_vec(
+        &json!({"version": 1, "header": {"slots": null, "params": null},
+        "db": {"version": 3, "entries": entries, "groups": []}}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn imported_icons_are_bounded_in_size_and_in_total_and_never_cost_an_account() {
+    let small = import(&aegis_with_icons(2, 32), Format::Aegis, None).unwrap();
+    let (mut accounts, mut trash) = (Vec::new(), Vec::new());
+    assert_eq!(apply(&small, &mut accounts, &mut trash, 1).imported(), 2);
+    assert!(accounts.iter().all(|a| a.icon.is_some()));
+    assert!(accounts[0].pinned && !accounts[1].pinned);
+
+    let large = import(
+        &aegis_with_icons(1, crate::icon::MAX_IMPORTED_ICON_SIDE + 1),
+        Format::Aegis,
+        None,
+    )
+    .unwrap();
+    let mut accounts = Vec::new();
+    assert_eq!(apply(&large, &mut accounts, &mut trash, 1).imported(), 1);
+    assert!(accounts[0].icon.is_none(), "too large: left out");
+
+    // 80 icons of the largest size: the first 64 fit the pixel budget, the rest are left out.
+    let side = crate::icon::MAX_IMPORTED_ICON_SIDE;
+    let many = import(&aegis_with_icons(80, side), Format::Aegis, None).unwrap();
+    let mut accounts = Vec::new();
+    assert_eq!(apply(&many, &mut accounts, &mut trash, 1).imported(), 80);
+    let with_icon = accounts.iter().filter(|a| a.icon.is_some()).count();
+    let budget = crate::icon::MAX_IMPORTED_ICON_PIXELS / u64::from(side * side);
+    assert_eq!(with_icon as u64, budget);
+}

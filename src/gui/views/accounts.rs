@@ -402,7 +402,7 @@ fn row_ui(ui: &mut egui::Ui, view: &View, row: &Row, out: &mut Vec<Command>) {
         if ui.button(pin).clicked() {
             out.push(Command::SetPinned(account.id.clone(), !account.pinned));
         }
-        if ui.button(view.t("gui-details")).clicked() {
+        if ui.button(view.t("gui-row-details")).clicked() {
             out.push(Command::Manage(account.id.clone()));
         }
         if ui.button(view.t("gui-move-to-trash")).clicked() {
