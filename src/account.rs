@@ -256,6 +256,42 @@ pub struct Account {
     pub created: u64,
     /// When it last changed (Unix seconds).
     pub updated: u64,
+    /// The user's tags, several per account, in the order added ([`crate::accounts::set_tags`]
+    /// keeps them trimmed, non-empty and without case-insensitive repeats).
+    pub tags: Vec<String>,
+    /// Listed before the others.
+    pub pinned: bool,
+    /// A custom icon: a PNG of at most [`ICON_SIDE`] pixels a side ([`crate::icon`]), or `None`
+    /// for the bundled icon matching the issuer or the letter avatar.
+    pub icon: Option<Vec<u8>>,
+}
+
+/// Width and height of a custom icon as stored.
+pub const ICON_SIDE: u32 = 64;
+
+/// How long a deleted account stays in the trash before a save purges it: 30 days.
+pub const TRASH_SECONDS: u64 = 30 * 24 * 60 * 60;
+
+/// A deleted account, kept (encrypted with the others) for [`TRASH_SECONDS`] so it can be
+/// restored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trashed {
+    /// The account as it was.
+    pub account: Account,
+    /// When it was deleted (Unix seconds).
+    pub trashed_at: u64,
+}
+
+impl Trashed {
+    /// When a save purges it (Unix seconds).
+    pub fn purged_at(&self) -> u64 {
+        self.trashed_at.saturating_add(TRASH_SECONDS)
+    }
+
+    /// True once it has been in the trash for [`TRASH_SECONDS`].
+    pub fn expired(&self, now: u64) -> bool {
+        now >= self.purged_at()
+    }
 }
 
 impl Account {
@@ -270,6 +306,9 @@ impl Account {
             backup_codes: Vec::new(),
             created: now,
             updated: now,
+            tags: Vec::new(),
+            pinned: false,
+            icon: None,
         }
     }
 
@@ -278,13 +317,20 @@ impl Account {
         label(&self.issuer, &self.name)
     }
 
-    /// True when `query` (case-insensitive) is a substring of issuer or name, or equals the id.
-    /// Full-width letters match their ASCII forms, so `ｋｉｎｔｏｎｅ` finds `kintone`.
+    /// True when `query` (case-insensitive) is a substring of issuer, name or a tag, or equals
+    /// the id. Full-width letters match their ASCII forms, so `ｋｉｎｔｏｎｅ` finds `kintone`.
     pub fn matches(&self, query: &str) -> bool {
         let query = fold(query);
         self.id.0 == query
             || fold(&self.issuer).contains(&query)
             || fold(&self.name).contains(&query)
+            || self.tags.iter().any(|t| fold(t).contains(&query))
+    }
+
+    /// True when the account has this tag (compared case- and width-insensitively).
+    pub fn has_tag(&self, tag: &str) -> bool {
+        let tag = fold(tag.trim());
+        self.tags.iter().any(|t| fold(t) == tag)
     }
 
     /// Backup codes not used yet.
@@ -360,6 +406,10 @@ mod tests {
         assert!(account.matches("ADMIN@"));
         assert!(!account.matches("slack"));
         assert!(account.matches(&account.id.0.clone()));
+        let mut tagged = account.clone();
+        tagged.tags = vec!["Work".into()];
+        assert!(tagged.matches("ｗｏｒｋ") && tagged.has_tag(" work "));
+        assert!(!account.matches("work") && !account.has_tag("work"));
     }
 
     #[test]

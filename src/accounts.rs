@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use crate::account::{Account, AccountId, BackupCode, OtpKind, OtpParams};
+use crate::account::{Account, AccountId, BackupCode, OtpKind, OtpParams, Trashed, fold};
 use crate::i18n::{Lang, Localize, tr};
 use crate::otp::{self, Code};
 use crate::vault::VaultError;
@@ -40,6 +40,17 @@ pub enum AccountsError {
         /// When it was marked used.
         when: u64,
     },
+    /// A tag was empty (or only spaces).
+    EmptyTag,
+    /// A tag was longer than [`MAX_TAG_CHARS`] characters.
+    TagTooLong {
+        /// The tag's first characters.
+        start: String,
+    },
+    /// The account already has [`MAX_TAGS`] tags.
+    TooManyTags,
+    /// No account in the trash has this id.
+    NotInTrash,
 }
 
 impl Localize for AccountsError {
@@ -59,6 +70,18 @@ impl Localize for AccountsError {
                 "accounts-backup-code-used",
                 &[("when", &crate::time::local_minutes(lang, *when))],
             ),
+            AccountsError::EmptyTag => tr(lang, "accounts-empty-tag", &[]),
+            AccountsError::TagTooLong { start } => tr(
+                lang,
+                "accounts-tag-too-long",
+                &[("tag", start), ("max", &MAX_TAG_CHARS.to_string())],
+            ),
+            AccountsError::TooManyTags => tr(
+                lang,
+                "accounts-too-many-tags",
+                &[("max", &MAX_TAGS.to_string())],
+            ),
+            AccountsError::NotInTrash => tr(lang, "accounts-not-in-trash", &[]),
         }
     }
 }
@@ -109,6 +132,12 @@ pub struct NewAccount {
     pub note: String,
     /// One-time recovery codes brought along (an import), kept as given.
     pub backup_codes: Vec<BackupCode>,
+    /// Tags brought along (an import's groups); cleaned as [`set_tags`] does, bad ones dropped.
+    pub tags: Vec<String>,
+    /// Listed first (an import's favourite or pin).
+    pub pinned: bool,
+    /// A custom icon already made by [`crate::icon`] (PNG, [`crate::account::ICON_SIDE`]).
+    pub icon: Option<Vec<u8>>,
 }
 
 impl NewAccount {
@@ -120,6 +149,9 @@ impl NewAccount {
             otp,
             note: String::new(),
             backup_codes: Vec::new(),
+            tags: Vec::new(),
+            pinned: false,
+            icon: None,
         }
     }
 }
@@ -191,6 +223,12 @@ impl<'a> Adder<'a> {
         );
         account.note = new.note;
         account.backup_codes = new.backup_codes;
+        account.pinned = new.pinned;
+        account.icon = new.icon;
+        for tag in &new.tags {
+            // An imported group name that breaks a tag rule is left out, not the account.
+            let _ = add_tag(&mut account.tags, tag);
+        }
         if rules.hotp_code_shown
             && let OtpKind::Hotp { counter } = &mut account.otp.kind
         {
@@ -417,6 +455,159 @@ pub fn set_backup_code_used(
     code.used_at = used.then_some(now);
     account.updated = now;
     Ok(account.unused_backup_codes().count())
+}
+
+/// Longest tag, in characters.
+pub const MAX_TAG_CHARS: usize = 64;
+/// Most tags on one account.
+pub const MAX_TAGS: usize = 32;
+
+/// Adds `tag` (trimmed) to `tags` unless it is there already in another case or width.
+fn add_tag(tags: &mut Vec<String>, tag: &str) -> Result<(), AccountsError> {
+    let tag = tag.trim();
+    if tag.is_empty() {
+        return Err(AccountsError::EmptyTag);
+    }
+    if tag.chars().count() > MAX_TAG_CHARS {
+        return Err(AccountsError::TagTooLong {
+            start: tag.chars().take(16).collect::<String>() + "…",
+        });
+    }
+    let key = fold(tag);
+    if !tags.iter().any(|t| fold(t) == key) {
+        if tags.len() >= MAX_TAGS {
+            return Err(AccountsError::TooManyTags);
+        }
+        tags.push(tag.to_string());
+    }
+    Ok(())
+}
+
+/// Adds the tags in `add` and takes away those in `remove` (both compared case- and
+/// width-insensitively; tags are trimmed, at most [`MAX_TAG_CHARS`] characters, at most
+/// [`MAX_TAGS`] an account). Nothing changes when one tag is refused. Returns the account.
+pub fn set_tags(
+    accounts: &mut [Account],
+    id: &AccountId,
+    add: &[String],
+    remove: &[String],
+    now: u64,
+) -> Result<Account, AccountsError> {
+    let account = find_mut(accounts, id)?;
+    let mut tags = account.tags.clone();
+    let removed: Vec<String> = remove.iter().map(|t| fold(t.trim())).collect();
+    tags.retain(|t| !removed.contains(&fold(t)));
+    for tag in add {
+        add_tag(&mut tags, tag)?;
+    }
+    if tags != account.tags {
+        account.tags = tags;
+        account.updated = now;
+    }
+    Ok(account.clone())
+}
+
+/// Every tag in use, each once (the first spelling met), sorted case-insensitively.
+pub fn all_tags(accounts: &[Account]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut tags: Vec<String> = accounts
+        .iter()
+        .flat_map(|a| &a.tags)
+        .filter(|t| seen.insert(fold(t)))
+        .cloned()
+        .collect();
+    tags.sort_by_key(|t| fold(t));
+    tags
+}
+
+/// Pins the account (listed first) or unpins it. Returns the account.
+pub fn set_pinned(
+    accounts: &mut [Account],
+    id: &AccountId,
+    pinned: bool,
+    now: u64,
+) -> Result<Account, AccountsError> {
+    let account = find_mut(accounts, id)?;
+    if account.pinned != pinned {
+        account.pinned = pinned;
+        account.updated = now;
+    }
+    Ok(account.clone())
+}
+
+/// Sets the account's custom icon (a PNG made by [`crate::icon`]) or, with `None`, goes back
+/// to the bundled icon or letter avatar.
+pub fn set_icon(
+    accounts: &mut [Account],
+    id: &AccountId,
+    icon: Option<Vec<u8>>,
+    now: u64,
+) -> Result<(), AccountsError> {
+    let account = find_mut(accounts, id)?;
+    account.icon = icon;
+    account.updated = now;
+    Ok(())
+}
+
+/// The list positions of `accounts` in display order: pinned accounts first, each group in the
+/// user's order.
+pub fn pinned_first(accounts: &[Account]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..accounts.len()).collect();
+    order.sort_by_key(|&i| !accounts[i].pinned);
+    order
+}
+
+/// Moves the account into the trash (newest first), where it stays for
+/// [`crate::account::TRASH_SECONDS`]. Returns where it was in the list, for an undo.
+pub fn trash(
+    accounts: &mut Vec<Account>,
+    trash: &mut Vec<Trashed>,
+    id: &AccountId,
+    now: u64,
+) -> Result<usize, AccountsError> {
+    let (index, account) = delete(accounts, id)?;
+    trash.insert(
+        0,
+        Trashed {
+            account,
+            trashed_at: now,
+        },
+    );
+    Ok(index)
+}
+
+/// Takes the account out of the trash and puts it back in the list, at `index` when given (an
+/// undo) or last. Its key may be in the list again meanwhile: both are kept, as the user asked
+/// for this one back. Returns the account.
+pub fn restore(
+    accounts: &mut Vec<Account>,
+    trash: &mut Vec<Trashed>,
+    id: &AccountId,
+    index: Option<usize>,
+) -> Result<Account, AccountsError> {
+    let at = trash
+        .iter()
+        .position(|t| &t.account.id == id)
+        .ok_or(AccountsError::NotInTrash)?;
+    let account = trash.remove(at).account;
+    let index = index.unwrap_or(accounts.len());
+    undelete(accounts, index, account.clone());
+    Ok(account)
+}
+
+/// Deletes everything in the trash for good. Returns how many accounts that was.
+pub fn empty_trash(trash: &mut Vec<Trashed>) -> usize {
+    let count = trash.len();
+    trash.clear();
+    count
+}
+
+/// Drops the accounts that have been in the trash for [`crate::account::TRASH_SECONDS`] (what
+/// every save does). Returns how many.
+pub fn purge_trash(trash: &mut Vec<Trashed>, now: u64) -> usize {
+    let before = trash.len();
+    trash.retain(|t| !t.expired(now));
+    before - trash.len()
 }
 
 #[cfg(test)]
@@ -648,6 +839,112 @@ mod tests {
     }
 
     #[test]
+    fn tags_are_trimmed_kept_once_whatever_the_case_and_refused_whole_when_bad() {
+        let mut accounts = list();
+        let id = accounts[0].id.clone();
+        let tags = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let a = set_tags(
+            &mut accounts,
+            &id,
+            &tags(&[" Work ", "work", "ＷＯＲＫ", "admin"]),
+            &[],
+            7,
+        )
+        .unwrap();
+        assert_eq!(a.tags, ["Work", "admin"]);
+        assert_eq!(a.updated, 7);
+        assert!(accounts[0].matches("admi"));
+        let a = set_tags(&mut accounts, &id, &tags(&["new"]), &tags(&["WORK"]), 8).unwrap();
+        assert_eq!(a.tags, ["admin", "new"]);
+        assert_eq!(
+            set_tags(&mut accounts, &id, &tags(&["ok", "  "]), &[], 9),
+            Err(AccountsError::EmptyTag)
+        );
+        let long = "x".repeat(MAX_TAG_CHARS + 1);
+        assert!(matches!(
+            set_tags(&mut accounts, &id, &[long], &[], 9),
+            Err(AccountsError::TagTooLong { .. })
+        ));
+        let many: Vec<String> = (0..MAX_TAGS).map(|i| i.to_string()).collect();
+        assert_eq!(
+            set_tags(&mut accounts, &id, &many, &[], 9),
+            Err(AccountsError::TooManyTags)
+        );
+        assert_eq!(accounts[0].tags, ["admin", "new"]);
+        assert_eq!(accounts[0].updated, 8);
+        // Nothing to change: `updated` stays.
+        set_tags(&mut accounts, &id, &tags(&["Admin"]), &tags(&["gone"]), 10).unwrap();
+        assert_eq!(accounts[0].updated, 8);
+        assert_eq!(all_tags(&accounts), ["admin", "new"]);
+    }
+
+    #[test]
+    fn pinned_accounts_come_first_in_the_users_order() {
+        let mut accounts = Vec::new();
+        let rules = AddRules {
+            allow_duplicate: true,
+            ..AddRules::default()
+        };
+        for name in ["a", "b", "c", "d"] {
+            add(&mut accounts, NewAccount::new("", name, hotp(0)), rules, 1).unwrap();
+        }
+        let (c, d) = (accounts[2].id.clone(), accounts[3].id.clone());
+        set_pinned(&mut accounts, &d, true, 2).unwrap();
+        set_pinned(&mut accounts, &c, true, 3).unwrap();
+        let names: Vec<&str> = pinned_first(&accounts)
+            .into_iter()
+            .map(|i| accounts[i].name.as_str())
+            .collect();
+        assert_eq!(names, ["c", "d", "a", "b"]);
+        assert_eq!(accounts[2].updated, 3);
+        set_pinned(&mut accounts, &c, false, 4).unwrap();
+        assert!(!accounts[2].pinned);
+    }
+
+    #[test]
+    fn the_trash_keeps_an_account_thirty_days_and_gives_it_back_in_place() {
+        let mut accounts = list();
+        add(
+            &mut accounts,
+            NewAccount::new("", "second", hotp(9)),
+            AddRules {
+                allow_duplicate: true,
+                ..AddRules::default()
+            },
+            1,
+        )
+        .unwrap();
+        let mut bin = Vec::new();
+        let id = accounts[0].id.clone();
+        let index = trash(&mut accounts, &mut bin, &id, 100).unwrap();
+        assert_eq!((index, accounts.len(), bin.len()), (0, 1, 1));
+        assert_eq!(bin[0].trashed_at, 100);
+        assert_eq!(
+            trash(&mut accounts, &mut bin, &id, 101),
+            Err(AccountsError::NotFound)
+        );
+        let back = restore(&mut accounts, &mut bin, &id, Some(index)).unwrap();
+        assert_eq!(
+            (back.id.clone(), accounts[0].id.clone()),
+            (id.clone(), id.clone())
+        );
+        assert!(bin.is_empty());
+        assert_eq!(
+            restore(&mut accounts, &mut bin, &id, None),
+            Err(AccountsError::NotInTrash)
+        );
+        trash(&mut accounts, &mut bin, &id, 100).unwrap();
+        let second = accounts[0].id.clone();
+        trash(&mut accounts, &mut bin, &second, 200).unwrap();
+        let thirty_days = crate::account::TRASH_SECONDS;
+        assert_eq!(purge_trash(&mut bin, 100 + thirty_days - 1), 0);
+        assert_eq!(purge_trash(&mut bin, 100 + thirty_days), 1);
+        assert_eq!(bin[0].account.id, second);
+        assert_eq!(empty_trash(&mut bin), 1);
+        assert!(bin.is_empty() && accounts.is_empty());
+    }
+
+    #[test]
     fn every_error_has_words_in_both_languages() {
         let errors = [
             AccountsError::NotFound,
@@ -659,6 +956,10 @@ mod tests {
             AccountsError::NoBackupCodes,
             AccountsError::UnknownBackupCode { label: "L".into() },
             AccountsError::BackupCodeUsed { when: 0 },
+            AccountsError::EmptyTag,
+            AccountsError::TagTooLong { start: "x".into() },
+            AccountsError::TooManyTags,
+            AccountsError::NotInTrash,
         ];
         for error in errors {
             for lang in [Lang::En, Lang::Ja] {

@@ -7,7 +7,8 @@
 //! - [`secret`]: key bytes, lenient Base32 reading, zeroized, never printed.
 //! - [`otp`]: HOTP/TOTP codes (RFC 4226 / RFC 6238) at a time the caller passes in.
 //! - [`uri`]: reading and writing `otpauth://` URIs as `docs/formats.md` §3 describes.
-//! - [`account`]: an account (labels, key parameters, note, backup codes).
+//! - [`account`]: an account (labels, key parameters, note, backup codes, tags, pin, icon)
+//!   and the trash; [`icon`]: custom icons from pictures, the letter avatar.
 //! - [`vault`]: the vault file (`docs/vault.md`): encryption, atomic saves, backups, locking.
 //! - [`paths`]: every per-user path, installed or portable (the settings folder, the default
 //!   vault); [`fsio`]: capped reads and the atomic, durable writes every saved file goes
@@ -41,6 +42,7 @@ pub mod clock_check;
 pub mod formats;
 pub mod fsio;
 pub mod i18n;
+pub mod icon;
 pub mod image_file;
 pub mod otp;
 pub mod paths;

@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
         for password in [None, Some("fuzz")] {
             if let Ok(parsed) = formats::import(data, info.format, password) {
                 let mut accounts = Vec::new();
-                let report = formats::apply(&parsed, &mut accounts, 0);
+                let report = formats::apply(&parsed, &mut accounts, &mut Vec::new(), 0);
                 assert_eq!(report.lines.len(), parsed.items.len());
                 for account in &accounts {
                     let _ = mamori::otp::generate(&account.otp, 1_700_000_000);

@@ -300,6 +300,34 @@ check "import of WinAuth's password-protected ZIP (tests/data/formats/winauth-ex
 out=$(win "${V[@]}" code gaben --at "$at") || true
 check "code gaben --at $at = 2KM2P (Steam, docs/formats.md §15) ($out)" test "$out" = "2KM2P"
 
+step "organisation on mamori.exe: tag, pin, remove into the trash, restore (issue 13 item 4)"
+# On a vault of its own (the later steps expect the first one's accounts in their order,
+# unpinned): the vendor account, then the Aegis fixture (Example Co:ops-hotp is new).
+O=(--lang en --vault "$(winpath "$work/organise.mamori")" --password-file "$pw")
+OL=(--lang en --vault "$work/organise.mamori" --password-file "$pwfile")
+win "${O[@]}" init >/dev/null 2>&1 || true
+win "${O[@]}" add --uri "$VENDOR_URI" >/dev/null 2>&1 || true
+win "${O[@]}" import "$(winpath "$aegis")" >/dev/null 2>&1 || true
+win "${O[@]}" tag Vendor --add work admin >/dev/null 2>&1 || true
+win "${O[@]}" pin ops-hotp >/dev/null 2>&1 || true
+out=$(win "${O[@]}" --json list) || true
+check "list --json: the pinned ops-hotp first, Vendor tagged work and admin" python3 -c '
+import json, sys
+a = json.loads(sys.argv[1])
+sys.exit(not (a[0]["name"] == "ops-hotp" and a[0]["pinned"] and a[1]["tags"] == ["work", "admin"]))' "$out"
+check "list --json with tags and pin: the same as the Linux build lists" json_eq "$out" "$(lin "${OL[@]}" --json list)"
+win "${O[@]}" remove Vendor --yes >/dev/null 2>&1 || true
+out=$(win "${O[@]}" --json trash) || true
+check "remove moves Vendor to the trash (trash --json: $out)" python3 -c '
+import json, sys
+t = json.loads(sys.argv[1])
+sys.exit(not (len(t) == 1 and t[0]["issuer"] == "Vendor"))' "$out"
+rc=0; win "${O[@]}" code Vendor >/dev/null 2>&1 || rc=$?
+check "code ignores the trash (code Vendor exits 4, got $rc)" test "$rc" -eq 4
+win "${O[@]}" trash --restore Vendor >/dev/null 2>&1 || true
+out=$(win "${O[@]}" code Vendor --at "$at") || true
+check "trash --restore brings Vendor back with its key ($out)" test "$out" = "$(oathtool --totp -b ABCDEFGHIJKL2345 -N "@$at")"
+
 step "scan of the zxing-cpp samples (tests/fixtures/qr-samples), Windows and Linux"
 # Relative paths with forward slashes, which Windows takes too: both builds print the same
 # names, so their reports can be compared byte for byte. Exit 4: codes found, none a key.

@@ -41,12 +41,18 @@ pub enum Command {
     Init(InitArgs),
     /// Print current codes, for a key URI or for accounts in the vault.
     Code(CodeArgs),
-    /// List the accounts (no secrets).
-    List,
+    /// List the accounts (no secrets), pinned ones first.
+    List(ListArgs),
     /// Add an account from a key URI or a typed key.
     Add(AddArgs),
-    /// Remove one account.
+    /// Move one account to the trash (kept 30 days).
     Remove(RemoveArgs),
+    /// Add or remove an account's tags.
+    Tag(TagArgs),
+    /// Pin an account (listed first) or unpin it.
+    Pin(PinArgs),
+    /// List the trash, restore an account from it, or empty it.
+    Trash(TrashArgs),
     /// Change an account's issuer, name or note.
     Rename(RenameArgs),
     /// Set, change or remove the vault password.
@@ -158,6 +164,55 @@ pub struct AddArgs {
     /// Use this Unix time for the code shown after adding.
     #[arg(long, value_name = "UNIX_SECONDS")]
     pub at: Option<u64>,
+}
+
+/// `mamori list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Part of an issuer, account name or tag (case-insensitive); all accounts when absent.
+    pub query: Option<String>,
+    /// Only the accounts with this tag.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Option<String>,
+}
+
+/// `mamori tag`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["add", "remove"])))]
+pub struct TagArgs {
+    /// Part of the issuer or account name, or the account id.
+    pub query: String,
+    /// Tags to add (several allowed).
+    #[arg(long, value_name = "TAG", num_args = 1..)]
+    pub add: Vec<String>,
+    /// Tags to remove (several allowed).
+    #[arg(long, value_name = "TAG", num_args = 1..)]
+    pub remove: Vec<String>,
+}
+
+/// `mamori pin`.
+#[derive(Debug, Args)]
+pub struct PinArgs {
+    /// Part of the issuer or account name, or the account id.
+    pub query: String,
+    /// Unpin instead.
+    #[arg(long)]
+    pub off: bool,
+}
+
+/// `mamori trash`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("action").args(["restore", "empty"])))]
+pub struct TrashArgs {
+    /// Put the account in the trash that matches back in the list.
+    #[arg(long, value_name = "QUERY")]
+    pub restore: Option<String>,
+    /// Delete everything in the trash for good.
+    #[arg(long)]
+    pub empty: bool,
+    /// Do not ask for confirmation when emptying.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 /// `mamori remove`.

@@ -93,7 +93,12 @@ impl From<VaultError> for Failure {
 impl From<AccountsError> for Failure {
     fn from(error: AccountsError) -> Failure {
         let exit = match error {
-            AccountsError::NotFound | AccountsError::UnknownBackupCode { .. } => EXIT_NOT_FOUND,
+            AccountsError::NotFound
+            | AccountsError::UnknownBackupCode { .. }
+            | AccountsError::NotInTrash => EXIT_NOT_FOUND,
+            AccountsError::EmptyTag
+            | AccountsError::TagTooLong { .. }
+            | AccountsError::TooManyTags => EXIT_USAGE,
             _ => EXIT_ERROR,
         };
         let mut message = error.localize(lang());

@@ -9,11 +9,16 @@
 //! [`Ceilings::MAX_PASSWORD_SLOTS`] of them, and all together within
 //! [`Ceilings::SCRYPT_MAX_WORK`].
 //!
-//! Lost in conversion (import): groups, favourites, icons, entry UUIDs; Steam, mOTP and Yandex
-//! entries are rejected as unsupported types. The note is kept. Nothing Mamori keeps is lost
-//! on export: backup codes travel in the note as a block ([`super::note_block`]), which the
-//! import turns back into backup codes.
+//! Kept both ways: groups (Mamori's tags; v2's `group` string too), favourites (pinned) and
+//! icons (PNG and JPEG; an SVG icon is left out, as Mamori does not draw SVG). Lost in
+//! conversion (import): entry UUIDs; Steam, mOTP and Yandex entries are rejected as
+//! unsupported types. The note is kept. Nothing Mamori keeps is lost on export: backup codes
+//! travel in the note as a block ([`super::note_block`]), which the import turns back into
+//! backup codes.
 
+use std::collections::HashMap;
+
+use data_encoding::{BASE64, HEXLOWER};
 use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
@@ -186,22 +191,52 @@ fn read_db(db: &Value) -> Result<Parsed, ImportError> {
         .and_then(Value::as_array)
         .ok_or_else(|| ImportError::damaged(NAME, "db has no entries list"))?;
     check_entry_count(entries.len())?;
+    // v3: group UUID → name; UUIDs not in the list are ignored (formats.md §5).
+    let groups: HashMap<&str, &str> = db
+        .get("groups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|g| Some((g.get("uuid")?.as_str()?, g.get("name")?.as_str()?)))
+        .collect();
     Ok(Parsed::new(
         Format::Aegis,
-        entries.iter().map(read_entry).collect(),
+        entries.iter().map(|e| read_entry(e, &groups)).collect(),
     ))
 }
 
-fn read_entry(value: &Value) -> Item {
+fn read_entry(value: &Value, groups: &HashMap<&str, &str>) -> Item {
     let issuer = str_field(value, "issuer");
     let name = str_field(value, "name");
     match convert(value) {
         Ok(mut entry) => {
             entry.set_note_with_codes(str_field(value, "note"));
+            read_organisation(value, groups, &mut entry);
             Item::Entry(entry)
         }
         Err(reason) => Item::rejected(issuer, name, reason),
     }
+}
+
+/// Groups (v3 UUIDs, v2 `group` name), `favorite` and `icon` (Base64) onto the entry.
+fn read_organisation(value: &Value, groups: &HashMap<&str, &str>, entry: &mut Entry) {
+    let v3 = value
+        .get("groups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|uuid| groups.get(uuid).copied());
+    let v2 = value.get("group").and_then(Value::as_str);
+    entry.tags = v3.chain(v2).map(str::to_string).collect();
+    entry.pinned = value
+        .get("favorite")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    entry.icon = value
+        .get("icon")
+        .and_then(Value::as_str)
+        .and_then(|b64| BASE64.decode(b64.trim().as_bytes()).ok());
 }
 
 fn convert(value: &Value) -> Result<Entry, EntryError> {
@@ -251,9 +286,21 @@ fn uuid() -> Result<String, getrandom::Error> {
     ))
 }
 
-/// The `db` object (content version 3) for `accounts`. Holds secrets: zeroized on drop.
+/// The `db` object (content version 3) for `accounts`: tags become groups, pinned accounts
+/// favourites, custom icons PNG icons. Holds secrets: zeroized on drop.
 pub fn db_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ExportError> {
     let mut entries = Vec::with_capacity(accounts.len());
+    let mut groups: Vec<(String, String)> = Vec::new();
+    for tag in crate::accounts::all_tags(accounts) {
+        groups.push((tag, uuid().map_err(|_| ExportError::Random)?));
+    }
+    let group_ids = |account: &Account| -> Vec<&str> {
+        groups
+            .iter()
+            .filter(|(tag, _)| account.has_tag(tag))
+            .map(|(_, id)| id.as_str())
+            .collect()
+    };
     for account in accounts {
         let otp = &account.otp;
         let mut info = json!({
@@ -281,15 +328,22 @@ pub fn db_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ExportError> 
             "name": account.name,
             "issuer": account.issuer,
             "note": note_block::join(&account.note, &account.backup_codes),
-            "favorite": false,
-            "icon": null,
-            "icon_mime": null,
-            "icon_hash": null,
+            "favorite": account.pinned,
+            "icon": account.icon.as_deref().map(|png| BASE64.encode(png)),
+            "icon_mime": account.icon.as_ref().map(|_| "image/png"),
+            "icon_hash": account
+                .icon
+                .as_deref()
+                .map(|png| HEXLOWER.encode(&crate::vault::container::sha256(png))),
             "info": info,
-            "groups": [],
+            "groups": group_ids(account),
         }));
     }
-    let db = json!({ "version": 3, "entries": entries, "groups": [] });
+    let groups: Vec<Value> = groups
+        .iter()
+        .map(|(name, id)| json!({ "uuid": id, "name": name }))
+        .collect();
+    let db = json!({ "version": 3, "entries": entries, "groups": groups });
     let bytes = serde_json::to_vec_pretty(&db).map_err(|e| ExportError::Json(e.to_string()))?;
     Ok(Zeroizing::new(bytes))
 }

@@ -4,7 +4,8 @@
 //! layout is tried first, then the old one.
 //!
 //! Without `issuer`, old files put `Issuer - account` into `label`: split at the first ` - `.
-//! Lost in conversion: tags, thumbnails, usage statistics; Steam and mOTP entries are rejected.
+//! Tags are kept. Lost in conversion: thumbnails (the name of an andOTP icon, no picture), usage
+//! statistics; Steam and mOTP entries are rejected.
 
 use serde_json::Value;
 use sha2::Digest as _;
@@ -103,7 +104,18 @@ fn names(entry: &Value) -> (String, String) {
 fn read_entry(entry: &Value) -> Item {
     let (issuer, name) = names(entry);
     match convert(entry) {
-        Ok(otp) => Item::Entry(Entry::new(issuer, name, otp)),
+        Ok(otp) => {
+            let mut read = Entry::new(issuer, name, otp);
+            read.tags = entry
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect();
+            Item::Entry(read)
+        }
         Err(reason) => Item::rejected(&issuer, &name, reason),
     }
 }

@@ -5,9 +5,11 @@
 //! The encrypted export is a JSON object: Argon2id (libsodium `crypto_pwhash`, memory in
 //! bytes, checked against the ceilings before deriving) turns the password into the key of a
 //! libsodium secretstream ([`super::secretstream`]) whose one message is the plain-text export.
-//! A MAC that does not verify is the wrong password. Lost in conversion: tags, pinned state,
-//! icons; the note is kept, and a block of backup codes at its end ([`super::note_block`], as
-//! Mamori writes into Aegis notes) becomes the account's backup codes.
+//! A MAC that does not verify is the wrong password. From `codeDisplay`: tags, the pinned state
+//! and the note are kept (a block of backup codes at the note's end, [`super::note_block`], as
+//! Mamori writes into Aegis notes, becomes the account's backup codes), and entries in Ente's bin
+//! go to Mamori's trash. Lost in conversion: icons (Ente names a bundled icon, the file carries
+//! no picture).
 
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
@@ -23,6 +25,10 @@ const NAME: &str = "Ente Auth";
 pub struct CodeDisplay {
     /// In Ente's bin.
     pub trashed: bool,
+    /// Pinned to the top of Ente's list.
+    pub pinned: bool,
+    /// Ente's tags.
+    pub tags: Vec<String>,
     /// The entry's note.
     pub note: String,
 }
@@ -42,6 +48,18 @@ impl CodeDisplay {
                 .get("trashed")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
+            pinned: value
+                .get("pinned")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            tags: value
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
             note: value
                 .get("note")
                 .and_then(Value::as_str)

@@ -9,8 +9,8 @@
 //! let format = formats::detect(file).unwrap();
 //! assert_eq!(format, Format::UriList);
 //! let parsed = formats::import(file, format, None).unwrap();
-//! let mut accounts = Vec::new();
-//! let report = formats::apply(&parsed, &mut accounts, 0);
+//! let (mut accounts, mut trash) = (Vec::new(), Vec::new());
+//! let report = formats::apply(&parsed, &mut accounts, &mut trash, 0);
 //! assert_eq!(report.imported(), 1);
 //! assert_eq!(accounts[0].issuer, "Example");
 //! ```
@@ -447,6 +447,16 @@ pub struct Entry {
     pub note: String,
     /// Backup codes, from a block in the note ([`note_block`]).
     pub backup_codes: Vec<BackupCode>,
+    /// The format's groups or tags the entry is in, by name.
+    pub tags: Vec<String>,
+    /// A favourite or pinned entry.
+    pub pinned: bool,
+    /// The image the format carried as the entry's icon (PNG, JPEG, WebP, BMP or GIF bytes),
+    /// made into a custom icon on import ([`crate::icon::from_image`]); one that cannot be read
+    /// is left out, not the entry.
+    pub icon: Option<Vec<u8>>,
+    /// The entry was in the app's bin: it goes to Mamori's trash.
+    pub trashed: bool,
 }
 
 impl Entry {
@@ -458,6 +468,10 @@ impl Entry {
             otp,
             note: String::new(),
             backup_codes: Vec::new(),
+            tags: Vec::new(),
+            pinned: false,
+            icon: None,
+            trashed: false,
         }
     }
 
@@ -531,6 +545,7 @@ impl Parsed {
                     e.issuer.len()
                         + e.name.len()
                         + e.note.len()
+                        + e.tags.iter().map(String::len).sum::<usize>()
                         + e.otp.secret.as_bytes().len()
                         + e.backup_codes.iter().map(|c| c.code.len()).sum::<usize>()
                 }
@@ -610,8 +625,6 @@ pub enum EntryError {
     Missing(&'static str),
     /// A Google Authenticator entry problem.
     Migration(crate::uri::migration::EntryProblem),
-    /// Ente Auth: the entry is in Ente's bin.
-    Trashed,
     /// The entry is not an object of the expected shape.
     Shape,
 }
@@ -649,7 +662,6 @@ impl Localize for EntryError {
             ),
             EntryError::Missing(field) => tr(lang, "import-entry-missing", &[("field", field)]),
             EntryError::Migration(p) => p.localize(lang),
-            EntryError::Trashed => tr(lang, "import-entry-trashed", &[]),
             EntryError::Shape => tr(lang, "import-entry-shape", &[]),
         }
     }
@@ -813,6 +825,8 @@ pub enum Outcome {
     Duplicate(String),
     /// Not imported, and why.
     Rejected(EntryError),
+    /// It was in the app's bin: put in Mamori's trash.
+    Trashed,
 }
 
 /// One line of the report.
@@ -851,6 +865,11 @@ impl Report {
         self.count(|o| matches!(o, Outcome::Duplicate(_)))
     }
 
+    /// Entries put in the trash (they were in the app's bin).
+    pub fn trashed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Trashed))
+    }
+
     /// Entries rejected.
     pub fn rejected(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Rejected(_)))
@@ -863,11 +882,31 @@ impl Report {
 
 /// Adds the entries of `parsed` to `accounts` (new accounts created at `now`), skipping exact
 /// duplicates (same key and code parameters, docs/formats.md §1) of accounts already there or of
-/// earlier entries, and reports every entry. Meant to run inside `Vault::update`, so the whole
-/// import is one atomic save; run it on a copy for a dry run. Duplicates are found through a
-/// hash of the key (`KeyIndex`), so the time is linear in accounts plus entries.
-pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
+/// earlier entries, and reports every entry. Entries that were in the app's bin go to `trash`
+/// (deleted at `now`) instead, unless their key is already in the list or the trash. Tags, pins
+/// and icons come along; an icon that cannot be read, is larger than
+/// [`crate::icon::MAX_IMPORTED_ICON_SIDE`] or comes after
+/// [`crate::icon::MAX_IMPORTED_ICON_PIXELS`] is left out. Meant to run inside `Vault::update_with_trash`, so the
+/// whole import is one atomic save; run it on copies for a dry run. Duplicates are found
+/// through a hash of the key, so the time is linear in accounts plus entries.
+pub fn apply(
+    parsed: &Parsed,
+    accounts: &mut Vec<Account>,
+    trash: &mut Vec<crate::account::Trashed>,
+    now: u64,
+) -> Report {
     let mut report = Report::default();
+    let mut binned: Vec<crate::account::Trashed> = Vec::new();
+    let mut icon_pixels_left = crate::icon::MAX_IMPORTED_ICON_PIXELS;
+    let mut icon = |bytes: &[u8]| {
+        let (w, h) = crate::icon::source_pixels(bytes)?;
+        let pixels = u64::from(w) * u64::from(h);
+        if w.max(h) > crate::icon::MAX_IMPORTED_ICON_SIDE || pixels > icon_pixels_left {
+            return None;
+        }
+        icon_pixels_left -= pixels;
+        crate::icon::from_image(bytes).ok()
+    };
     let mut adder = crate::accounts::Adder::new(accounts, now);
     for item in &parsed.items {
         let line = match item {
@@ -883,7 +922,33 @@ pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
                     otp: entry.otp.clone(),
                     note: entry.note.clone(),
                     backup_codes: entry.backup_codes.clone(),
+                    tags: entry.tags.clone(),
+                    pinned: entry.pinned,
+                    icon: entry.icon.as_deref().and_then(&mut icon),
                 };
+                if entry.trashed {
+                    // Already in the list or the trash (an import made twice): nothing to add.
+                    let known = adder.existing(&new.otp).map(Account::label).or_else(|| {
+                        trash
+                            .iter()
+                            .chain(&binned)
+                            .find(|t| t.account.otp.same_key(&new.otp))
+                            .map(|t| t.account.label())
+                    });
+                    let outcome = match known {
+                        Some(label) => Outcome::Duplicate(label),
+                        None => {
+                            binned.extend(trashed(new, now));
+                            Outcome::Trashed
+                        }
+                    };
+                    report.lines.push(ReportLine {
+                        issuer: entry.issuer.clone(),
+                        name: entry.name.clone(),
+                        outcome,
+                    });
+                    continue;
+                }
                 let outcome = match adder.add(new, crate::accounts::AddRules::default()) {
                     Ok(_) => Outcome::Imported,
                     Err(crate::accounts::AccountsError::Duplicate { label, .. }) => {
@@ -901,7 +966,24 @@ pub fn apply(parsed: &Parsed, accounts: &mut Vec<Account>, now: u64) -> Report {
         };
         report.lines.push(line);
     }
+    for binned in binned.into_iter().rev() {
+        trash.insert(0, binned);
+    }
     report
+}
+
+/// An entry from another app's bin as a trashed account: added to a scratch list for the same
+/// trimming and tag rules as any account, deleted `now`.
+fn trashed(new: crate::accounts::NewAccount, now: u64) -> Option<crate::account::Trashed> {
+    let rules = crate::accounts::AddRules {
+        allow_duplicate: true,
+        ..crate::accounts::AddRules::default()
+    };
+    let account = crate::accounts::add(&mut Vec::new(), new, rules, now).ok()?;
+    Some(crate::account::Trashed {
+        account,
+        trashed_at: now,
+    })
 }
 
 /// Reads a JSON number field as an integer in `range`, or reports it.

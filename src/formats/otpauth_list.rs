@@ -5,9 +5,9 @@
 //! Tolerated: a UTF-8 BOM or UTF-16 text (Notepad), CRLF, blank lines and `#` comments, labels
 //! with raw or percent-encoded Japanese, unencoded `#` in labels (Ente, WinAuth), Ente's
 //! `codeDisplay` metadata (its `note` is kept, with a block of backup codes in it read back as
-//! backup codes, see [`super::note_block`]; `trashed` entries are rejected) and its old
-//! `issuer=…period=` bug. Lost in conversion: icons (`image`, `icon`), Ente tags and pin
-//! state, WinAuth's Battle.net/Steam extras (those entries are rejected as unsupported types).
+//! backup codes, see [`super::note_block`]; its tags and pin too, and `trashed` entries go to
+//! Mamori's trash) and its old `issuer=…period=` bug. Lost in conversion: icons (`image`,
+//! `icon`), WinAuth's Battle.net/Steam extras (those entries are rejected as unsupported types).
 
 use percent_encoding::percent_decode_str;
 
@@ -88,12 +88,12 @@ pub fn read_uri_line(line: &str, number: usize) -> Item {
                 issuer.truncate(cut);
                 issuer = issuer.trim_end_matches(['&', ' ']).to_string();
             }
-            if display.as_ref().is_some_and(|d| d.trashed) {
-                return Item::rejected(&issuer, &key.name, EntryError::Trashed);
-            }
             let mut entry = Entry::new(issuer, key.name, key.otp);
             if let Some(d) = display {
                 entry.set_note_with_codes(&d.note);
+                entry.tags = d.tags;
+                entry.pinned = d.pinned;
+                entry.trashed = d.trashed;
             }
             Item::Entry(entry)
         }
@@ -180,7 +180,11 @@ mod tests {
             panic!("{items:?}")
         };
         assert_eq!(first.note, "desk phone");
-        assert!(matches!(&items[1], Item::Rejected(r) if r.reason == EntryError::Trashed));
+        assert_eq!(
+            (first.tags.as_slice(), first.pinned),
+            (&["work".to_string()][..], false)
+        );
+        assert!(matches!(&items[1], Item::Entry(e) if e.trashed && e.issuer == "Bin"));
         assert!(
             matches!(&items[2], Item::Entry(e) if e.issuer == "Old"),
             "{:?}",

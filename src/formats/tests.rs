@@ -747,7 +747,7 @@ fn apply_reports_each_entry_and_skips_duplicates() {
     file.extend_from_slice(b"\notpauth://totp/Bad:entry?secret=0000\n");
     let parsed = detect_and_import(&file, None).unwrap();
     let mut accounts = Vec::new();
-    let report = apply(&parsed, &mut accounts, 5);
+    let report = apply(&parsed, &mut accounts, &mut Vec::new(), 5);
     assert_eq!(report.imported(), CANON.len());
     assert_eq!(report.duplicates(), 1);
     assert_eq!(report.rejected(), 1);
@@ -761,7 +761,7 @@ fn apply_reports_each_entry_and_skips_duplicates() {
     assert_eq!(bad.label(), "Bad:entry");
     assert!(matches!(bad.outcome, Outcome::Rejected(EntryError::Uri(_))));
     // A second import of the same file adds nothing.
-    let again = apply(&parsed, &mut accounts, 6);
+    let again = apply(&parsed, &mut accounts, &mut Vec::new(), 6);
     assert_eq!(again.imported(), 0);
     assert_eq!(again.duplicates(), CANON.len() + 1);
 }
@@ -857,7 +857,11 @@ fn backup_codes_survive_an_aegis_round_trip() {
         let parsed = detect_and_import(&bytes, password).unwrap();
         assert_eq!(parsed.format, Format::Aegis);
         let mut back = Vec::new();
-        assert_eq!(apply(&parsed, &mut back, 7).imported(), 2, "{path:?}");
+        assert_eq!(
+            apply(&parsed, &mut back, &mut Vec::new(), 7).imported(),
+            2,
+            "{path:?}"
+        );
         for (got, want) in back.iter().zip(&accounts) {
             assert_eq!(got.label(), want.label(), "{path:?}");
             assert_eq!(got.otp, want.otp, "{path:?}");
@@ -1622,6 +1626,7 @@ fn duplicates_among_many_accounts_are_found_exactly() {
     let first = apply(
         &import(half.as_bytes(), Format::UriList, None).unwrap(),
         &mut accounts,
+        &mut Vec::new(),
         1,
     );
     assert_eq!(first.imported(), MAX_IMPORT_ENTRIES / 2);
@@ -1632,7 +1637,7 @@ fn duplicates_among_many_accounts_are_found_exactly() {
     let other_period = new.replace("&issuer=Many", "&issuer=Many&period=60");
     let text = format!("{half}{new}{new}{other_period}");
     let parsed = import(text.as_bytes(), Format::UriList, None).unwrap();
-    let report = apply(&parsed, &mut accounts, 2);
+    let report = apply(&parsed, &mut accounts, &mut Vec::new(), 2);
     assert_eq!(report.imported(), 2000);
     assert_eq!(report.duplicates(), MAX_IMPORT_ENTRIES / 2 + 1000);
     assert_eq!(accounts.len(), MAX_IMPORT_ENTRIES / 2 + 2000);
@@ -1673,4 +1678,55 @@ fn keepass_columns_are_found_among_many() {
         matches!(&refused, Err(ImportError::Damaged { detail, .. }) if detail.contains("at most 1000 columns")),
         "{refused:?}"
     );
+}
+
+/// An Aegis file whose entries carry an icon each: `side`-pixel PNGs.
+fn aegis_with_icons(count: usize, side: u32) -> Vec<u8> {
+    let picture = image::RgbaImage::from_pixel(side, side, image::Rgba([9, 99, 199, 255]));
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let icon = data_encoding::BASE64.encode(&png);
+    let entries: Vec<Value> = (0..count)
+        .map(|i| {
+            json!({"type": "totp", "name": format!("user{i}"), "issuer": "Icons", "note": "",
+                   "favorite": i == 0, "icon": icon, "icon_mime": "image/png",
+                   "info": {"secret": "JBSWY3DPEHPK3PXP", "algo": "SHA1", "digits": 6,
+                            "period": 30 + i}, "groups": []})
+        })
+        .collect();
+    serde_json::to_vec(
+        &json!({"version": 1, "header": {"slots": null, "params": null},
+        "db": {"version": 3, "entries": entries, "groups": []}}),
+    )
+    .unwrap()
+}
+
+#[test]
+fn imported_icons_are_bounded_in_size_and_in_total_and_never_cost_an_account() {
+    let small = import(&aegis_with_icons(2, 32), Format::Aegis, None).unwrap();
+    let (mut accounts, mut trash) = (Vec::new(), Vec::new());
+    assert_eq!(apply(&small, &mut accounts, &mut trash, 1).imported(), 2);
+    assert!(accounts.iter().all(|a| a.icon.is_some()));
+    assert!(accounts[0].pinned && !accounts[1].pinned);
+
+    let large = import(
+        &aegis_with_icons(1, crate::icon::MAX_IMPORTED_ICON_SIDE + 1),
+        Format::Aegis,
+        None,
+    )
+    .unwrap();
+    let mut accounts = Vec::new();
+    assert_eq!(apply(&large, &mut accounts, &mut trash, 1).imported(), 1);
+    assert!(accounts[0].icon.is_none(), "too large: left out");
+
+    // 80 icons of the largest size: the first 64 fit the pixel budget, the rest are left out.
+    let side = crate::icon::MAX_IMPORTED_ICON_SIDE;
+    let many = import(&aegis_with_icons(80, side), Format::Aegis, None).unwrap();
+    let mut accounts = Vec::new();
+    assert_eq!(apply(&many, &mut accounts, &mut trash, 1).imported(), 80);
+    let with_icon = accounts.iter().filter(|a| a.icon.is_some()).count();
+    let budget = crate::icon::MAX_IMPORTED_ICON_PIXELS / u64::from(side * side);
+    assert_eq!(with_icon as u64, budget);
 }

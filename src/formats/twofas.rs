@@ -7,8 +7,9 @@
 //! Mapping: issuer = service `name` (fallback `otp.issuer`), account = `otp.account` (fallback
 //! `otp.label` without its `issuer:` prefix). Schema 1 has no parameters (SHA1/6/30 TOTP);
 //! schema 2 has no type, so HOTP accounts come out as TOTP — that is what the file says.
-//! Lost in conversion: groups, order, icons and badges; SHA224/SHA384 and Steam entries are
-//! rejected.
+//! Groups become tags (a service's `groupId` names one of the file's `groups`). Lost in
+//! conversion: order, icons (the file names a brand icon, it carries no picture) and badges;
+//! SHA224/SHA384 and Steam entries are rejected.
 
 use serde_json::Value;
 
@@ -72,9 +73,30 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
         },
     };
     check_entry_count(services.len())?;
+    let groups: std::collections::HashMap<&str, &str> = root
+        .get("groups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|g| Some((g.get("id")?.as_str()?, g.get("name")?.as_str()?)))
+        .collect();
     Ok(Parsed::new(
         Format::TwoFas,
-        services.iter().map(|s| read_service(s, schema)).collect(),
+        services
+            .iter()
+            .map(|s| {
+                let mut item = read_service(s, schema);
+                if let Item::Entry(entry) = &mut item
+                    && let Some(group) = s
+                        .get("groupId")
+                        .and_then(Value::as_str)
+                        .and_then(|id| groups.get(id))
+                {
+                    entry.tags.push(group.to_string());
+                }
+                item
+            })
+            .collect(),
     ))
 }
 

@@ -65,10 +65,28 @@ pub enum Command {
         /// New note.
         note: String,
     },
-    /// Remove an account (undo possible for a while).
+    /// Move an account to the trash (undo possible for a while, restore for 30 days).
     Delete(AccountId),
-    /// Put the last removed account back.
+    /// Put the last account moved to the trash back where it was.
     UndoDelete,
+    /// Pin an account (listed first) or unpin it.
+    SetPinned(AccountId, bool),
+    /// Add a tag to an account.
+    AddTag(AccountId, String),
+    /// Remove a tag from an account.
+    RemoveTag(AccountId, String),
+    /// Ask for a picture to make the icon of the account whose details are open.
+    ChooseIcon,
+    /// Make the picture in this file the account's icon.
+    SetIconFile(AccountId, PathBuf),
+    /// Go back to the bundled icon or letter avatar.
+    ClearIcon(AccountId),
+    /// Open the trash.
+    OpenTrash,
+    /// Put an account from the trash back in the list.
+    RestoreFromTrash(AccountId),
+    /// Delete everything in the trash for good.
+    EmptyTrash,
     /// Move an account in the manual order.
     Move {
         /// Position now.
@@ -177,4 +195,6 @@ pub enum PickFor {
     Export,
     /// The automatic-backup folder.
     BackupFolder,
+    /// A picture for the icon of the account whose details are open.
+    Icon,
 }

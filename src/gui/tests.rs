@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod everyday;
+mod organise;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
@@ -803,7 +804,7 @@ fn delete_asks_first_and_undo_brings_the_account_back() {
     let on_disk = accounts_on_disk(&world.vault(), None);
     assert_eq!(on_disk.len(), 1);
     assert_eq!(on_disk[0].issuer, "Slack");
-    harness.get_by_label("Deleted Example (alice).");
+    harness.get_by_label("Moved Example (alice) to the trash.");
     harness.get_by_role_and_label(Role::Button, "Undo").click();
     harness.run();
     let on_disk = accounts_on_disk(&world.vault(), None);

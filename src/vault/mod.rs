@@ -27,11 +27,12 @@ pub mod seen;
 pub mod store;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use data_encoding::BASE64;
 use serde_json::Value;
 
-use crate::account::Account;
+use crate::account::{Account, Trashed};
 pub use error::{Damage, ReadOnly, VaultError};
 
 use crate::fsio::{DiskStorage, IoFailure, Storage};
@@ -186,12 +187,15 @@ impl LockedVault {
             };
             return Err(error.with_backup_hint(&self.paths, kek.as_ref()));
         };
-        let (content_version, accounts) =
-            content::from_json(&plaintext).map_err(|e| VaultError::Damaged {
-                path: self.paths.vault.clone(),
-                damage: Damage::Content(e.0),
-                backup: None,
-            })?;
+        let content::Decoded {
+            version: content_version,
+            accounts,
+            trash,
+        } = content::from_json(&plaintext).map_err(|e| VaultError::Damaged {
+            path: self.paths.vault.clone(),
+            damage: Damage::Content(e.0),
+            backup: None,
+        })?;
         let header = &self.parsed.header;
         let read_only = if self.parsed.minor > FORMAT_MINOR {
             Some(ReadOnly::NewerFormat(self.parsed.minor))
@@ -210,9 +214,11 @@ impl LockedVault {
             master,
             kek,
             accounts,
+            trash,
             read_only,
             backups_kept: backups::DEFAULT_KEPT,
             storage: Box::new(DiskStorage),
+            clock: Arc::new(crate::time::unix_now),
             seen_file: None,
         })
     }
@@ -228,6 +234,8 @@ pub struct Vault {
     /// Password vaults: the slot's settings and KEK, to follow a reload without the password.
     kek: Option<(KdfParams, Key)>,
     accounts: Vec<Account>,
+    /// Deleted accounts, newest first, purged after 30 days on save.
+    trash: Vec<Trashed>,
     /// SHA-256 of the file as last loaded or written: a different file means another process
     /// saved in between.
     file_hash: [u8; 32],
@@ -236,7 +244,12 @@ pub struct Vault {
     storage: Box<dyn Storage>,
     /// Where the newest generation of each vault is remembered ([`seen`]), if anywhere.
     seen_file: Option<PathBuf>,
+    /// Unix time for purging the trash on save ([`Vault::set_clock`]).
+    clock: Clock,
 }
+
+/// The time source a vault purges its trash by.
+pub type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -319,20 +332,33 @@ impl Vault {
             master,
             kek: password,
             accounts: Vec::new(),
+            trash: Vec::new(),
             file_hash: [0; 32],
             read_only: None,
             backups_kept: backups::DEFAULT_KEPT,
             storage: Box::new(DiskStorage),
+            clock: Arc::new(crate::time::unix_now),
             seen_file: None,
         };
         let _lock = vault.lock()?;
-        vault.write(Vec::new(), None, false)?;
+        vault.write(Vec::new(), Vec::new(), None, false)?;
         Ok(vault)
     }
 
-    /// The accounts, in the user's order.
+    /// The accounts, in the user's order (not those in the trash).
     pub fn accounts(&self) -> &[Account] {
         &self.accounts
+    }
+
+    /// The deleted accounts, newest first; none older than 30 days once saved.
+    pub fn trash(&self) -> &[Trashed] {
+        &self.trash
+    }
+
+    /// The clock saves purge the trash by (default: the system's), so that a shell with its
+    /// own clock (the window's, which tests pin) dates deletions and purges alike.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
     }
 
     /// The vault file.
@@ -405,14 +431,24 @@ impl Vault {
         kind: SaveKind,
         change: impl FnOnce(&mut Vec<Account>) -> Result<T, E>,
     ) -> Result<T, E> {
+        self.update_with_trash(kind, |accounts, _| change(accounts))
+    }
+
+    /// [`Vault::update`] for changes that also concern the trash (delete, restore, empty).
+    pub fn update_with_trash<T, E: From<VaultError>>(
+        &mut self,
+        kind: SaveKind,
+        change: impl FnOnce(&mut Vec<Account>, &mut Vec<Trashed>) -> Result<T, E>,
+    ) -> Result<T, E> {
         self.check_writable()?;
         let _lock = self.lock()?;
         store::remove_stale_temps(&self.paths);
         let on_disk = self.reload_if_changed()?;
         let mut accounts = self.accounts.clone();
-        let result = change(&mut accounts)?;
+        let mut trash = self.trash.clone();
+        let result = change(&mut accounts, &mut trash)?;
         let backup = (kind == SaveKind::Structural).then_some(on_disk.as_slice());
-        self.write(accounts, backup, false)?;
+        self.write(accounts, trash, backup, false)?;
         Ok(result)
     }
 
@@ -450,7 +486,7 @@ impl Vault {
             std::mem::replace(&mut self.slot_json, vec![slot.to_json(None)]),
             std::mem::replace(&mut self.kek, kek),
         );
-        if let Err(e) = self.write(accounts, Some(&on_disk), true) {
+        if let Err(e) = self.write(accounts, self.trash.clone(), Some(&on_disk), true) {
             (self.master, self.slot_json, self.kek) = old;
             return Err(e);
         }
@@ -482,7 +518,7 @@ impl Vault {
             self.kek.replace((params, kek)),
         );
         let accounts = self.accounts.clone();
-        if let Err(e) = self.write(accounts, Some(&on_disk), true) {
+        if let Err(e) = self.write(accounts, self.trash.clone(), Some(&on_disk), true) {
             (self.slot_json, self.kek) = old;
             return Err(e);
         }
@@ -509,7 +545,7 @@ impl Vault {
             Err(failure) => return Err(VaultError::Io(failure)),
         }
         let accounts = self.accounts.clone();
-        self.write(accounts, None, true)?;
+        self.write(accounts, self.trash.clone(), None, true)?;
         Ok(self)
     }
 
@@ -589,6 +625,7 @@ impl Vault {
         self.slot_json = fresh.slot_json;
         self.master = fresh.master;
         self.accounts = fresh.accounts;
+        self.trash = fresh.trash;
         self.file_hash = fresh.file_hash;
         Ok(bytes)
     }
@@ -598,10 +635,15 @@ impl Vault {
     fn write(
         &mut self,
         accounts: Vec<Account>,
+        mut trash: Vec<Trashed>,
         backup_of: Option<&[u8]>,
         check_new_slot: bool,
     ) -> Result<(), VaultError> {
-        let plaintext = content::to_json(&accounts).map_err(|e| VaultError::Internal(e.0))?;
+        // Accounts deleted 30 days ago or more leave the vault with this save.
+        let now = (self.clock)();
+        trash.retain(|t| !t.expired(now));
+        let plaintext =
+            content::to_json(&accounts, &trash).map_err(|e| VaultError::Internal(e.0))?;
         let nonce = crypto::random_nonce().map_err(VaultError::Crypto)?;
         let mut header = self.header.clone();
         header.generation += 1;
@@ -692,6 +734,7 @@ impl Vault {
         self.file_hash = sha256(&file);
         self.header = header;
         self.accounts = accounts;
+        self.trash = trash;
         if let Some(seen_file) = &self.seen_file {
             seen::check_and_record(seen_file, &self.header.vault_id, self.header.generation);
         }

@@ -14,7 +14,7 @@ use super::backups;
 use super::container::{self, CHECKSUM_LEN, PREFIX_LEN};
 use super::crypto::{self, FLOOR_M_KIB, FLOOR_T, KdfParams};
 use super::*;
-use crate::account::{Account, OtpKind, OtpParams};
+use crate::account::{Account, OtpKind, OtpParams, TRASH_SECONDS, Trashed};
 use crate::fsio::{DiskStorage, IoAction, IoFailure, Storage};
 use crate::secret::Secret;
 
@@ -669,7 +669,7 @@ fn future_versions_are_refused_or_opened_read_only() {
     // Minor 1 with an unknown header field: opens read-only. The minor version is in the
     // associated data, so the payload is re-sealed as a newer Mamori would write it.
     let master = vault.master_key().clone();
-    let plaintext = content::to_json(vault.accounts()).unwrap();
+    let plaintext = content::to_json(vault.accounts(), &[]).unwrap();
     let mut minor1 = rewrite_header(&bytes, |h| h["future_field"] = true.into());
     minor1[10] = 1;
     let parsed_len = {
@@ -724,7 +724,7 @@ fn unknown_slot_kinds_are_copied_on_save_and_dropped_by_passwd() {
     // Re-seal the payload under the new header, as the program that added the slot would.
     let master = vault.master_key().clone();
     let parsed = container::parse(&with_keyring).unwrap();
-    let plaintext = content::to_json(&[]).unwrap();
+    let plaintext = content::to_json(&[], &[]).unwrap();
     let mut file = with_keyring[..parsed.aad_len].to_vec();
     let sealed = crypto::seal(&master, &parsed.payload_nonce, &file, &plaintext).unwrap();
     file.extend_from_slice(&sealed);
@@ -928,4 +928,81 @@ fn a_vault_swapped_or_turned_plain_behind_an_open_one_is_refused() {
     assert!(matches!(result, Err(VaultError::Replaced)), "{result:?}");
     assert_eq!(fs::read(&path).unwrap(), plain);
     assert!(vault.is_encrypted(), "the open vault keeps its key");
+}
+
+#[test]
+fn tags_pins_icons_and_the_trash_are_kept_encrypted_and_old_trash_is_purged_on_save() {
+    let dir = TempDir::new().unwrap();
+    let (path, mut vault) = new_password_vault(&dir);
+    add(&mut vault, "Tagged", "a");
+    add(&mut vault, "Binned", "b");
+    add(&mut vault, "Ancient", "c");
+    let now = crate::time::unix_now();
+    let png = vec![0x89, b'P', b'N', b'G', 1, 2, 3];
+    vault
+        .update_with_trash(SaveKind::Structural, |accounts, trash| {
+            accounts[0].tags = vec!["ZebraTag".into(), "仕事".into()];
+            accounts[0].pinned = true;
+            accounts[0].icon = Some(png.clone());
+            let ancient = accounts.remove(2);
+            let binned = accounts.remove(1);
+            trash.push(Trashed {
+                account: binned,
+                trashed_at: now,
+            });
+            trash.push(Trashed {
+                account: ancient,
+                trashed_at: now - TRASH_SECONDS,
+            });
+            Ok::<_, VaultError>(())
+        })
+        .unwrap();
+    // The 30-day-old entry left with that very save.
+    assert_eq!(vault.trash().len(), 1);
+    let reopened = open(&path, Some(PASSWORD)).unwrap();
+    assert_eq!(labels(&reopened), ["Tagged:a"]);
+    let tagged = &reopened.accounts()[0];
+    assert_eq!(tagged.tags, ["ZebraTag", "仕事"]);
+    assert!(tagged.pinned);
+    assert_eq!(tagged.icon.as_deref(), Some(png.as_slice()));
+    assert_eq!(reopened.trash().len(), 1);
+    assert_eq!(reopened.trash()[0].account.label(), "Binned:b");
+    assert_eq!(reopened.trash()[0].trashed_at, now);
+    let bytes = fs::read(&path).unwrap();
+    for plain in [&b"ZebraTag"[..], b"Binned", b"trashed_at"] {
+        assert!(!bytes.windows(plain.len()).any(|w| w == plain));
+    }
+    assert_eq!(
+        LockedVault::read(&path).unwrap().header().content_version,
+        2
+    );
+}
+
+#[test]
+fn content_version_1_reads_as_untagged_unpinned_accounts_and_an_empty_trash() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("vault.mamori");
+    fs::copy(golden("golden-1.0-plain.mamori"), &path).unwrap();
+    assert_eq!(
+        LockedVault::read(&path).unwrap().header().content_version,
+        1
+    );
+    let mut vault = open(&path, None).unwrap();
+    assert!(vault.trash().is_empty());
+    assert!(
+        vault
+            .accounts()
+            .iter()
+            .all(|a| a.tags.is_empty() && !a.pinned && a.icon.is_none())
+    );
+    vault
+        .update(SaveKind::Structural, |accounts| {
+            accounts[0].tags.push("work".into());
+            Ok::<_, VaultError>(())
+        })
+        .unwrap();
+    let saved = open(&path, None).unwrap();
+    assert_eq!(saved.header().content_version, 2);
+    assert_eq!(saved.accounts()[0].tags, ["work"]);
+    assert_eq!(saved.accounts().len(), 4);
 }

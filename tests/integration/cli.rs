@@ -35,7 +35,8 @@ fn a_new_user_from_init_to_backup_codes() {
         list,
         json(&format!(
             r#"[{{"id":"{id}","issuer":"Vendor","name":"admin@example.com","type":"totp",
-                 "algorithm":"SHA1","digits":6,"period":30,"counter":null,"backup_codes_unused":0}}]"#
+                 "algorithm":"SHA1","digits":6,"period":30,"counter":null,"backup_codes_unused":0,
+                 "tags":[],"pinned":false}}]"#
         ))
     );
 

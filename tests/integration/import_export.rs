@@ -89,21 +89,20 @@ fn the_report_names_every_entry_and_dry_run_changes_nothing() {
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["format"], "otpauth");
     assert_eq!(
-        (&report["imported"], &report["rejected"]),
-        (&Value::from(2), &Value::from(1))
+        (&report["imported"], &report["rejected"], &report["trashed"]),
+        (&Value::from(2), &Value::from(0), &Value::from(1))
     );
     let entries = report["entries"].as_array().unwrap();
     assert_eq!(entries[0]["issuer"], "株式会社サンプル");
     assert_eq!(entries[0]["name"], "山田 太郎");
-    assert_eq!(entries[2]["status"], "rejected");
-    assert!(entries[2]["reason"].as_str().unwrap().contains("bin"));
+    assert_eq!(entries[2]["status"], "trashed");
 
     let text = s.ok(&["import", ente.to_str().unwrap()]);
     assert!(
         text.contains("imported   株式会社サンプル:山田 太郎"),
         "{text}"
     );
-    assert!(text.contains("rejected   Old:gone"), "{text}");
+    assert!(text.contains("to trash   Old:gone"), "{text}");
     let again = s.run(&["import", ente.to_str().unwrap()]);
     assert!(stdout(&again).contains("duplicate  Example Co:ops-hotp"));
     assert_eq!(list(&s).len(), 2);

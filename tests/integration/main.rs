@@ -35,6 +35,9 @@ mod gui_window;
 // `mamori import` / `mamori export`: every fixture of tests/data/formats, Google transfer QR
 // codes through `scan --add` and `import`, wrong passwords, damaged files, export round trips.
 mod import_export;
+// Tags, pins and the trash from the command line, and the organisation other apps' files carry
+// (Aegis, 2FAS, andOTP, Ente) through import and Aegis export.
+mod organise;
 // `mamori doctor`: clock offset against a fake SNTP server, vault presence, encryption and
 // permissions, exit codes.
 mod doctor;

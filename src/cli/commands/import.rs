@@ -27,6 +27,7 @@ struct JsonReport<'a> {
     imported: usize,
     duplicates: usize,
     rejected: usize,
+    trashed: usize,
     entries: Vec<JsonEntry<'a>>,
 }
 
@@ -94,16 +95,17 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     let mut vault = session::open(cli)?;
     let now = mamori::time::unix_now();
     let mut preview = vault.accounts().to_vec();
-    let planned = formats::apply(&parsed, &mut preview, now);
-    let report = if args.dry_run || planned.imported() == 0 {
+    let mut preview_trash = vault.trash().to_vec();
+    let planned = formats::apply(&parsed, &mut preview, &mut preview_trash, now);
+    let report = if args.dry_run || planned.imported() + planned.trashed() == 0 {
         planned
     } else {
-        vault.update(SaveKind::Structural, |accounts| {
-            Ok::<_, Failure>(formats::apply(&parsed, accounts, now))
+        vault.update_with_trash(SaveKind::Structural, |accounts, trash| {
+            Ok::<_, Failure>(formats::apply(&parsed, accounts, trash, now))
         })?
     };
     print_report(cli, &parsed, &report, args.dry_run);
-    if report.imported() == 0 && report.duplicates() == 0 {
+    if report.imported() == 0 && report.duplicates() == 0 && report.trashed() == 0 {
         return Err(Failure::new(EXIT_ERROR, "cli-import-all-rejected", &[]));
     }
     Ok(())
@@ -130,6 +132,7 @@ fn print_report(cli: &Cli, parsed: &Parsed, report: &Report, dry_run: bool) {
                     Outcome::Imported => ("imported", None),
                     Outcome::Duplicate(existing) => ("duplicate", Some(existing.clone())),
                     Outcome::Rejected(e) => ("rejected", Some(e.localize(lang()))),
+                    Outcome::Trashed => ("trashed", None),
                 };
                 JsonEntry {
                     issuer: &line.issuer,
@@ -145,6 +148,7 @@ fn print_report(cli: &Cli, parsed: &Parsed, report: &Report, dry_run: bool) {
             imported: report.imported(),
             duplicates: report.duplicates(),
             rejected: report.rejected(),
+            trashed: report.trashed(),
             entries,
         });
     } else {
@@ -160,7 +164,8 @@ fn print_report(cli: &Cli, parsed: &Parsed, report: &Report, dry_run: bool) {
         );
         let duplicate = tr(lang(), "cli-import-duplicate", &[]);
         let rejected = tr(lang(), "cli-import-rejected", &[]);
-        let width = [&imported, &duplicate, &rejected]
+        let trashed = tr(lang(), "cli-import-trashed", &[]);
+        let width = [&imported, &duplicate, &rejected, &trashed]
             .iter()
             .map(|word| output::display_width(word))
             .max()
@@ -185,6 +190,10 @@ fn print_report(cli: &Cli, parsed: &Parsed, report: &Report, dry_run: bool) {
                         &[("label", &label(line, i)), ("reason", &e.localize(lang()))],
                     ),
                 ),
+                Outcome::Trashed => (
+                    &trashed,
+                    tr(lang(), "cli-import-trashed-from-bin", &[("label", &label(line, i))]),
+                ),
             };
             output::line(&format!("{}{text}", output::pad(outcome, width)));
         }
@@ -202,4 +211,10 @@ fn print_report(cli: &Cli, parsed: &Parsed, report: &Report, dry_run: bool) {
             ("rejected", &report.rejected()),
         ],
     );
+    if report.trashed() > 0 {
+        output::say(
+            "cli-import-summary-trashed",
+            &[("count", &report.trashed())],
+        );
+    }
 }

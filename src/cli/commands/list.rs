@@ -1,9 +1,10 @@
-//! `mamori list [--json]`: the accounts, without secrets.
+//! `mamori list [QUERY] [--tag TAG] [--json]`: the accounts, without secrets, pinned first.
 
 use serde::Serialize;
 
 use mamori::account::Account;
 
+use crate::cli::args::ListArgs;
 use crate::cli::{Cli, Failure, output, session};
 
 #[derive(Serialize)]
@@ -18,6 +19,8 @@ struct Row<'a> {
     period: Option<u32>,
     counter: Option<u64>,
     backup_codes_unused: usize,
+    tags: &'a [String],
+    pinned: bool,
 }
 
 fn row(account: &Account) -> Row<'_> {
@@ -32,13 +35,31 @@ fn row(account: &Account) -> Row<'_> {
         period,
         counter,
         backup_codes_unused: account.unused_backup_codes().count(),
+        tags: &account.tags,
+        pinned: account.pinned,
     }
 }
 
-/// Prints one line per account (or a JSON array).
-pub fn run(cli: &Cli) -> Result<(), Failure> {
+/// Prints one line per account (or a JSON array), pinned accounts first; with a query or a
+/// tag, only the accounts matching it.
+pub fn run(cli: &Cli, args: &ListArgs) -> Result<(), Failure> {
     let vault = session::open(cli)?;
-    let rows: Vec<Row> = vault.accounts().iter().map(row).collect();
+    let accounts = vault.accounts();
+    let rows: Vec<Row> = mamori::accounts::pinned_first(accounts)
+        .into_iter()
+        .map(|i| &accounts[i])
+        .filter(|a| args.query.as_deref().is_none_or(|q| a.matches(q)))
+        .filter(|a| args.tag.as_deref().is_none_or(|t| a.has_tag(t)))
+        .map(row)
+        .collect();
+    if rows.is_empty() && (args.query.is_some() || args.tag.is_some()) {
+        let query = args.query.as_deref().or(args.tag.as_deref()).unwrap_or("");
+        return Err(Failure::new(
+            crate::cli::failure::EXIT_NOT_FOUND,
+            "cli-no-match",
+            &[("query", &query)],
+        ));
+    }
     if cli.json {
         output::json(&rows);
         return Ok(());
@@ -64,8 +85,14 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         } else {
             String::new()
         };
+        let pinned = if r.pinned { "  pinned" } else { "" };
+        let tags = if r.tags.is_empty() {
+            String::new()
+        } else {
+            format!("  tags:{}", r.tags.join(","))
+        };
         output::line(&format!(
-            "{label}  {} {} {} {:>5}  {}{backup}",
+            "{label}  {} {} {} {:>5}  {}{backup}{pinned}{tags}",
             r.kind, r.algorithm, r.digits, timing, r.id
         ));
     }

@@ -9,10 +9,13 @@ mod import;
 mod init;
 mod list;
 mod passwd;
+mod pin;
 mod remove;
 mod rename;
 mod restore;
 mod scan;
+mod tag;
+mod trash;
 
 use super::{Cli, Command, Failure};
 
@@ -23,9 +26,12 @@ pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
         None | Some(Command::Gui) => gui(cli, command),
         Some(Command::Init(args)) => init::run(cli, args),
         Some(Command::Code(args)) => code::run(cli, args),
-        Some(Command::List) => list::run(cli),
+        Some(Command::List(args)) => list::run(cli, args),
         Some(Command::Add(args)) => add::run(cli, args),
         Some(Command::Remove(args)) => remove::run(cli, args),
+        Some(Command::Tag(args)) => tag::run(cli, args),
+        Some(Command::Pin(args)) => pin::run(cli, args),
+        Some(Command::Trash(args)) => trash::run(cli, args),
         Some(Command::Rename(args)) => rename::run(cli, args),
         Some(Command::Passwd(args)) => passwd::run(cli, args),
         Some(Command::BackupCodes(args)) => backup_codes::run(cli, args),

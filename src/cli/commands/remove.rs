@@ -1,4 +1,4 @@
-//! `mamori remove QUERY [--yes]`: remove one account.
+//! `mamori remove QUERY [--yes]`: move one account to the trash (kept 30 days).
 
 use mamori::accounts;
 use mamori::vault::SaveKind;
@@ -6,7 +6,7 @@ use mamori::vault::SaveKind;
 use crate::cli::args::RemoveArgs;
 use crate::cli::{Cli, Failure, output, password, session};
 
-/// Removes the one account the query names, after confirmation.
+/// Moves the one account the query names to the trash, after confirmation.
 pub fn run(cli: &Cli, args: &RemoveArgs) -> Result<(), Failure> {
     let mut vault = session::open(cli)?;
     let account = session::find_one(vault.accounts(), &args.query)?.clone();
@@ -14,8 +14,9 @@ pub fn run(cli: &Cli, args: &RemoveArgs) -> Result<(), Failure> {
         output::say("cli-cancelled", &[]);
         return Ok(());
     }
-    vault.update(SaveKind::Structural, |accounts| {
-        accounts::delete(accounts, &account.id)?;
+    let now = mamori::time::unix_now();
+    vault.update_with_trash(SaveKind::Structural, |accounts, trash| {
+        accounts::trash(accounts, trash, &account.id, now)?;
         Ok::<_, Failure>(())
     })?;
     output::say("cli-removed", &[("label", &account.label())]);

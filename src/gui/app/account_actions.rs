@@ -70,32 +70,34 @@ impl MamoriApp {
                 }
             }
             Command::Delete(id) => {
-                let removed = self.change_vault(SaveKind::Structural, |accounts| {
-                    Ok(accounts::delete(accounts, &id)?)
+                let now = self.now() as u64;
+                let title = self
+                    .session()
+                    .and_then(|s| s.vault.accounts().iter().find(|a| a.id == id))
+                    .map(super::views::accounts::title)
+                    .unwrap_or_default();
+                let removed = self.change_vault_and_trash(SaveKind::Structural, |list, trash| {
+                    Ok(accounts::trash(list, trash, &id, now)?)
                 });
-                if let Some((index, account)) = removed
+                if let Some(index) = removed
                     && let Phase::Open(session) = &mut self.phase
                 {
                     session.manage = None;
-                    self.toasts.undo(tr(
-                        lang,
-                        "gui-deleted",
-                        &[("label", &super::views::accounts::title(&account))],
-                    ));
-                    session.removed = Some((index, account));
+                    self.toasts
+                        .undo(tr(lang, "gui-deleted", &[("label", &title)]));
+                    session.removed = Some((index, id));
                 }
             }
             Command::UndoDelete => {
-                let Some((index, account)) = (match &mut self.phase {
+                let Some((index, id)) = (match &mut self.phase {
                     Phase::Open(session) => session.removed.take(),
                     _ => None,
                 }) else {
                     return;
                 };
                 if self
-                    .change_vault(SaveKind::Structural, |accounts| {
-                        accounts::undelete(accounts, index, account);
-                        Ok(())
+                    .change_vault_and_trash(SaveKind::Structural, |list, trash| {
+                        Ok(accounts::restore(list, trash, &id, Some(index))?)
                     })
                     .is_some()
                 {

@@ -60,7 +60,7 @@ impl MamoriApp {
                         tr(lang, "gui-created-plain", &[])
                     };
                     self.toasts.info(message);
-                    self.phase = Phase::Open(Box::new(Session::new(vault)));
+                    self.phase = Phase::Open(Box::new(self.session_over(vault)));
                 }
                 Done::Created(Err(e)) => {
                     if let Phase::Welcome(form) = &mut self.phase {
@@ -127,8 +127,10 @@ impl MamoriApp {
                         match result {
                             Ok(parsed) => {
                                 let mut copy = session.vault.accounts().to_vec();
+                                let mut trash = session.vault.trash().to_vec();
                                 let now = self.env.clock.now() as u64;
-                                let report = mamori::formats::apply(&parsed, &mut copy, now);
+                                let report =
+                                    mamori::formats::apply(&parsed, &mut copy, &mut trash, now);
                                 dialog.needs_password = false;
                                 dialog.password.clear();
                                 dialog.preview = Some((parsed, report));
@@ -192,7 +194,7 @@ impl MamoriApp {
                     }
                 }
                 Done::PasswordChanged(vault, result) => {
-                    let mut session = Session::new(*vault);
+                    let mut session = self.session_over(*vault);
                     match result {
                         Ok(()) => {
                             let key = if session.vault.is_encrypted() {

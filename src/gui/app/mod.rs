@@ -9,6 +9,7 @@
 mod account_actions;
 mod add_actions;
 mod jobs;
+mod organise_actions;
 mod settings_actions;
 mod transfer_actions;
 mod vault_actions;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use mamori::account::{Account, AccountId, OtpKind};
+use mamori::account::{Account, AccountId, OtpKind, Trashed};
 use mamori::accounts::{self, AddRules, ChangeError, NewAccount};
 use mamori::clock_check::{ClockError, ClockReading, Correction, Recheck, RecheckSchedule};
 use mamori::formats::export::{self, ExportFormat};
@@ -183,6 +184,15 @@ impl MamoriApp {
             | Command::RevealKey(..)
             | Command::AddBackupCodes(..)
             | Command::SetBackupCodeUsed { .. }) => self.apply_account(ctx, command),
+            command @ (Command::SetPinned(..)
+            | Command::AddTag(..)
+            | Command::RemoveTag(..)
+            | Command::ChooseIcon
+            | Command::SetIconFile(..)
+            | Command::ClearIcon(..)
+            | Command::OpenTrash
+            | Command::RestoreFromTrash(..)
+            | Command::EmptyTrash) => self.apply_organise(ctx, command),
             command @ (Command::OpenAdd(..)
             | Command::ScanScreens
             | Command::Paste
@@ -398,10 +408,15 @@ impl MamoriApp {
     pub fn visible_ids(&self) -> Vec<AccountId> {
         self.session()
             .map(|s| {
-                views::accounts::ordered(s.vault.accounts(), &s.search, self.settings.sort)
-                    .into_iter()
-                    .map(|a| a.id.clone())
-                    .collect()
+                views::accounts::ordered(
+                    s.vault.accounts(),
+                    &s.search,
+                    s.tag_filter.as_deref(),
+                    self.settings.sort,
+                )
+                .into_iter()
+                .map(|a| a.id.clone())
+                .collect()
             })
             .unwrap_or_default()
     }

@@ -52,9 +52,14 @@ impl MamoriApp {
                     return;
                 };
                 self.worker.spawn(ctx, move || {
-                    let result = session.vault.update(SaveKind::Structural, |accounts| {
-                        Ok::<_, VaultError>(mamori::formats::apply(&parsed, accounts, now))
-                    });
+                    let result =
+                        session
+                            .vault
+                            .update_with_trash(SaveKind::Structural, |accounts, trash| {
+                                Ok::<_, VaultError>(mamori::formats::apply(
+                                    &parsed, accounts, trash, now,
+                                ))
+                            });
                     Done::ImportCommitted(session, result)
                 });
             }
@@ -129,6 +134,17 @@ impl MamoriApp {
                 tr(lang, "gui-auto-backup", &[]),
                 Vec::new(),
             ),
+            PickFor::Icon => (
+                Request::Image,
+                tr(lang, "gui-icon-choose", &[]),
+                vec![
+                    (
+                        tr(lang, "gui-image-files", &[]),
+                        owned(&mut image_extensions()),
+                    ),
+                    all_files,
+                ],
+            ),
             PickFor::Export => {
                 let Some(choice) = self
                     .session()
@@ -175,6 +191,7 @@ impl MamoriApp {
                         PickFor::BackupFolder => {
                             session.settings.as_mut().map(|d| &mut d.path_entry)
                         }
+                        PickFor::Icon => session.manage.as_mut().map(|d| &mut d.icon_path),
                     };
                     if let Some(entry) = entry {
                         entry.open();
@@ -185,6 +202,16 @@ impl MamoriApp {
         };
         let command = match purpose {
             PickFor::ScanImage => Command::ScanFile(path),
+            PickFor::Icon => {
+                let Some(id) = self
+                    .session()
+                    .and_then(|s| s.manage.as_ref())
+                    .map(|d| d.id.clone())
+                else {
+                    return;
+                };
+                Command::SetIconFile(id, path)
+            }
             PickFor::Import => Command::ReadImport(path, None),
             PickFor::Export => Command::ExportTo(self.export_target(path)),
             PickFor::BackupFolder => {

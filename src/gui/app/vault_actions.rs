@@ -69,11 +69,18 @@ impl MamoriApp {
 
     pub(super) fn open_session(&self, opened: Opened) -> Phase {
         let lang = self.lang();
-        let mut session = Session::new(opened.vault);
+        let mut session = self.session_over(opened.vault);
         for notice in opened.notices {
             session.banners.push(notice.localize(lang));
         }
         Phase::Open(Box::new(session))
+    }
+
+    /// The session over a vault just opened, its trash dated by the window's clock.
+    pub(super) fn session_over(&self, mut vault: Vault) -> Session {
+        let clock = Arc::clone(&self.env.clock);
+        vault.set_clock(Arc::new(move || clock.now().max(0.0) as u64));
+        Session::new(vault)
     }
 
     /// Runs one vault change (an operation of [`mamori::accounts`]) and reports a refusal or a
@@ -83,11 +90,20 @@ impl MamoriApp {
         kind: SaveKind,
         change: impl FnOnce(&mut Vec<Account>) -> Result<T, ChangeError>,
     ) -> Option<T> {
+        self.change_vault_and_trash(kind, |accounts, _| change(accounts))
+    }
+
+    /// [`Self::change_vault`] for a change that also concerns the trash.
+    pub(super) fn change_vault_and_trash<T>(
+        &mut self,
+        kind: SaveKind,
+        change: impl FnOnce(&mut Vec<Account>, &mut Vec<Trashed>) -> Result<T, ChangeError>,
+    ) -> Option<T> {
         let lang = self.lang();
         let Phase::Open(session) = &mut self.phase else {
             return None;
         };
-        match session.vault.update(kind, change) {
+        match session.vault.update_with_trash(kind, change) {
             Ok(answer) => {
                 if kind == SaveKind::Structural {
                     self.back_up_to_folder();

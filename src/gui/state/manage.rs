@@ -25,6 +25,12 @@ pub struct ManageDialog {
     pub password_error: Option<String>,
     /// Backup codes being pasted.
     pub backup_input: String,
+    /// A tag being typed.
+    pub new_tag: String,
+    /// The path field for the icon picture when no file dialog can be shown.
+    pub icon_path: super::forms::PathEntry,
+    /// Why the picture chosen for the icon was refused.
+    pub icon_error: Option<String>,
     pub(crate) qr: Option<TextureHandle>,
 }
 
@@ -41,6 +47,9 @@ impl ManageDialog {
             password: Zeroizing::new(String::with_capacity(256)),
             password_error: None,
             backup_input: String::new(),
+            new_tag: String::new(),
+            icon_path: super::forms::PathEntry::default(),
+            icon_error: None,
             qr: None,
         }
     }

@@ -10,7 +10,7 @@ pub mod transfer;
 
 use std::collections::HashSet;
 
-use mamori::account::{Account, AccountId};
+use mamori::account::AccountId;
 use mamori::clock_check::{ClockError, ClockReading};
 use mamori::vault::Vault;
 
@@ -64,8 +64,14 @@ pub struct Session {
     pub revealed: HashSet<AccountId>,
     /// HOTP codes shown after "next code".
     pub hotp_codes: Vec<(AccountId, String)>,
-    /// The last removed account and its position, for undo.
-    pub removed: Option<(usize, Account)>,
+    /// The last account moved to the trash and where it was, for undo.
+    pub removed: Option<(usize, AccountId)>,
+    /// The tag chip chosen above the list: only accounts with this tag show.
+    pub tag_filter: Option<String>,
+    /// The trash view, when open.
+    pub trash: Option<TrashView>,
+    /// Custom icons as textures, by account (with a hash of the PNG, to notice a change).
+    pub(crate) icons: std::collections::HashMap<AccountId, (u64, egui::TextureHandle)>,
     /// Messages shown above the list until dismissed (read-only vault, older copy).
     pub banners: Vec<String>,
     /// The vault file's modification time and length when last looked at.
@@ -102,6 +108,9 @@ impl Session {
             revealed: HashSet::new(),
             hotp_codes: Vec::new(),
             removed: None,
+            tag_filter: None,
+            trash: None,
+            icons: std::collections::HashMap::new(),
             banners: Vec::new(),
         }
     }
@@ -114,6 +123,7 @@ impl Session {
         self.import = None;
         self.export = None;
         self.pager = None;
+        self.trash = None;
     }
 
     /// True when a dialog is open over the list.
@@ -124,7 +134,15 @@ impl Session {
             || self.import.is_some()
             || self.export.is_some()
             || self.pager.is_some()
+            || self.trash.is_some()
     }
+}
+
+/// The trash view's state.
+#[derive(Debug, Default)]
+pub struct TrashView {
+    /// Asking "really empty the trash?".
+    pub confirm_empty: bool,
 }
 
 /// What the time servers said of the system clock (issue: "my code is rejected").

@@ -1,8 +1,9 @@
 //! Images of the window rendered with wgpu (Vulkan lavapipe or Mesa GL on CI, no GPU needed),
 //! compared with the committed ones in `tests/snapshots/` (`UPDATE_SNAPSHOTS=1` rewrites them).
-//! Kept few and small: the list in light and dark, the add dialog, the Japanese window, and
-//! the Japanese welcome, settings and export screens at the default and the minimum width,
-//! whose painted text is also checked for line-start (kinsoku) violations.
+//! Kept few and small: the list in light and dark (a pinned row, tags, a custom icon and letter
+//! avatars, a bundled service icon, the tag chips), the add dialog, the Japanese window, the
+//! trash, and the Japanese welcome, settings and export screens at the default and the minimum
+//! width, whose painted text is also checked for line-start (kinsoku) violations.
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
@@ -44,8 +45,39 @@ fn sample_world(language: &str, theme: &str) -> World {
                 "ops@example.com",
                 "GAYTEMZUGU3DOOBZMFRGGZDFMYYDCMRT",
             ),
+            ("Okta", "old-admin", "MFRGGZDFMZTWQ2LKNNWG23TP"),
+            ("GitHub", "octo-admin", "KRUGS4ZANFZSAYJAORSXG5BAMV4GC3LQ"),
         ],
     );
+    let picture = image::RgbaImage::from_fn(48, 48, |x, y| {
+        let inside = (x as i32 - 24).pow(2) + (y as i32 - 24).pow(2) < 20 * 20;
+        if inside {
+            image::Rgba([0x24, 0x29, 0x2f, 0xff])
+        } else {
+            image::Rgba([0, 0, 0, 0])
+        }
+    });
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let icon = mamori::icon::from_image(&png).unwrap();
+    let mut vault = mamori::vault::LockedVault::read(&world.vault())
+        .unwrap()
+        .unlock(None)
+        .unwrap();
+    vault.set_clock(std::sync::Arc::new(|| super::PINNED as u64));
+    vault
+        .update_with_trash(mamori::vault::SaveKind::Structural, |list, trash| {
+            list[0].icon = Some(icon);
+            list[1].tags = vec!["管理".into()];
+            list[2].tags = vec!["work".into(), "chat".into()];
+            list[2].pinned = true;
+            let okta = list[3].id.clone();
+            mamori::accounts::trash(list, trash, &okta, super::PINNED as u64)
+                .map_err(|e| mamori::vault::VaultError::Internal(e.to_string()))
+        })
+        .unwrap();
     world
 }
 
@@ -205,4 +237,16 @@ fn japanese_export_default() {
 #[test]
 fn japanese_export_narrowest() {
     japanese_export(NARROWEST, "japanese_export_narrowest");
+}
+
+#[test]
+fn trash_view() {
+    let world = sample_world("en", "light");
+    let mut harness = harness(&world, egui::Theme::Light);
+    harness.get_by_label("Menu").click();
+    harness.run();
+    harness.get_by_label("Trash (1)").click();
+    harness.run();
+    harness.run_steps(3);
+    harness.snapshot("trash_view");
 }

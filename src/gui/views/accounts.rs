@@ -1,6 +1,9 @@
-//! The account list: one row per account with its code in large grouped digits, a countdown
-//! that turns urgent in the last 5 seconds (with the next code beside it), a copy button, the
-//! count of unused backup codes; HOTP rows get a "next code" button instead of a countdown.
+//! The account list: one row per account with its icon (custom, or the letter avatar), its
+//! tags, its code in large grouped digits, a countdown that turns urgent in the last 5 seconds
+//! (with the next code beside it), a copy button, the count of unused backup codes; HOTP rows
+//! get a "next code" button instead of a countdown. Pinned accounts come first (marked by a bar
+//! on the row's edge); a right click opens the row's menu (pin, details, move to the trash).
+//! Tag chips above the list show one tag's accounts.
 
 use egui::{Color32, RichText, Sense};
 
@@ -28,13 +31,20 @@ pub fn title(account: &Account) -> String {
     }
 }
 
-/// The accounts matching `search` (issuer and name, case- and width-insensitive), in the
-/// chosen order.
-pub fn ordered<'a>(accounts: &'a [Account], search: &str, sort: SortOrder) -> Vec<&'a Account> {
+/// The accounts matching `search` (issuer, name and tags, case- and width-insensitive) and
+/// carrying `tag` (when a chip is chosen), pinned ones first, each group in the chosen order.
+pub fn ordered<'a>(
+    accounts: &'a [Account],
+    search: &str,
+    tag: Option<&str>,
+    sort: SortOrder,
+) -> Vec<&'a Account> {
     let search = search.trim();
-    let mut rows: Vec<&Account> = accounts
-        .iter()
+    let mut rows: Vec<&Account> = mamori::accounts::pinned_first(accounts)
+        .into_iter()
+        .map(|i| &accounts[i])
         .filter(|a| search.is_empty() || a.matches(search))
+        .filter(|a| tag.is_none_or(|t| a.has_tag(t)))
         .collect();
     let key = |a: &Account, first: &str, second: &str| {
         (
@@ -45,10 +55,102 @@ pub fn ordered<'a>(accounts: &'a [Account], search: &str, sort: SortOrder) -> Ve
     };
     match sort {
         SortOrder::Manual => {}
-        SortOrder::Issuer => rows.sort_by_key(|a| key(a, &a.issuer, &a.name)),
-        SortOrder::Name => rows.sort_by_key(|a| key(a, &a.name, &a.issuer)),
+        SortOrder::Issuer => rows.sort_by_key(|a| (!a.pinned, key(a, &a.issuer, &a.name))),
+        SortOrder::Name => rows.sort_by_key(|a| (!a.pinned, key(a, &a.name, &a.issuer))),
     }
     rows
+}
+
+/// The tag chips above the list: "All" and one per tag in use; a click shows only that tag's
+/// accounts (again: all of them). Nothing when no account has a tag.
+pub fn tag_chips_ui(ui: &mut egui::Ui, view: &View, session: &mut Session) {
+    let tags = mamori::accounts::all_tags(session.vault.accounts());
+    if tags.is_empty() {
+        session.tag_filter = None;
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        if ui
+            .selectable_label(session.tag_filter.is_none(), view.t("gui-tags-all"))
+            .clicked()
+        {
+            session.tag_filter = None;
+        }
+        for tag in tags {
+            let chosen = session
+                .tag_filter
+                .as_deref()
+                .is_some_and(|t| mamori::account::fold(t) == mamori::account::fold(&tag));
+            if ui.selectable_label(chosen, &tag).clicked() {
+                session.tag_filter = (!chosen).then_some(tag);
+            }
+        }
+    });
+    ui.add_space(2.0);
+}
+
+/// Side of the icon in a row, in points.
+pub const ICON_SIZE: f32 = 32.0;
+
+/// The texture of an account's icon (its custom icon, else the bundled one for its issuer),
+/// made once and kept while the PNG stays the same.
+pub fn icon_texture(
+    ctx: &egui::Context,
+    cache: &mut std::collections::HashMap<AccountId, (u64, egui::TextureHandle)>,
+    account: &Account,
+) -> Option<egui::TextureHandle> {
+    use std::hash::{Hash as _, Hasher as _};
+    let png = match account.icon.as_deref() {
+        Some(png) => png,
+        None => mamori::icon::bundled(&account.issuer)?.png,
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    png.hash(&mut hasher);
+    let hash = hasher.finish();
+    if let Some((known, texture)) = cache.get(&account.id)
+        && *known == hash
+    {
+        return Some(texture.clone());
+    }
+    let rgba = image::load_from_memory(png).ok()?.to_rgba8();
+    let image = egui::ColorImage::from_rgba_unmultiplied(
+        [rgba.width() as usize, rgba.height() as usize],
+        rgba.as_raw(),
+    );
+    let texture = ctx.load_texture(
+        format!("icon-{}", account.id),
+        image,
+        egui::TextureOptions::LINEAR,
+    );
+    cache.insert(account.id.clone(), (hash, texture.clone()));
+    Some(texture)
+}
+
+/// Draws an account's icon: the texture of its custom or bundled icon, else the letter avatar
+/// (issuer's first letter on a colour fixed by the issuer).
+pub fn icon_ui(ui: &mut egui::Ui, account: &Account, texture: Option<&egui::TextureHandle>) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(ICON_SIZE, ICON_SIZE), Sense::hover());
+    if let Some(texture) = texture {
+        ui.painter().image(
+            texture.id(),
+            rect,
+            egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+            Color32::WHITE,
+        );
+        return;
+    }
+    let avatar = mamori::icon::avatar(&account.issuer, &account.name);
+    let [r, g, b] = avatar.rgb;
+    ui.painter()
+        .circle_filled(rect.center(), ICON_SIZE / 2.0, Color32::from_rgb(r, g, b));
+    ui.painter().text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        &avatar.letter,
+        egui::FontId::proportional(ICON_SIZE * 0.55),
+        Color32::WHITE,
+    );
 }
 
 /// What a row shows for its code right now.
@@ -128,7 +230,7 @@ pub fn list_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
         let all = session.vault.accounts();
         let position: std::collections::HashMap<&AccountId, usize> =
             all.iter().enumerate().map(|(i, a)| (&a.id, i)).collect();
-        ordered(all, &session.search, sort)
+        ordered(all, &session.search, session.tag_filter.as_deref(), sort)
             .into_iter()
             .filter_map(|a| position.get(&a.id).map(|i| (*i, a.id.clone())))
             .collect()
@@ -143,7 +245,9 @@ pub fn list_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
         });
         return;
     }
-    let draggable = sort == SortOrder::Manual && session.search.trim().is_empty();
+    let draggable = sort == SortOrder::Manual
+        && session.search.trim().is_empty()
+        && session.tag_filter.is_none();
     let narrow = ui.available_width() < NARROW_BELOW;
     let row_height = if narrow {
         NARROW_ROW_HEIGHT
@@ -182,8 +286,10 @@ pub fn list_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
                     continue;
                 };
                 let code = row_code(account, session, view.now, view.settings.hide_codes);
+                let icon = icon_texture(ui.ctx(), &mut session.icons, account);
                 let row = Row {
                     account,
+                    icon: icon.as_ref(),
                     index: *index,
                     code: &code,
                     selected: session.selected.as_ref() == Some(id),
@@ -199,6 +305,8 @@ pub fn list_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
 /// One row to draw.
 struct Row<'a> {
     account: &'a Account,
+    /// The custom icon's texture, if the account has one.
+    icon: Option<&'a egui::TextureHandle>,
     /// Position in the vault's order (for drag and drop).
     index: usize,
     code: &'a RowCode,
@@ -241,6 +349,11 @@ fn row_ui(ui: &mut egui::Ui, view: &View, row: &Row, out: &mut Vec<Command>) {
         stroke,
         egui::StrokeKind::Inside,
     );
+    if account.pinned {
+        let bar = egui::Rect::from_min_size(rect.min, egui::vec2(4.0, rect.height()));
+        ui.painter()
+            .rect_filled(bar, 2.0, visuals.selection.bg_fill);
+    }
     let inner = rect.shrink2(egui::vec2(10.0, 6.0));
     // The content, centred in the row: the code column (large code, next code under it) is
     // CONTENT_HEIGHT tall; a narrow row adds the names above it.
@@ -263,6 +376,7 @@ fn row_ui(ui: &mut egui::Ui, view: &View, row: &Row, out: &mut Vec<Command>) {
         child.vertical(|ui| {
             ui.horizontal(|ui| {
                 handle_ui(ui, view, row);
+                icon_ui(ui, account, row.icon);
                 names_ui(ui, view, account);
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -274,10 +388,27 @@ fn row_ui(ui: &mut egui::Ui, view: &View, row: &Row, out: &mut Vec<Command>) {
             code_side_ui(ui, view, row, out);
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 handle_ui(ui, view, row);
+                icon_ui(ui, account, row.icon);
                 names_ui(ui, view, account);
             });
         });
     }
+    response.context_menu(|ui| {
+        let pin = if account.pinned {
+            view.t("gui-unpin")
+        } else {
+            view.t("gui-pin")
+        };
+        if ui.button(pin).clicked() {
+            out.push(Command::SetPinned(account.id.clone(), !account.pinned));
+        }
+        if ui.button(view.t("gui-row-details")).clicked() {
+            out.push(Command::Manage(account.id.clone()));
+        }
+        if ui.button(view.t("gui-move-to-trash")).clicked() {
+            out.push(Command::Delete(account.id.clone()));
+        }
+    });
     if response.clicked() {
         match row.code.remaining {
             Some(_) => out.push(Command::CopyCode(account.id.clone())),
@@ -316,8 +447,22 @@ fn names_ui(ui: &mut egui::Ui, view: &View, account: &Account) {
             account.issuer.as_str()
         };
         ui.add(egui::Label::new(RichText::new(issuer).strong()).truncate());
-        if !account.issuer.is_empty() && !account.name.is_empty() {
-            ui.add(egui::Label::new(RichText::new(&account.name).weak()).truncate());
+        let name = (!account.issuer.is_empty() && !account.name.is_empty())
+            .then_some(account.name.as_str());
+        if name.is_some() || !account.tags.is_empty() {
+            ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = 4.0;
+                for tag in &account.tags {
+                    ui.label(
+                        RichText::new(tag)
+                            .small()
+                            .background_color(ui.visuals().faint_bg_color.gamma_multiply(2.0)),
+                    );
+                }
+                if let Some(name) = name {
+                    ui.add(egui::Label::new(RichText::new(name).weak()).truncate());
+                }
+            });
         }
         if !account.backup_codes.is_empty() {
             let unused = account.unused_backup_codes().count();

@@ -1,5 +1,6 @@
-//! An account's details: edit issuer, name and note; move it in the list; delete it (with
-//! confirmation, and undo afterwards); show its key and QR code for moving it to another device
+//! An account's details: edit issuer, name and note; move it in the list; pin it, tag it and
+//! give it an icon from a picture; move it to the trash (with confirmation, undo afterwards and
+//! restore for 30 days); show its key and QR code for moving it to another device
 //! (behind the password when the vault has one); keep its one-time backup codes.
 
 use egui::RichText;
@@ -48,6 +49,7 @@ pub fn ui(
     index: usize,
     count: usize,
     encrypted: bool,
+    icon: Option<&egui::TextureHandle>,
     out: &mut Vec<Command>,
 ) {
     let shown = super::dialog::show(
@@ -58,6 +60,8 @@ pub fn ui(
         &view.t("gui-close"),
         |ui| {
             labels_ui(ui, view, dialog, account, index, count, out);
+            ui.separator();
+            organise_ui(ui, view, dialog, account, icon, out);
             ui.separator();
             key_ui(ui, view, dialog, account, encrypted, out);
             ui.separator();
@@ -132,6 +136,86 @@ fn labels_ui(
             });
         }
     });
+}
+
+/// Pin, tags and icon.
+fn organise_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    dialog: &mut ManageDialog,
+    account: &Account,
+    icon: Option<&egui::TextureHandle>,
+    out: &mut Vec<Command>,
+) {
+    let mut pinned = account.pinned;
+    if ui
+        .checkbox(&mut pinned, view.t("gui-pinned"))
+        .on_hover_text(view.t("gui-pinned-hint"))
+        .changed()
+    {
+        out.push(Command::SetPinned(account.id.clone(), pinned));
+    }
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-tags")).strong());
+    if account.tags.is_empty() {
+        crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-tags-none")).weak());
+    } else {
+        ui.horizontal_wrapped(|ui| {
+            for tag in &account.tags {
+                if ui
+                    .button(format!("{tag} ×"))
+                    .on_hover_text(view.t("gui-tag-remove-hint"))
+                    .clicked()
+                {
+                    out.push(Command::RemoveTag(account.id.clone(), tag.clone()));
+                }
+            }
+        });
+    }
+    ui.horizontal(|ui| {
+        let l = crate::gui::kinsoku::label(ui, view.t("gui-tag-new"));
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut dialog.new_tag)
+                    .hint_text(view.t("gui-tag-new-hint"))
+                    .desired_width(160.0),
+            )
+            .labelled_by(l.id);
+        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        let typed = !dialog.new_tag.trim().is_empty();
+        let clicked = ui
+            .add_enabled(typed, egui::Button::new(view.t("gui-tag-add")))
+            .clicked();
+        if clicked || (entered && typed) {
+            out.push(Command::AddTag(account.id.clone(), dialog.new_tag.clone()));
+        }
+    });
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-icon")).strong());
+    ui.horizontal(|ui| {
+        super::accounts::icon_ui(ui, account, icon);
+        if ui
+            .button(view.t("gui-icon-choose-button"))
+            .on_hover_text(view.t("gui-icon-choose-hint"))
+            .clicked()
+        {
+            dialog.icon_error = None;
+            out.push(Command::ChooseIcon);
+        }
+        if account.icon.is_some() && ui.button(view.t("gui-icon-remove")).clicked() {
+            out.push(Command::ClearIcon(account.id.clone()));
+        }
+    });
+    if let Some(path) = super::path_entry_ui(
+        ui,
+        view,
+        &mut dialog.icon_path,
+        "gui-icon-path-explain",
+        None,
+    ) {
+        out.push(Command::SetIconFile(account.id.clone(), path));
+    }
+    if let Some(error) = &dialog.icon_error {
+        crate::gui::kinsoku::label(ui, RichText::new(error).color(super::accounts::URGENT));
+    }
 }
 
 fn key_ui(

@@ -9,6 +9,7 @@ pub mod password;
 pub mod region;
 pub mod settings;
 pub mod transfer;
+pub mod trash;
 pub mod unlock;
 pub mod welcome;
 
@@ -184,6 +185,7 @@ pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
             });
             keep
         });
+        accounts::tag_chips_ui(ui, view, session);
         accounts::list_ui(ui, view, session, out);
     });
     if let Some(dialog) = &mut session.add {
@@ -205,6 +207,7 @@ pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
                 index,
                 accounts.len(),
                 encrypted,
+                accounts::icon_texture(ui.ctx(), &mut session.icons, &accounts[index]).as_ref(),
                 out,
             ),
             None => out.push(Command::CloseDialogs),
@@ -222,6 +225,9 @@ pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
     }
     if let Some(pager) = &mut session.pager {
         transfer::pager_ui(ui.ctx(), view, pager, out);
+    }
+    if let Some(trash_view) = &mut session.trash {
+        trash::ui(ui.ctx(), view, trash_view, session.vault.trash(), out);
     }
 }
 
@@ -247,6 +253,13 @@ fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<
                     }
                     if ui.button(view.t("gui-export")).clicked() {
                         out.push(Command::OpenExport);
+                    }
+                    let binned = session.vault.trash().len();
+                    if ui
+                        .button(view.tf("gui-trash", &[("count", &binned)]))
+                        .clicked()
+                    {
+                        out.push(Command::OpenTrash);
                     }
                     if ui.button(view.t("gui-settings")).clicked() {
                         out.push(Command::OpenSettings);

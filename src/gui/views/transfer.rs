@@ -138,6 +138,7 @@ fn report_ui(ui: &mut egui::Ui, view: &View, parsed: &Parsed, report: &Report) {
                     Outcome::Rejected(reason) => {
                         (view.t("gui-import-rejected"), reason.localize(view.lang))
                     }
+                    Outcome::Trashed => (view.t("gui-import-to-trash"), String::new()),
                 };
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(mark).strong());
