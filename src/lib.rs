@@ -21,6 +21,8 @@
 //!   for using what it measures (two servers must agree; large offsets need confirming).
 //! - [`settings`]: the one `settings.json` schema, read key by key by the window and the
 //!   command line alike.
+//! - [`policy`]: the managed policy an administrator sets (registry, managed preferences,
+//!   `/etc/mamori/policy.json`) and what it allows.
 //! - [`i18n`]: English and Japanese message catalogues.
 //!
 //! ```
@@ -44,6 +46,7 @@ pub mod i18n;
 pub mod image_file;
 pub mod otp;
 pub mod paths;
+pub mod policy;
 pub mod qr;
 pub mod scan;
 pub mod secret;
