@@ -268,3 +268,103 @@ impl UidIsRoot for std::fs::Metadata {
         std::os::unix::fs::MetadataExt::uid(self) == 0
     }
 }
+
+/// Element names, attributes and the `$(string.x)` references of an XML file, parsed with a
+/// real XML reader (which fails on a file that is not well-formed).
+fn xml_elements(path: &str) -> Vec<(String, Vec<(String, String)>)> {
+    use quick_xml::events::Event;
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = quick_xml::Reader::from_str(&text);
+    let mut elements = Vec::new();
+    let mut depth = 0i32;
+    loop {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+        {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = e.name().0.to_string();
+                let attrs = e
+                    .attributes()
+                    .map(|a| {
+                        let a = a.unwrap();
+                        (
+                            a.key.0.to_string(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned(),
+                        )
+                    })
+                    .collect();
+                elements.push((name, attrs));
+                depth += 1;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(depth > 0, "{path}");
+    elements
+}
+
+fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn the_admx_and_both_adml_files_are_well_formed_and_list_every_key() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let admx = xml_elements(&format!("{root}/packaging/windows/policy/mamori.admx"));
+    let mut policies: Vec<&str> = admx
+        .iter()
+        .filter(|(name, _)| name == "policy")
+        .filter_map(|(_, attrs)| attr(attrs, "name"))
+        .collect();
+    policies.sort();
+    let mut keys = KEYS.to_vec();
+    keys.sort();
+    assert_eq!(policies, keys);
+    // Each key is written to the registry value of its own name under the policy key.
+    let mut value_names: Vec<&str> = admx
+        .iter()
+        .filter_map(|(_, attrs)| attr(attrs, "valueName"))
+        .collect();
+    value_names.sort();
+    assert_eq!(value_names, keys);
+    for (name, attrs) in &admx {
+        if name == "policy" {
+            assert_eq!(attr(attrs, "key"), Some(windows::POLICY_KEY));
+        }
+    }
+    let referenced = |prefix: &str| -> Vec<String> {
+        admx.iter()
+            .flat_map(|(_, attrs)| attrs.iter())
+            .filter_map(|(_, v)| v.strip_prefix(prefix)?.strip_suffix(')'))
+            .map(str::to_string)
+            .collect()
+    };
+    let strings = referenced("$(string.");
+    let presentations = referenced("$(presentation.");
+    assert!(strings.len() > 2 * KEYS.len());
+    for lang in ["en-US", "ja-JP"] {
+        let adml = xml_elements(&format!(
+            "{root}/packaging/windows/policy/{lang}/mamori.adml"
+        ));
+        let ids = |element: &str| -> Vec<&str> {
+            adml.iter()
+                .filter(|(name, _)| name == element)
+                .filter_map(|(_, attrs)| attr(attrs, "id"))
+                .collect()
+        };
+        let (defined, shown) = (ids("string"), ids("presentation"));
+        for id in &strings {
+            assert!(defined.contains(&id.as_str()), "{lang}: string {id}");
+        }
+        for id in &presentations {
+            assert!(shown.contains(&id.as_str()), "{lang}: presentation {id}");
+        }
+    }
+}

@@ -53,6 +53,10 @@ struct Report {
     storage_mode: &'static str,
     /// The settings folder in use.
     config_dir: Option<PathBuf>,
+    /// The managed policy in force: where it came from and what it fixes; `null` when none.
+    policy: Option<PolicyJson>,
+    /// Policy sources ignored or keys that did not fit, in words.
+    policy_warnings: Vec<String>,
     /// Keys of `settings.json` whose value did not fit, so their defaults are used.
     settings_ignored_keys: Vec<String>,
     vault_path: Option<PathBuf>,
@@ -67,6 +71,13 @@ struct Report {
     clipboard_error: Option<String>,
     problems: Vec<&'static str>,
     warnings: Vec<&'static str>,
+}
+
+/// `"policy": {"source": "...", "settings": {...}}`.
+#[derive(Debug, Serialize)]
+struct PolicyJson {
+    source: String,
+    settings: mamori::policy::Policy,
 }
 
 /// One server's answer in the report.
@@ -109,10 +120,11 @@ impl Doctor {
 pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
     // The same reading of settings.json as the window's.
     let settings_file = mamori::paths::settings_file();
-    let loaded = settings_file
+    let mut loaded = settings_file
         .as_deref()
         .map(Settings::load_reporting)
         .unwrap_or_default();
+    crate::cli::policy().policy.apply(&mut loaded.settings);
     let servers = if args.time_servers.is_empty() {
         loaded.settings.clock.servers()
     } else {
@@ -128,6 +140,7 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
 
     let mut doctor = Doctor::default();
     storage(&mut doctor);
+    policy(&mut doctor);
     settings(&mut doctor, settings_file.as_deref(), loaded.ignored_keys);
     vault(&mut doctor, cli);
     screens(&mut doctor);
@@ -184,6 +197,37 @@ fn storage(doctor: &mut Doctor) {
     doctor.report.storage_mode = mode;
     doctor.report.config_dir = config;
     doctor.add(Level::Ok, "storage", text);
+}
+
+/// The managed policy: its source and each key it sets, one line; what was ignored, warnings.
+fn policy(doctor: &mut Doctor) {
+    let loaded = crate::cli::policy();
+    let lang = lang();
+    if let Some(source) = &loaded.source {
+        let settings = serde_json::to_value(&loaded.policy)
+            .ok()
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = tr(
+            lang,
+            "doctor-policy",
+            &[("source", &source.0), ("settings", &settings)],
+        );
+        doctor.report.policy = Some(PolicyJson {
+            source: source.0.clone(),
+            settings: loaded.policy.clone(),
+        });
+        doctor.add(Level::Ok, "policy", text);
+    }
+    for warning in &loaded.warnings {
+        let text = warning.localize(lang);
+        doctor.report.policy_warnings.push(text.clone());
+        doctor.add(Level::Warning, "policy_ignored", text);
+    }
 }
 
 /// Keys of `settings.json` ignored for a value that does not fit: a warning naming them (each

@@ -51,6 +51,11 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
             &[],
         ));
     }
+    // The policy first: a refused export writes nothing and asks for no password.
+    crate::cli::policy()
+        .policy
+        .check_export(format.plain_secrets())
+        .map_err(|r| Failure::refused(&r))?;
     if format.plain_secrets() && !args.plain {
         return Err(Failure::new(EXIT_USAGE, "cli-export-needs-plain", &[]));
     }
