@@ -45,6 +45,9 @@ pub enum Command {
     List,
     /// Add an account from a key URI or a typed key.
     Add(AddArgs),
+    /// Show the vault's activity log, newest first: created, unlocked, password changes,
+    /// accounts added and removed, imports, exports, keys shown, restores.
+    Log,
     /// Remove one account.
     Remove(RemoveArgs),
     /// Change an account's issuer, name or note.

@@ -27,7 +27,7 @@ pub const FORMAT_MAJOR: u16 = 1;
 /// The minor version this build writes.
 pub const FORMAT_MINOR: u16 = 0;
 /// The content (payload JSON) version this build writes.
-pub const CONTENT_VERSION: u32 = 1;
+pub const CONTENT_VERSION: u32 = 2;
 /// Bytes before the header.
 pub const PREFIX_LEN: usize = 16;
 /// The header checksum.

@@ -1,4 +1,5 @@
-//! The payload: content JSON with the accounts (`content_version` 1). Entries use the field names
+//! The payload: content JSON with the accounts (`content_version` 2; version 1 had no
+//! `activity`, which reads as an empty log). Entries use the field names
 //! of `docs/formats.md` §1 plus `id`, `created`, `updated`, `note` and `backup_codes`; secrets
 //! are upper-case Base32. The serialised text is zeroized after use.
 
@@ -8,12 +9,16 @@ use zeroize::{Zeroize as _, Zeroizing};
 use crate::account::{Account, AccountId, Algorithm, BackupCode, MAX_DIGITS, OtpKind, OtpParams};
 use crate::secret::Secret;
 
+use super::activity::Event;
 use super::container::CONTENT_VERSION;
 
 #[derive(Serialize, Deserialize)]
 struct Content {
     content_version: u32,
     entries: Vec<Entry>,
+    /// The activity log, oldest first (content version 2).
+    #[serde(default)]
+    activity: Vec<Event>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -50,9 +55,18 @@ impl Drop for Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentError(pub String);
 
-/// The content JSON for these accounts.
+/// The content JSON for these accounts, with an empty activity log.
 pub fn to_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ContentError> {
+    to_json_with(accounts, &[])
+}
+
+/// The content JSON for these accounts and this activity log.
+pub fn to_json_with(
+    accounts: &[Account],
+    activity: &[Event],
+) -> Result<Zeroizing<Vec<u8>>, ContentError> {
     let content = Content {
+        activity: activity.to_vec(),
         content_version: CONTENT_VERSION,
         entries: accounts
             .iter()
@@ -86,6 +100,11 @@ pub fn to_json(accounts: &[Account]) -> Result<Zeroizing<Vec<u8>>, ContentError>
 
 /// The accounts in decrypted content JSON, and its `content_version`.
 pub fn from_json(bytes: &[u8]) -> Result<(u32, Vec<Account>), ContentError> {
+    from_json_with(bytes).map(|(version, accounts, _)| (version, accounts))
+}
+
+/// The accounts, the activity log and the `content_version` of decrypted content JSON.
+pub fn from_json_with(bytes: &[u8]) -> Result<(u32, Vec<Account>, Vec<Event>), ContentError> {
     let content: Content =
         serde_json::from_slice(bytes).map_err(|e| ContentError(e.to_string()))?;
     let mut accounts = Vec::with_capacity(content.entries.len());
@@ -125,5 +144,7 @@ pub fn from_json(bytes: &[u8]) -> Result<(u32, Vec<Account>), ContentError> {
             updated: entry.updated,
         });
     }
-    Ok((content.content_version, accounts))
+    let mut activity = content.activity;
+    super::activity::append(&mut activity, []);
+    Ok((content.content_version, accounts, activity))
 }

@@ -69,7 +69,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
             &[("path", &args.output.display())],
         ));
     }
-    let vault = session::open(cli)?;
+    let mut vault = session::open(cli)?;
     let accounts = vault.accounts().to_vec();
     if accounts.is_empty() {
         return Err(Failure::new(EXIT_NOT_FOUND, "export-no-accounts", &[]));
@@ -105,6 +105,15 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
         },
         e => e.into(),
     })?;
+    // Who exported what, when: in the vault's activity log (a routine save, no KDF).
+    let exported = mamori::vault::activity::What::Exported {
+        format: format.info().id.to_string(),
+        count: written.accounts,
+        plain: format.plain_secrets(),
+    };
+    if let Err(e) = vault.record(exported) {
+        output::warn(&e);
+    }
     for (label, why) in &written.skipped {
         output::say(
             "cli-export-skipped",

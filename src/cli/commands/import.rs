@@ -102,7 +102,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     let report = if args.dry_run || planned.imported() == 0 {
         planned
     } else {
-        vault.update(SaveKind::Structural, |accounts| {
+        vault.update_importing(SaveKind::Structural, parsed.format.id(), |accounts| {
             Ok::<_, Failure>(formats::apply(&parsed, accounts, now))
         })?
     };

@@ -52,9 +52,13 @@ impl MamoriApp {
                     return;
                 };
                 self.worker.spawn(ctx, move || {
-                    let result = session.vault.update(SaveKind::Structural, |accounts| {
-                        Ok::<_, VaultError>(mamori::formats::apply(&parsed, accounts, now))
-                    });
+                    let format = parsed.format.id();
+                    let result =
+                        session
+                            .vault
+                            .update_importing(SaveKind::Structural, format, |accounts| {
+                                Ok::<_, VaultError>(mamori::formats::apply(&parsed, accounts, now))
+                            });
                     Done::ImportCommitted(session, result)
                 });
             }

@@ -20,10 +20,9 @@ impl MamoriApp {
                 let path = self.env.vault_path.clone();
                 let seen = self.env.seen_file.clone();
                 self.worker.spawn(ctx, move || {
-                    Done::Unlocked(
-                        opening::read(&path)
-                            .and_then(|locked| opening::unlock(locked, Some(&password), seen)),
-                    )
+                    Done::Unlocked(opening::read(&path).and_then(|locked| {
+                        opening::unlock(locked, Some(&password), seen, window_actor())
+                    }))
                 });
             }
             Command::Lock => self.lock(),
@@ -59,10 +58,12 @@ impl MamoriApp {
         }
         match opening::read(path) {
             Ok(locked) if locked.needs_password() => Phase::Unlock(Default::default()),
-            Ok(locked) => match opening::unlock(locked, None, self.env.seen_file.clone()) {
-                Ok(opened) => self.open_session(opened),
-                Err(e) => Phase::Broken(crate::gui::advised(self.lang(), &e)),
-            },
+            Ok(locked) => {
+                match opening::unlock(locked, None, self.env.seen_file.clone(), window_actor()) {
+                    Ok(opened) => self.open_session(opened),
+                    Err(e) => Phase::Broken(crate::gui::advised(self.lang(), &e)),
+                }
+            }
             Err(e) => Phase::Broken(crate::gui::advised(self.lang(), &e)),
         }
     }
@@ -140,4 +141,9 @@ impl MamoriApp {
         self.worker
             .spawn(ctx, move || done(password_opens(&path, &password).is_ok()));
     }
+}
+
+/// Who the window's activity-log events are put down to.
+pub(super) fn window_actor() -> mamori::vault::activity::Actor {
+    mamori::vault::activity::Actor::current("window")
 }
