@@ -23,6 +23,8 @@
 //!   command line alike.
 //! - [`policy`]: the managed policy an administrator sets (registry, managed preferences,
 //!   `/etc/mamori/policy.json`) and what it allows.
+//! - [`health`]: what is worth fixing in a working vault (short or shared keys, used-up
+//!   backup codes, no recent export).
 //! - [`i18n`]: English and Japanese message catalogues.
 //!
 //! ```
@@ -42,6 +44,7 @@ pub mod capture;
 pub mod clock_check;
 pub mod formats;
 pub mod fsio;
+pub mod health;
 pub mod i18n;
 pub mod image_file;
 pub mod otp;

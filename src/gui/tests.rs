@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod everyday;
+mod policy;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
@@ -154,6 +155,8 @@ pub struct World {
     pub dialogs: TestDialogs,
     /// Sends a "screen locked" to the newest window.
     pub screen_lock: Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    /// The managed policy the window runs under.
+    pub policy: mamori::policy::Policy,
 }
 
 impl World {
@@ -166,6 +169,7 @@ impl World {
             time_servers: TestTimeServers::default(),
             dialogs: TestDialogs::default(),
             screen_lock: Mutex::new(None),
+            policy: mamori::policy::Policy::default(),
         }
     }
 
@@ -191,6 +195,7 @@ impl World {
             screens: Arc::new(FixedScreens(self.screens.clone())),
             capture_delay: Duration::ZERO,
             file_dialogs: Arc::new(self.dialogs.clone()),
+            policy: self.policy.clone(),
         }
     }
 
@@ -309,7 +314,7 @@ pub fn wait_until(
     harness.run();
 }
 
-fn is_open(app: &MamoriApp) -> bool {
+pub fn is_open(app: &MamoriApp) -> bool {
     matches!(app.phase, Phase::Open(_))
 }
 
@@ -366,7 +371,7 @@ pub fn type_into(harness: &mut Harness<'_, MamoriApp>, label: &str, text: &str) 
     type_in(harness, Role::TextInput, label, text);
 }
 
-fn type_password(harness: &mut Harness<'_, MamoriApp>, label: &str, text: &str) {
+pub fn type_password(harness: &mut Harness<'_, MamoriApp>, label: &str, text: &str) {
     type_in(harness, Role::PasswordInput, label, text);
 }
 

@@ -65,6 +65,8 @@ struct Report {
     vault_mode: Option<String>,
     vault_private: Option<bool>,
     vault_error: Option<String>,
+    /// Vault health findings (`null` when the vault could not be opened to check).
+    health: Option<Vec<HealthJson>>,
     screens: Option<usize>,
     screens_error: Option<String>,
     clipboard: Option<bool>,
@@ -78,6 +80,13 @@ struct Report {
 struct PolicyJson {
     source: String,
     settings: mamori::policy::Policy,
+}
+
+/// One vault health finding.
+#[derive(Debug, Serialize)]
+struct HealthJson {
+    id: &'static str,
+    text: String,
 }
 
 /// One server's answer in the report.
@@ -143,6 +152,7 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
     policy(&mut doctor);
     settings(&mut doctor, settings_file.as_deref(), loaded.ignored_keys);
     vault(&mut doctor, cli);
+    health(&mut doctor, cli, &loaded.settings);
     screens(&mut doctor);
     clipboard(&mut doctor);
     let result = clock_thread.join().unwrap_or(Err(ClockError::NoAnswer {
@@ -326,6 +336,53 @@ fn clock_check(doctor: &mut Doctor, servers: &[String], result: Result<ClockRead
 fn round_to(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (value * scale).round() / scale
+}
+
+/// The vault's health ([`mamori::health`]): a plain vault is opened as is; a password vault
+/// only with `--password-file` (doctor never prompts).
+fn health(doctor: &mut Doctor, cli: &Cli, settings: &Settings) {
+    let lang = lang();
+    let Ok(path) = session::vault_path(cli) else {
+        return;
+    };
+    let Ok(locked) = LockedVault::read(&path) else {
+        return;
+    };
+    if locked.needs_password() && cli.password_file.is_none() {
+        let text = tr(lang, "doctor-health-locked", &[]);
+        doctor.add(Level::Ok, "health_not_checked", text);
+        return;
+    }
+    let vault = match session::open(cli) {
+        Ok(vault) => vault,
+        Err(failure) => {
+            doctor.add(Level::Warning, "health_not_checked", failure.message);
+            return;
+        }
+    };
+    let days = mamori::health::reminder_days(
+        settings.backup_reminder_days,
+        settings.backup_folder.is_some(),
+    );
+    let findings = mamori::health::check(
+        vault.accounts(),
+        vault.activity(),
+        days,
+        mamori::time::unix_now(),
+    );
+    let mut report = Vec::new();
+    for finding in &findings {
+        let text = finding.localize(lang);
+        report.push(HealthJson {
+            id: finding.id(),
+            text: text.clone(),
+        });
+        doctor.add(Level::Warning, finding.id(), text);
+    }
+    if findings.is_empty() {
+        doctor.add(Level::Ok, "health", tr(lang, "doctor-health-ok", &[]));
+    }
+    doctor.report.health = Some(report);
 }
 
 fn vault(doctor: &mut Doctor, cli: &Cli) {

@@ -6,11 +6,7 @@ use mamori::vault::activity::Event;
 
 use crate::cli::{Cli, Failure, lang, output, session};
 
-/// RFC 3339 UTC, to the second.
-fn time(at: u64) -> String {
-    humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_secs(at))
-        .to_string()
-}
+use mamori::time::rfc3339 as time;
 
 fn json(event: &Event) -> serde_json::Value {
     let mut value = serde_json::to_value(event).unwrap_or_default();

@@ -8,6 +8,17 @@ impl MamoriApp {
     pub(super) fn apply_vault(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::CreateVault(password) => {
+                if let Err(refusal) = self
+                    .env
+                    .policy
+                    .check_password(password.as_deref().map(String::as_str))
+                {
+                    let message = refusal.localize(self.lang());
+                    if let Phase::Welcome(form) = &mut self.phase {
+                        form.error = Some(message);
+                    }
+                    return;
+                }
                 let path = self.env.vault_path.clone();
                 self.worker.spawn(ctx, move || {
                     Done::Created(Vault::create(
@@ -27,6 +38,19 @@ impl MamoriApp {
             }
             Command::Lock => self.lock(),
             Command::ChangePassword { current, new } => {
+                if let Err(refusal) = self
+                    .env
+                    .policy
+                    .check_password(new.as_deref().map(String::as_str))
+                {
+                    let message = refusal.localize(self.lang());
+                    if let Phase::Open(session) = &mut self.phase
+                        && let Some(dialog) = &mut session.settings
+                    {
+                        dialog.password_error = Some(message);
+                    }
+                    return;
+                }
                 let phase = std::mem::replace(&mut self.phase, Phase::Busy);
                 let Phase::Open(session) = phase else {
                     self.phase = phase;
@@ -117,6 +141,35 @@ impl MamoriApp {
                 &[("detail", &VaultError::Io(e).localize(lang))],
             ));
         }
+    }
+
+    /// Adds an event to the vault's activity log (a routine save, no key derivation); a
+    /// failure to save is said in a toast, the action itself stands.
+    pub(super) fn record_activity(&mut self, what: mamori::vault::activity::What) {
+        let lang = self.lang();
+        if let Phase::Open(session) = &mut self.phase
+            && let Err(e) = session.vault.record(what)
+        {
+            self.toasts.error(e.localize(lang));
+        }
+    }
+
+    /// The policy's answer to an export (`plain`: keys in the clear); a refusal is shown in
+    /// the export dialog, or as a toast when none is open.
+    pub(super) fn export_refused(&mut self, plain: bool) -> bool {
+        let Err(refusal) = self.env.policy.check_export(plain) else {
+            return false;
+        };
+        let message = refusal.localize(self.lang());
+        match &mut self.phase {
+            Phase::Open(session) if session.export.is_some() => {
+                if let Some(dialog) = &mut session.export {
+                    dialog.error = Some(message);
+                }
+            }
+            _ => self.toasts.error(message),
+        }
+        true
     }
 
     pub(super) fn lock(&mut self) {
