@@ -403,6 +403,7 @@ pub fn load() -> Loaded {
 }
 
 /// A source's values as the [`Loaded`] policy, naming the keys ignored.
+#[cfg(unix)]
 pub(crate) fn loaded(source: String, values: Vec<(String, Value)>) -> Loaded {
     let (policy, ignored) = Policy::from_values(values);
     let mut warnings = Vec::new();
