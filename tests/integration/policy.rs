@@ -286,3 +286,31 @@ fn exports_off_and_the_clock_check_off_by_policy() {
         "{report}"
     );
 }
+
+#[test]
+fn a_portable_copy_refuses_to_start_when_the_policy_forbids_it() {
+    let Some(etc) = Etc::with_policy(r#"{"allow_portable": false}"#, 0o644) else {
+        return;
+    };
+    // A copy of the program beside a mamori.portable file, as on a USB stick.
+    let stick = tempfile::tempdir().unwrap();
+    let exe = stick.path().join("mamori");
+    std::fs::copy(env!("CARGO_BIN_EXE_mamori"), &exe).unwrap();
+    std::fs::write(stick.path().join("mamori.portable"), b"").unwrap();
+    let mut command = Command::new(&exe);
+    command
+        .args(["list"])
+        .env("LANG", "C")
+        .env_remove("MAMORI_CONFIG_DIR");
+    let output = etc.wrap(command).output().unwrap();
+    assert_fails(
+        &output,
+        1,
+        "portable copies of Mamori (policy allow_portable)",
+    );
+    assert!(!stick.path().join("mamori-data").exists());
+    // The installed program runs as usual under the same policy.
+    let sandbox = Sandbox::plain();
+    let output = etc.run(&sandbox, &["list"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}

@@ -23,6 +23,7 @@ fn strict() -> Policy {
         capture_protection: Some(true),
         clock_check: Some(false),
         lock_on_screen_lock: Some(true),
+        time_servers: Some(vec!["ntp.corp.example".into()]),
         ..Policy::default()
     }
 }
@@ -112,6 +113,7 @@ fn settings_fixed_by_the_policy_are_capped_disabled_and_say_who_set_them() {
     assert_eq!(app.settings.auto_lock_minutes, 5);
     assert_eq!(app.settings.clipboard_clear_seconds, 20);
     assert!(app.settings.capture_protection && !app.settings.clock.clock_check);
+    assert_eq!(app.settings.clock.time_servers, ["ntp.corp.example"]);
     unlock(&mut harness);
     menu(&mut harness, "Settings");
     assert!(
