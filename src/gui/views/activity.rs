@@ -57,7 +57,7 @@ pub fn ui(ctx: &egui::Context, view: &View, session: &Session, out: &mut Vec<Com
     let shown = super::dialog::show(
         ctx,
         "activity",
-        520.0,
+        480.0,
         &view.t("gui-activity"),
         &view.t("gui-close"),
         |ui| {
@@ -77,17 +77,21 @@ pub fn ui(ctx: &egui::Context, view: &View, session: &Session, out: &mut Vec<Com
             if vault.activity().is_empty() {
                 crate::gui::kinsoku::label(ui, view.t("cli-log-empty"));
             }
-            egui::Grid::new("activity-log")
-                .num_columns(3)
-                .striped(true)
-                .show(ui, |ui| {
-                    for event in vault.activity().iter().rev() {
-                        ui.label(mamori::time::rfc3339(event.at));
-                        ui.label(&event.user);
-                        crate::gui::kinsoku::label(ui, event.what.localize(view.lang));
-                        ui.end_row();
-                    }
+            // One wrapped line an event (a grid would grow as wide as the longest label list).
+            for event in vault.activity().iter().rev() {
+                let who = match event.user.as_str() {
+                    "" => String::new(),
+                    user => format!("  {user}"),
+                };
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(
+                        RichText::new(format!("{}{who}", mamori::time::rfc3339(event.at)))
+                            .small()
+                            .weak(),
+                    );
                 });
+                crate::gui::kinsoku::label(ui, event.what.localize(view.lang));
+            }
         },
     );
     if shown.close_clicked || shown.dismissed {
