@@ -38,6 +38,9 @@ mod import_export;
 // `mamori doctor`: clock offset against a fake SNTP server, vault presence, encryption and
 // permissions, exit codes.
 mod doctor;
+// The activity log (`mamori log`) across a day's work and a password change; doctor's vault
+// health findings on a crafted vault.
+mod activity;
 // The managed policy: /etc/mamori/policy.json read by the real binary in a private mount
 // namespace, each key enforced, doctor reporting it, untrusted files ignored.
 #[cfg(target_os = "linux")]
