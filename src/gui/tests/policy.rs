@@ -34,16 +34,18 @@ fn a_vault_without_a_password_is_refused_naming_the_policy() {
     world.policy = strict();
     let mut harness = world.harness();
     harness.run();
+    // The choice is disabled and says who decided.
+    assert!(disabled(
+        &harness.get_by_role_and_label(Role::RadioButton, "No password")
+    ));
+    harness.get_by_label("Set by your administrator: new vaults need a password.");
     harness.get_by_label("No password").click();
     harness.run();
-    harness
-        .get_by_label("I understand that the keys are stored unencrypted")
-        .click();
+    assert!(matches!(&harness.state().phase, Phase::Welcome(f) if !f.without_password));
+    // And the action itself is refused, naming the policy, whoever asks for it.
+    harness.state_mut().push(Command::CreateVault(None));
     harness.run();
-    harness
-        .get_by_role_and_label(Role::Button, "Create vault")
-        .click();
-    harness.run();
+    harness.run_steps(3);
     harness.get_by_label_contains("(policy require_password)");
     assert!(!world.vault().exists());
 }
