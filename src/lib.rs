@@ -22,6 +22,10 @@
 //!   for using what it measures (two servers must agree; large offsets need confirming).
 //! - [`settings`]: the one `settings.json` schema, read key by key by the window and the
 //!   command line alike.
+//! - [`policy`]: the managed policy an administrator sets (registry, managed preferences,
+//!   `/etc/mamori/policy.json`) and what it allows.
+//! - [`health`]: what is worth fixing in a working vault (short or shared keys, used-up
+//!   backup codes, no recent export).
 //! - [`i18n`]: English and Japanese message catalogues.
 //!
 //! ```
@@ -41,11 +45,13 @@ pub mod capture;
 pub mod clock_check;
 pub mod formats;
 pub mod fsio;
+pub mod health;
 pub mod i18n;
 pub mod icon;
 pub mod image_file;
 pub mod otp;
 pub mod paths;
+pub mod policy;
 pub mod qr;
 pub mod scan;
 pub mod secret;

@@ -74,6 +74,9 @@ pub struct Settings {
     pub backup_folder: Option<PathBuf>,
     /// How many automatic backups to keep there.
     pub backup_keep: u32,
+    /// Remind after this many days without an export (0: never); absent: 30 days, or never
+    /// when automatic backups are on ([`crate::health::reminder_days`]).
+    pub backup_reminder_days: Option<u32>,
     /// The clock check: on or off, time servers, codes with the measured offset applied.
     /// Flattened: its keys sit at the top level of the file.
     #[serde(flatten)]
@@ -93,6 +96,7 @@ impl Default for Settings {
             sort: SortOrder::Manual,
             backup_folder: None,
             backup_keep: 10,
+            backup_reminder_days: None,
             clock: ClockSettings::default(),
         }
     }
@@ -200,6 +204,7 @@ mod tests {
             sort: SortOrder::Issuer,
             backup_folder: Some(dir.path().join("backups")),
             backup_keep: 3,
+            backup_reminder_days: Some(14),
             clock: ClockSettings {
                 clock_check: false,
                 time_servers: servers(&["ntp.example.local", "10.0.0.1:1123"]),

@@ -12,6 +12,8 @@
 #      server, vaults written by the Linux build opened by the Windows one and back;
 #   3a. the language from the Windows user locale (Wine's, from LC_ALL) with no LANG/LC_* in the
 #      Windows environment: Japanese messages for ja-JP, English for en-US;
+#   3c. a managed policy in HKLM\Software\Policies\Mamori (reg add): init --no-password is
+#      refused naming require_password, doctor --json reports it;
 #   3b. portable mode: a copy of mamori.exe beside a mamori.portable file keeps its vault,
 #      backups and settings in mamori-data beside it and writes nothing to the profile
 #      (AppData) or to HKCU;
@@ -517,6 +519,26 @@ check "portable: nothing new or changed under the profile's AppData (Mamori entr
 new_keys=$(comm -13 <(echo "$registry_before") <(echo "$registry_after"))
 check "portable: nothing in HKCU names Mamori (reg export HKCU; reg query HKCU\\Software\\Mamori)${new_keys:+; new: $new_keys}" \
   test -z "$new_keys" -a -z "$registry_after"
+
+step "managed policy: HKLM\\Software\\Policies\\Mamori (issue 15)"
+# What Group Policy writes from packaging/windows/policy/mamori.admx, written with reg add;
+# removed again at the end of the step so the later checks run without a policy.
+wine reg add 'HKLM\Software\Policies\Mamori' /v require_password /t REG_DWORD /d 1 /f >/dev/null 2>&1
+wine reg add 'HKLM\Software\Policies\Mamori' /v allow_plain_export /t REG_DWORD /d 0 /f >/dev/null 2>&1
+policy_vault=$work/policy.mamori
+set +e
+out=$(win --lang en --vault "$(winpath "$policy_vault")" init --no-password 2>&1)
+rc=$?
+set -e
+check "policy: init --no-password under require_password exits 1 naming the policy, no vault written (exit $rc: $out)" \
+  test "$rc" -eq 1 -a ! -e "$policy_vault" -a -n "$(grep -F '(policy require_password)' <<<"$out")"
+report=$(win --lang en --json doctor --time-server "$sntp" 2>/dev/null) || true
+check "policy: doctor --json reports the HKLM source and both keys" python3 -c '
+import json, sys
+p = json.loads(sys.argv[1])["policy"]
+sys.exit(not (p["source"].startswith("HKLM") and p["settings"] == {"require_password": True, "allow_plain_export": False}))
+' "$report"
+wine reg delete 'HKLM\Software\Policies\Mamori' /f >/dev/null 2>&1 || true
 
 step "scan --screen and scan --clipboard (xcap and arboard through Wine)"
 # QR pictures made by the Windows build itself: one code per account, and a Google

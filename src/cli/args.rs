@@ -45,6 +45,9 @@ pub enum Command {
     List(ListArgs),
     /// Add an account from a key URI or a typed key.
     Add(AddArgs),
+    /// Show the vault's activity log, newest first: created, unlocked, password changes,
+    /// accounts added and removed, imports, exports, keys shown, restores.
+    Log,
     /// Move one account to the trash (kept 30 days).
     Remove(RemoveArgs),
     /// Add or remove an account's tags.

@@ -38,6 +38,14 @@ impl Failure {
         }
     }
 
+    /// Exit 1: the managed policy refused the action (the message names the policy key).
+    pub fn refused(refusal: &mamori::policy::Refusal) -> Failure {
+        Failure {
+            exit: EXIT_ERROR,
+            message: refusal.localize(lang()),
+        }
+    }
+
     /// Exit 2 with a ready message.
     pub fn usage(message: String) -> Failure {
         Failure {

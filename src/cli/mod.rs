@@ -22,6 +22,21 @@ pub use args::{Cli, Command};
 pub use failure::Failure;
 
 static LANG: OnceLock<Lang> = OnceLock::new();
+static POLICY: OnceLock<mamori::policy::Loaded> = OnceLock::new();
+
+/// The managed policy of this machine, read once per run ([`mamori::policy::load`]).
+pub fn policy() -> &'static mamori::policy::Loaded {
+    POLICY.get_or_init(mamori::policy::load)
+}
+
+/// `settings.json` as the policy leaves it (fixed values and caps applied).
+pub fn settings() -> mamori::settings::Settings {
+    let mut settings = mamori::paths::settings_file()
+        .map(|path| mamori::settings::Settings::load(&path))
+        .unwrap_or_default();
+    policy().policy.apply(&mut settings);
+    settings
+}
 
 /// The language chosen for this run.
 pub fn lang() -> Lang {
@@ -67,6 +82,14 @@ pub fn run() -> ExitCode {
         && Lang::from_code(code).is_none()
     {
         return Failure::usage(mamori::i18n::tr(lang, "cli-bad-lang", &[("value", code)])).report();
+    }
+    // Every command runs under the policy: what it could not use is said first, and a
+    // portable copy it forbids stops here.
+    for warning in &policy().warnings {
+        output::warn(warning);
+    }
+    if let Err(refusal) = policy().policy.check_portable(&mamori::paths::mode()) {
+        return Failure::refused(&refusal).report();
     }
     match commands::dispatch(&cli, &mut command) {
         Ok(()) => ExitCode::SUCCESS,

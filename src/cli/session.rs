@@ -33,6 +33,7 @@ pub fn open(cli: &Cli) -> Result<Vault, Failure> {
         locked,
         password.as_deref().map(|p| p.as_str()),
         mamori::paths::seen_generations_file(),
+        mamori::vault::activity::Actor::current("cli"),
     )?;
     for notice in &opened.notices {
         match notice {

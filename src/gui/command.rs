@@ -109,6 +109,8 @@ pub enum Command {
     },
     /// Open the settings.
     OpenSettings,
+    /// Open the activity log and vault health page.
+    OpenActivity,
     /// Save new settings.
     ApplySettings(Settings),
     /// Ask for the automatic-backup folder.
@@ -175,7 +177,7 @@ pub enum Done {
         Result<mamori::formats::Report, VaultError>,
     ),
     /// An export finished: what to tell the user, or why it failed.
-    Exported(Result<String, String>),
+    Exported(Result<(String, mamori::vault::activity::What), String>),
     /// The password was checked before showing the transfer codes.
     TransferUnlocked(bool),
     /// The password was checked before an export (to this typed path, or through the dialog).

@@ -127,6 +127,8 @@ pub struct Env {
     /// How long to wait after hiding the window before capturing (the compositor needs a
     /// moment to take it off the screen).
     pub capture_delay: Duration,
+    /// The administrator's policy ([`mamori::policy`]): settings it fixes, actions it refuses.
+    pub policy: mamori::policy::Policy,
 }
 
 impl Env {
@@ -143,6 +145,7 @@ impl Env {
             screen_locks: super::screen_lock::watch_system(),
             file_dialogs: Arc::new(super::file_dialogs::SystemDialogs),
             capture_delay: Duration::from_millis(350),
+            policy: mamori::policy::load().policy,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod everyday;
 mod organise;
+mod policy;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
@@ -155,6 +156,8 @@ pub struct World {
     pub dialogs: TestDialogs,
     /// Sends a "screen locked" to the newest window.
     pub screen_lock: Mutex<Option<std::sync::mpsc::Sender<()>>>,
+    /// The managed policy the window runs under.
+    pub policy: mamori::policy::Policy,
 }
 
 impl World {
@@ -167,6 +170,7 @@ impl World {
             time_servers: TestTimeServers::default(),
             dialogs: TestDialogs::default(),
             screen_lock: Mutex::new(None),
+            policy: mamori::policy::Policy::default(),
         }
     }
 
@@ -192,6 +196,7 @@ impl World {
             screens: Arc::new(FixedScreens(self.screens.clone())),
             capture_delay: Duration::ZERO,
             file_dialogs: Arc::new(self.dialogs.clone()),
+            policy: self.policy.clone(),
         }
     }
 
@@ -310,7 +315,7 @@ pub fn wait_until(
     harness.run();
 }
 
-fn is_open(app: &MamoriApp) -> bool {
+pub fn is_open(app: &MamoriApp) -> bool {
     matches!(app.phase, Phase::Open(_))
 }
 
@@ -372,7 +377,7 @@ pub fn type_into(harness: &mut Harness<'_, MamoriApp>, label: &str, text: &str) 
     type_in(harness, Role::TextInput, label, text);
 }
 
-fn type_password(harness: &mut Harness<'_, MamoriApp>, label: &str, text: &str) {
+pub fn type_password(harness: &mut Harness<'_, MamoriApp>, label: &str, text: &str) {
     type_in(harness, Role::PasswordInput, label, text);
 }
 

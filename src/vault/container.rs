@@ -27,7 +27,7 @@ pub const FORMAT_MAJOR: u16 = 1;
 /// The minor version this build writes.
 pub const FORMAT_MINOR: u16 = 0;
 /// The content (payload JSON) version this build writes: 2 adds the `steam` kind, tags, pins,
-/// icons and the trash (version 1 content reads unchanged).
+/// icons, the trash and the activity log (version 1 content reads unchanged).
 pub const CONTENT_VERSION: u32 = 2;
 /// Bytes before the header.
 pub const PREFIX_LEN: usize = 16;

@@ -1,8 +1,9 @@
-//! The payload: content JSON with the accounts and the trash (`content_version` 2; 1 had no `steam` kind, no organisation and no trash). Entries use
-//! the field names of `docs/formats.md` §1 plus `id`, `created`, `updated`, `note`,
+//! The payload: content JSON with the accounts, the trash and the activity log
+//! (`content_version` 2; 1 had no `steam` kind, no organisation, no trash and no `activity`).
+//! Entries use the field names of `docs/formats.md` §1 plus `id`, `created`, `updated`, `note`,
 //! `backup_codes`, `tags`, `pinned` and `icon` (Base64 PNG); trash entries add `trashed_at`.
-//! Secrets are upper-case Base32. Version 1 content (no organisation, no trash) reads as
-//! untagged, unpinned accounts and an empty trash. The serialised text is zeroized after use.
+//! Secrets are upper-case Base32. Version 1 content reads as untagged, unpinned accounts, an
+//! empty trash and an empty log. The serialised text is zeroized after use.
 
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize as _, Zeroizing};
@@ -14,6 +15,7 @@ use crate::account::{
 };
 use crate::secret::Secret;
 
+use super::activity::Event;
 use super::container::CONTENT_VERSION;
 
 #[derive(Serialize, Deserialize)]
@@ -22,6 +24,9 @@ struct Content {
     entries: Vec<Entry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     trash: Vec<Entry>,
+    /// The activity log, oldest first (content version 2).
+    #[serde(default)]
+    activity: Vec<Event>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -70,12 +75,14 @@ impl Drop for Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentError(pub String);
 
-/// The content JSON for these accounts and this trash.
+/// The content JSON for these accounts, this trash and this activity log.
 pub fn to_json(
     accounts: &[Account],
     trash: &[Trashed],
+    activity: &[Event],
 ) -> Result<Zeroizing<Vec<u8>>, ContentError> {
     let content = Content {
+        activity: activity.to_vec(),
         content_version: CONTENT_VERSION,
         entries: accounts.iter().map(|a| entry(a, None)).collect(),
         trash: trash
@@ -119,9 +126,11 @@ pub struct Decoded {
     pub accounts: Vec<Account>,
     /// The trash, newest first.
     pub trash: Vec<Trashed>,
+    /// The activity log, oldest first.
+    pub activity: Vec<Event>,
 }
 
-/// The accounts and trash in decrypted content JSON, and its `content_version`.
+/// The accounts, trash and activity log in decrypted content JSON, and its `content_version`.
 pub fn from_json(bytes: &[u8]) -> Result<Decoded, ContentError> {
     let content: Content =
         serde_json::from_slice(bytes).map_err(|e| ContentError(e.to_string()))?;
@@ -140,10 +149,13 @@ pub fn from_json(bytes: &[u8]) -> Result<Decoded, ContentError> {
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let mut activity = content.activity;
+    super::activity::append(&mut activity, []);
     Ok(Decoded {
         version: content.content_version,
         accounts,
         trash,
+        activity,
     })
 }
 
@@ -205,7 +217,7 @@ mod tests {
     fn steam_accounts_keep_their_kind() {
         let (secret, _) = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
         let account = Account::new("Steam".into(), "gaben".into(), OtpParams::steam(secret), 7);
-        let json = to_json(std::slice::from_ref(&account), &[]).unwrap();
+        let json = to_json(std::slice::from_ref(&account), &[], &[]).unwrap();
         let text = std::str::from_utf8(&json).unwrap();
         assert!(text.contains(r#""content_version":2"#), "{text}");
         assert!(text.contains(r#""kind":"steam""#), "{text}");

@@ -17,6 +17,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod activity;
 pub mod backups;
 pub mod container;
 pub mod content;
@@ -33,6 +34,7 @@ use data_encoding::BASE64;
 use serde_json::Value;
 
 use crate::account::{Account, Trashed};
+use activity::{Actor, Event, What};
 pub use error::{Damage, ReadOnly, VaultError};
 
 use crate::fsio::{DiskStorage, IoFailure, Storage};
@@ -191,6 +193,7 @@ impl LockedVault {
             version: content_version,
             accounts,
             trash,
+            activity,
         } = content::from_json(&plaintext).map_err(|e| VaultError::Damaged {
             path: self.paths.vault.clone(),
             damage: Damage::Content(e.0),
@@ -215,6 +218,8 @@ impl LockedVault {
             kek,
             accounts,
             trash,
+            activity,
+            actor: Actor::default(),
             read_only,
             backups_kept: backups::DEFAULT_KEPT,
             storage: Box::new(DiskStorage),
@@ -236,6 +241,10 @@ pub struct Vault {
     accounts: Vec<Account>,
     /// Deleted accounts, newest first, purged after 30 days on save.
     trash: Vec<Trashed>,
+    /// The activity log as last loaded or written, oldest first.
+    activity: Vec<Event>,
+    /// Who the events recorded by this process are put down to.
+    actor: Actor,
     /// SHA-256 of the file as last loaded or written: a different file means another process
     /// saved in between.
     file_hash: [u8; 32],
@@ -333,6 +342,8 @@ impl Vault {
             kek: password,
             accounts: Vec::new(),
             trash: Vec::new(),
+            activity: Vec::new(),
+            actor: Actor::default(),
             file_hash: [0; 32],
             read_only: None,
             backups_kept: backups::DEFAULT_KEPT,
@@ -341,8 +352,36 @@ impl Vault {
             seen_file: None,
         };
         let _lock = vault.lock()?;
-        vault.write(Vec::new(), Vec::new(), None, false)?;
+        let created = What::Created {
+            encrypted: vault.kek.is_some(),
+        };
+        vault.write(Vec::new(), Vec::new(), None, false, vec![created])?;
         Ok(vault)
+    }
+
+    /// The activity log, oldest first ([`activity`]).
+    pub fn activity(&self) -> &[Event] {
+        &self.activity
+    }
+
+    /// Puts the events this process records down to `actor` (the first event, "created", is
+    /// put down to no one in particular: the shell sets the actor after creating).
+    pub fn set_actor(&mut self, actor: Actor) {
+        self.actor = actor;
+    }
+
+    /// Adds `what` to the activity log with a routine save: no backup and no key derivation
+    /// (the master key is in memory), so it costs one encryption and one atomic write. A
+    /// read-only vault records nothing.
+    pub fn record(&mut self, what: What) -> Result<(), VaultError> {
+        if self.read_only.is_some() {
+            return Ok(());
+        }
+        let _lock = self.lock()?;
+        store::remove_stale_temps(&self.paths);
+        self.reload_if_changed()?;
+        let accounts = self.accounts.clone();
+        self.write(accounts, self.trash.clone(), None, false, vec![what])
     }
 
     /// The accounts, in the user's order (not those in the trash).
@@ -426,18 +465,41 @@ impl Vault {
     /// Changes the accounts under the write lock: reloads first if another process saved since
     /// this vault was read, applies `change` once to that newest list (never to a stale one),
     /// then saves atomically and verified (§5). If `change` fails, nothing is written.
+    ///
+    /// Accounts that appear or disappear are recorded in the activity log
+    /// ([`What::AccountsAdded`], [`What::AccountsRemoved`]).
     pub fn update<T, E: From<VaultError>>(
         &mut self,
         kind: SaveKind,
         change: impl FnOnce(&mut Vec<Account>) -> Result<T, E>,
     ) -> Result<T, E> {
-        self.update_with_trash(kind, |accounts, _| change(accounts))
+        self.update_from(kind, None, |accounts, _| change(accounts))
     }
 
     /// [`Vault::update`] for changes that also concern the trash (delete, restore, empty).
     pub fn update_with_trash<T, E: From<VaultError>>(
         &mut self,
         kind: SaveKind,
+        change: impl FnOnce(&mut Vec<Account>, &mut Vec<Trashed>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.update_from(kind, None, change)
+    }
+
+    /// [`Vault::update_with_trash`] for an import: the accounts added are recorded as imported
+    /// from `format` (an import registry id).
+    pub fn update_importing<T, E: From<VaultError>>(
+        &mut self,
+        kind: SaveKind,
+        format: &str,
+        change: impl FnOnce(&mut Vec<Account>, &mut Vec<Trashed>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.update_from(kind, Some(format), change)
+    }
+
+    fn update_from<T, E: From<VaultError>>(
+        &mut self,
+        kind: SaveKind,
+        import_format: Option<&str>,
         change: impl FnOnce(&mut Vec<Account>, &mut Vec<Trashed>) -> Result<T, E>,
     ) -> Result<T, E> {
         self.check_writable()?;
@@ -448,7 +510,8 @@ impl Vault {
         let mut trash = self.trash.clone();
         let result = change(&mut accounts, &mut trash)?;
         let backup = (kind == SaveKind::Structural).then_some(on_disk.as_slice());
-        self.write(accounts, trash, backup, false)?;
+        let events = changes(&self.accounts, &accounts, import_format);
+        self.write(accounts, trash, backup, false, events)?;
         Ok(result)
     }
 
@@ -486,7 +549,16 @@ impl Vault {
             std::mem::replace(&mut self.slot_json, vec![slot.to_json(None)]),
             std::mem::replace(&mut self.kek, kek),
         );
-        if let Err(e) = self.write(accounts, self.trash.clone(), Some(&on_disk), true) {
+        let changed = What::PasswordChanged {
+            encrypted: self.kek.is_some(),
+        };
+        if let Err(e) = self.write(
+            accounts,
+            self.trash.clone(),
+            Some(&on_disk),
+            true,
+            vec![changed],
+        ) {
             (self.master, self.slot_json, self.kek) = old;
             return Err(e);
         }
@@ -518,7 +590,13 @@ impl Vault {
             self.kek.replace((params, kek)),
         );
         let accounts = self.accounts.clone();
-        if let Err(e) = self.write(accounts, self.trash.clone(), Some(&on_disk), true) {
+        if let Err(e) = self.write(
+            accounts,
+            self.trash.clone(),
+            Some(&on_disk),
+            true,
+            Vec::new(),
+        ) {
             (self.slot_json, self.kek) = old;
             return Err(e);
         }
@@ -530,6 +608,12 @@ impl Vault {
     /// slots are saved to `target` with the usual atomic procedure.
     pub fn restore_to(mut self, target: &Path) -> Result<Vault, VaultError> {
         self.check_writable()?;
+        let from = self
+            .paths
+            .vault
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         self.paths = VaultPaths::new(target);
         let _lock = self.lock()?;
         store::remove_stale_temps(&self.paths);
@@ -545,7 +629,13 @@ impl Vault {
             Err(failure) => return Err(VaultError::Io(failure)),
         }
         let accounts = self.accounts.clone();
-        self.write(accounts, self.trash.clone(), None, true)?;
+        self.write(
+            accounts,
+            self.trash.clone(),
+            None,
+            true,
+            vec![What::Restored { from }],
+        )?;
         Ok(self)
     }
 
@@ -626,24 +716,36 @@ impl Vault {
         self.master = fresh.master;
         self.accounts = fresh.accounts;
         self.trash = fresh.trash;
+        self.activity = fresh.activity;
         self.file_hash = fresh.file_hash;
         Ok(bytes)
     }
 
     /// §5 steps 2-8: serialise, encrypt, back up the previous file (if given), write atomically
-    /// and verified, prune backups, remember what was written.
+    /// and verified, prune backups, remember what was written. `events` join the activity log.
     fn write(
         &mut self,
         accounts: Vec<Account>,
         mut trash: Vec<Trashed>,
         backup_of: Option<&[u8]>,
         check_new_slot: bool,
+        events: Vec<What>,
     ) -> Result<(), VaultError> {
         // Accounts deleted 30 days ago or more leave the vault with this save.
         let now = (self.clock)();
         trash.retain(|t| !t.expired(now));
-        let plaintext =
-            content::to_json(&accounts, &trash).map_err(|e| VaultError::Internal(e.0))?;
+        let mut activity = self.activity.clone();
+        activity::append(
+            &mut activity,
+            events.into_iter().map(|what| Event {
+                at: now,
+                user: self.actor.user.clone(),
+                program: self.actor.program.clone(),
+                what,
+            }),
+        );
+        let plaintext = content::to_json(&accounts, &trash, &activity)
+            .map_err(|e| VaultError::Internal(e.0))?;
         let nonce = crypto::random_nonce().map_err(VaultError::Crypto)?;
         let mut header = self.header.clone();
         header.generation += 1;
@@ -735,11 +837,48 @@ impl Vault {
         self.header = header;
         self.accounts = accounts;
         self.trash = trash;
+        self.activity = activity;
         if let Some(seen_file) = &self.seen_file {
             seen::check_and_record(seen_file, &self.header.vault_id, self.header.generation);
         }
         Ok(())
     }
+}
+
+/// The activity events for a change from `before` to `after`: accounts added (or imported
+/// from `import_format`) and removed, matched by id.
+fn changes(before: &[Account], after: &[Account], import_format: Option<&str>) -> Vec<What> {
+    use std::collections::HashSet;
+    let old: HashSet<&str> = before.iter().map(|a| a.id.0.as_str()).collect();
+    let new: HashSet<&str> = after.iter().map(|a| a.id.0.as_str()).collect();
+    let added: Vec<&Account> = after
+        .iter()
+        .filter(|a| !old.contains(a.id.0.as_str()))
+        .collect();
+    let removed: Vec<&Account> = before
+        .iter()
+        .filter(|a| !new.contains(a.id.0.as_str()))
+        .collect();
+    let mut events = Vec::new();
+    if !added.is_empty() || import_format.is_some() {
+        let count = added.len();
+        let labels = activity::labels(added.iter().map(|a| a.label()));
+        events.push(match import_format {
+            Some(format) => What::Imported {
+                format: format.to_string(),
+                count,
+                labels,
+            },
+            None => What::AccountsAdded { count, labels },
+        });
+    }
+    if !removed.is_empty() {
+        events.push(What::AccountsRemoved {
+            count: removed.len(),
+            labels: activity::labels(removed.iter().map(|a| a.label())),
+        });
+    }
+    events
 }
 
 fn is_plain(value: &Value) -> bool {

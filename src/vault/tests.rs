@@ -669,7 +669,7 @@ fn future_versions_are_refused_or_opened_read_only() {
     // Minor 1 with an unknown header field: opens read-only. The minor version is in the
     // associated data, so the payload is re-sealed as a newer Mamori would write it.
     let master = vault.master_key().clone();
-    let plaintext = content::to_json(vault.accounts(), &[]).unwrap();
+    let plaintext = content::to_json(vault.accounts(), &[], vault.activity()).unwrap();
     let mut minor1 = rewrite_header(&bytes, |h| h["future_field"] = true.into());
     minor1[10] = 1;
     let parsed_len = {
@@ -724,7 +724,7 @@ fn unknown_slot_kinds_are_copied_on_save_and_dropped_by_passwd() {
     // Re-seal the payload under the new header, as the program that added the slot would.
     let master = vault.master_key().clone();
     let parsed = container::parse(&with_keyring).unwrap();
-    let plaintext = content::to_json(&[], &[]).unwrap();
+    let plaintext = content::to_json(&[], &[], vault.activity()).unwrap();
     let mut file = with_keyring[..parsed.aad_len].to_vec();
     let sealed = crypto::seal(&master, &parsed.payload_nonce, &file, &plaintext).unwrap();
     file.extend_from_slice(&sealed);

@@ -41,6 +41,13 @@ mod organise;
 // `mamori doctor`: clock offset against a fake SNTP server, vault presence, encryption and
 // permissions, exit codes.
 mod doctor;
+// The activity log (`mamori log`) across a day's work and a password change; doctor's vault
+// health findings on a crafted vault.
+mod activity;
+// The managed policy: /etc/mamori/policy.json read by the real binary in a private mount
+// namespace, each key enforced, doctor reporting it, untrusted files ignored.
+#[cfg(target_os = "linux")]
+mod policy;
 // The clock check's rules against real SNTP servers on 127.0.0.1: two must agree, those that
 // disagree are reported by `doctor --json`, `code` never applies more than 10 minutes.
 mod clock_check;

@@ -54,9 +54,7 @@ fn row(issuer: &str, name: &str, code: Code) -> Row {
 /// the window can ask). Says on stderr what was applied, or why nothing was.
 fn now_with_clock_offset() -> u64 {
     use mamori::clock_check::{self, Correction};
-    let settings = mamori::paths::settings_file()
-        .map(|path| mamori::settings::Settings::load(&path).clock)
-        .unwrap_or_default();
+    let settings = crate::cli::settings().clock;
     let servers = settings.servers();
     if !settings.apply_offset || servers.is_empty() {
         return mamori::time::unix_now();

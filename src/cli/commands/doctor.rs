@@ -53,6 +53,10 @@ struct Report {
     storage_mode: &'static str,
     /// The settings folder in use.
     config_dir: Option<PathBuf>,
+    /// The managed policy in force: where it came from and what it fixes; `null` when none.
+    policy: Option<PolicyJson>,
+    /// Policy sources ignored or keys that did not fit, in words.
+    policy_warnings: Vec<String>,
     /// Keys of `settings.json` whose value did not fit, so their defaults are used.
     settings_ignored_keys: Vec<String>,
     vault_path: Option<PathBuf>,
@@ -61,12 +65,28 @@ struct Report {
     vault_mode: Option<String>,
     vault_private: Option<bool>,
     vault_error: Option<String>,
+    /// Vault health findings (`null` when the vault could not be opened to check).
+    health: Option<Vec<HealthJson>>,
     screens: Option<usize>,
     screens_error: Option<String>,
     clipboard: Option<bool>,
     clipboard_error: Option<String>,
     problems: Vec<&'static str>,
     warnings: Vec<&'static str>,
+}
+
+/// `"policy": {"source": "...", "settings": {...}}`.
+#[derive(Debug, Serialize)]
+struct PolicyJson {
+    source: String,
+    settings: mamori::policy::Policy,
+}
+
+/// One vault health finding.
+#[derive(Debug, Serialize)]
+struct HealthJson {
+    id: &'static str,
+    text: String,
 }
 
 /// One server's answer in the report.
@@ -109,10 +129,11 @@ impl Doctor {
 pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
     // The same reading of settings.json as the window's.
     let settings_file = mamori::paths::settings_file();
-    let loaded = settings_file
+    let mut loaded = settings_file
         .as_deref()
         .map(Settings::load_reporting)
         .unwrap_or_default();
+    crate::cli::policy().policy.apply(&mut loaded.settings);
     let servers = if args.time_servers.is_empty() {
         loaded.settings.clock.servers()
     } else {
@@ -128,8 +149,10 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
 
     let mut doctor = Doctor::default();
     storage(&mut doctor);
+    policy(&mut doctor);
     settings(&mut doctor, settings_file.as_deref(), loaded.ignored_keys);
     vault(&mut doctor, cli);
+    health(&mut doctor, cli, &loaded.settings);
     screens(&mut doctor);
     clipboard(&mut doctor);
     let result = clock_thread.join().unwrap_or(Err(ClockError::NoAnswer {
@@ -184,6 +207,37 @@ fn storage(doctor: &mut Doctor) {
     doctor.report.storage_mode = mode;
     doctor.report.config_dir = config;
     doctor.add(Level::Ok, "storage", text);
+}
+
+/// The managed policy: its source and each key it sets, one line; what was ignored, warnings.
+fn policy(doctor: &mut Doctor) {
+    let loaded = crate::cli::policy();
+    let lang = lang();
+    if let Some(source) = &loaded.source {
+        let settings = serde_json::to_value(&loaded.policy)
+            .ok()
+            .and_then(|v| v.as_object().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = tr(
+            lang,
+            "doctor-policy",
+            &[("source", &source.0), ("settings", &settings)],
+        );
+        doctor.report.policy = Some(PolicyJson {
+            source: source.0.clone(),
+            settings: loaded.policy.clone(),
+        });
+        doctor.add(Level::Ok, "policy", text);
+    }
+    for warning in &loaded.warnings {
+        let text = warning.localize(lang);
+        doctor.report.policy_warnings.push(text.clone());
+        doctor.add(Level::Warning, "policy_ignored", text);
+    }
 }
 
 /// Keys of `settings.json` ignored for a value that does not fit: a warning naming them (each
@@ -283,6 +337,53 @@ fn clock_check(doctor: &mut Doctor, servers: &[String], result: Result<ClockRead
 fn round_to(value: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (value * scale).round() / scale
+}
+
+/// The vault's health ([`mamori::health`]): a plain vault is opened as is; a password vault
+/// only with `--password-file` (doctor never prompts).
+fn health(doctor: &mut Doctor, cli: &Cli, settings: &Settings) {
+    let lang = lang();
+    let Ok(path) = session::vault_path(cli) else {
+        return;
+    };
+    let Ok(locked) = LockedVault::read(&path) else {
+        return;
+    };
+    if locked.needs_password() && cli.password_file.is_none() {
+        let text = tr(lang, "doctor-health-locked", &[]);
+        doctor.add(Level::Ok, "health_not_checked", text);
+        return;
+    }
+    let vault = match session::open(cli) {
+        Ok(vault) => vault,
+        Err(failure) => {
+            doctor.add(Level::Warning, "health_not_checked", failure.message);
+            return;
+        }
+    };
+    let days = mamori::health::reminder_days(
+        settings.backup_reminder_days,
+        settings.backup_folder.is_some(),
+    );
+    let findings = mamori::health::check(
+        vault.accounts(),
+        vault.activity(),
+        days,
+        mamori::time::unix_now(),
+    );
+    let mut report = Vec::new();
+    for finding in &findings {
+        let text = finding.localize(lang);
+        report.push(HealthJson {
+            id: finding.id(),
+            text: text.clone(),
+        });
+        doctor.add(Level::Warning, finding.id(), text);
+    }
+    if findings.is_empty() {
+        doctor.add(Level::Ok, "health", tr(lang, "doctor-health-ok", &[]));
+    }
+    doctor.report.health = Some(report);
 }
 
 fn vault(doctor: &mut Doctor, cli: &Cli) {

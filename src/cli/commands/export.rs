@@ -52,6 +52,11 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
             &[],
         ));
     }
+    // The policy first: a refused export writes nothing and asks for no password.
+    crate::cli::policy()
+        .policy
+        .check_export(format.plain_secrets())
+        .map_err(|r| Failure::refused(&r))?;
     if format.plain_secrets() && !args.plain {
         return Err(Failure::new(EXIT_USAGE, "cli-export-needs-plain", &[]));
     }
@@ -65,7 +70,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
             &[("path", &args.output.display())],
         ));
     }
-    let vault = session::open(cli)?;
+    let mut vault = session::open(cli)?;
     let accounts = vault.accounts().to_vec();
     if accounts.is_empty() {
         return Err(Failure::new(EXIT_NOT_FOUND, "export-no-accounts", &[]));
@@ -101,6 +106,15 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
         },
         e => e.into(),
     })?;
+    // Who exported what, when: in the vault's activity log (a routine save, no KDF).
+    let exported = mamori::vault::activity::What::Exported {
+        format: format.info().id.to_string(),
+        count: written.accounts,
+        plain: format.plain_secrets(),
+    };
+    if let Err(e) = vault.record(exported) {
+        output::warn(&e);
+    }
     for (label, why) in &written.skipped {
         output::say(
             "cli-export-skipped",

@@ -100,9 +100,11 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<(), Failure> {
     let report = if args.dry_run || planned.imported() + planned.trashed() == 0 {
         planned
     } else {
-        vault.update_with_trash(SaveKind::Structural, |accounts, trash| {
-            Ok::<_, Failure>(formats::apply(&parsed, accounts, trash, now))
-        })?
+        vault.update_importing(
+            SaveKind::Structural,
+            parsed.format.id(),
+            |accounts, trash| Ok::<_, Failure>(formats::apply(&parsed, accounts, trash, now)),
+        )?
     };
     print_report(cli, &parsed, &report, args.dry_run);
     if report.imported() == 0 && report.duplicates() == 0 && report.trashed() == 0 {
@@ -192,7 +194,11 @@ fn print_report(cli: &Cli, parsed: &Parsed, report: &Report, dry_run: bool) {
                 ),
                 Outcome::Trashed => (
                     &trashed,
-                    tr(lang(), "cli-import-trashed-from-bin", &[("label", &label(line, i))]),
+                    tr(
+                        lang(),
+                        "cli-import-trashed-from-bin",
+                        &[("label", &label(line, i))],
+                    ),
                 ),
             };
             output::line(&format!("{}{text}", output::pad(outcome, width)));

@@ -11,10 +11,17 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<(), Failure> {
     if path.exists() {
         return Err(mamori::vault::VaultError::AlreadyExists(path).into());
     }
+    let policy = &crate::cli::policy().policy;
     let vault = if args.no_password {
+        policy
+            .check_password(None)
+            .map_err(|r| Failure::refused(&r))?;
         Vault::create(&path, None)?
     } else {
         let password = password::new(cli.password_file.as_deref())?;
+        policy
+            .check_password(Some(&password))
+            .map_err(|r| Failure::refused(&r))?;
         Vault::create(&path, Some(&password))?
     };
     match vault.kdf() {

@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod init;
 mod list;
+mod log;
 mod passwd;
 mod pin;
 mod remove;
@@ -27,6 +28,7 @@ pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
         Some(Command::Init(args)) => init::run(cli, args),
         Some(Command::Code(args)) => code::run(cli, args),
         Some(Command::List(args)) => list::run(cli, args),
+        Some(Command::Log) => log::run(cli),
         Some(Command::Add(args)) => add::run(cli, args),
         Some(Command::Remove(args)) => remove::run(cli, args),
         Some(Command::Tag(args)) => tag::run(cli, args),

@@ -8,6 +8,12 @@ use crate::cli::{Cli, Failure, output, password, session};
 
 /// Re-encrypts the vault under a new password (new master key) or without one.
 pub fn run(cli: &Cli, args: &PasswdArgs) -> Result<(), Failure> {
+    let policy = &crate::cli::policy().policy;
+    if args.remove {
+        policy
+            .check_password(None)
+            .map_err(|r| Failure::refused(&r))?;
+    }
     let mut vault = session::open(cli)?;
     let change = if args.remove {
         if !vault.is_encrypted() {
@@ -21,6 +27,9 @@ pub fn run(cli: &Cli, args: &PasswdArgs) -> Result<(), Failure> {
         vault.change_password(None)?
     } else {
         let new = password::new(args.new_password_file.as_deref())?;
+        policy
+            .check_password(Some(&new))
+            .map_err(|r| Failure::refused(&r))?;
         vault.change_password(Some(&new))?
     };
     for kind in &change.dropped_slots {

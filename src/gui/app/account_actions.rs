@@ -117,6 +117,7 @@ impl MamoriApp {
                     {
                         manage.key_shown = true;
                     }
+                    self.record_key_shown(&id);
                 }
                 Some(password) => {
                     self.check_password(ctx, password, move |ok| Done::KeyRevealed(id, ok));
@@ -242,6 +243,17 @@ impl MamoriApp {
         {
             self.toasts
                 .offer_next(tr(lang, "gui-code-expiring", &[("seconds", &left)]), id);
+        }
+    }
+
+    /// "Key or QR code shown" in the activity log, with the account's label.
+    pub(super) fn record_key_shown(&mut self, id: &mamori::account::AccountId) {
+        let label = self
+            .session()
+            .and_then(|s| s.vault.accounts().iter().find(|a| a.id == *id))
+            .map(Account::label);
+        if let Some(label) = label {
+            self.record_activity(mamori::vault::activity::What::KeyShown { label });
         }
     }
 }

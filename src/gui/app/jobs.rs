@@ -118,6 +118,9 @@ impl MamoriApp {
                         manage.key_shown = ok;
                         manage.password_error = (!ok).then(|| tr(lang, "gui-wrong-password", &[]));
                     }
+                    if ok {
+                        self.record_key_shown(&id);
+                    }
                 }
                 Done::ImportRead(path, result) => {
                     if let Phase::Open(session) = &mut self.phase {
@@ -149,8 +152,9 @@ impl MamoriApp {
                     }
                 }
                 Done::Exported(result) => match result {
-                    Ok(message) => {
+                    Ok((message, exported)) => {
                         self.toasts.info(message);
+                        self.record_activity(exported);
                         if let Phase::Open(session) = &mut self.phase {
                             session.export = None;
                         }

@@ -89,11 +89,12 @@ pub struct MamoriApp {
 impl MamoriApp {
     /// A window over `env`, with the saved settings, on the first screen the vault calls for.
     pub fn new(ctx: &egui::Context, env: Env) -> MamoriApp {
-        let settings = env
+        let mut settings = env
             .settings_path
             .as_deref()
             .map(Settings::load)
             .unwrap_or_default();
+        env.policy.apply(&mut settings);
         style::install(ctx);
         let now = env.clock.now();
         let mut app = MamoriApp {
@@ -212,6 +213,7 @@ impl MamoriApp {
             | Command::ExportTo(..)
             | Command::ShowTransferCodes(..)) => self.apply_transfer(ctx, command),
             command @ (Command::OpenSettings
+            | Command::OpenActivity
             | Command::ChooseBackupFolder
             | Command::ApplySettings(..)
             | Command::CheckClock
@@ -448,7 +450,8 @@ impl MamoriApp {
         } else {
             "gui-auto-locked"
         };
-        if minutes > 0 && lockable && (screen_locked || idle_too_long) {
+        let on_screen_lock = self.env.policy.locks_on_screen_lock(minutes);
+        if lockable && ((screen_locked && on_screen_lock) || (minutes > 0 && idle_too_long)) {
             self.lock();
             self.toasts.info(tr(self.lang(), reason, &[]));
         }
@@ -540,6 +543,7 @@ impl eframe::App for MamoriApp {
             now: self.code_time(),
             busy,
             settings: &self.settings,
+            policy: &self.env.policy,
             clock: &self.clock_status,
             clock_correction: self.clock_correction(),
         };
@@ -582,7 +586,7 @@ fn export_to(
     accounts: &[Account],
     password: &str,
     target: &std::path::Path,
-) -> Result<String, String> {
+) -> Result<(String, mamori::vault::activity::What), String> {
     let written = export::write(
         format,
         accounts,
@@ -604,5 +608,10 @@ fn export_to(
         message.push('\n');
         message.push_str(&format!("{label}: {}", why.localize(lang)));
     }
-    Ok(message)
+    let exported = mamori::vault::activity::What::Exported {
+        format: format.info().id.to_string(),
+        count: written.accounts,
+        plain: format.plain_secrets(),
+    };
+    Ok((message, exported))
 }

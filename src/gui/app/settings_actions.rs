@@ -15,12 +15,19 @@ impl MamoriApp {
                 }
             }
             Command::ChooseBackupFolder => self.pick_file(ctx, PickFor::BackupFolder),
-            Command::ApplySettings(settings) => {
+            Command::ApplySettings(mut settings) => {
+                self.env.policy.apply(&mut settings);
                 let recheck = settings.clock.servers() != self.settings.clock.servers();
                 self.settings = settings;
                 self.save_settings();
                 if recheck {
                     self.check_clock(ctx);
+                }
+            }
+            Command::OpenActivity => {
+                if let Phase::Open(session) = &mut self.phase {
+                    session.close_dialogs();
+                    session.activity = true;
                 }
             }
             Command::CheckClock => self.check_clock(ctx),

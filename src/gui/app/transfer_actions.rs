@@ -52,14 +52,16 @@ impl MamoriApp {
                     return;
                 };
                 self.worker.spawn(ctx, move || {
-                    let result =
-                        session
-                            .vault
-                            .update_with_trash(SaveKind::Structural, |accounts, trash| {
-                                Ok::<_, VaultError>(mamori::formats::apply(
-                                    &parsed, accounts, trash, now,
-                                ))
-                            });
+                    let format = parsed.format.id();
+                    let result = session.vault.update_importing(
+                        SaveKind::Structural,
+                        format,
+                        |accounts, trash| {
+                            Ok::<_, VaultError>(mamori::formats::apply(
+                                &parsed, accounts, trash, now,
+                            ))
+                        },
+                    );
                     Done::ImportCommitted(session, result)
                 });
             }
@@ -69,6 +71,8 @@ impl MamoriApp {
                     session.export = Some(ExportDialog::default());
                 }
             }
+            Command::ExportTarget(_, _) | Command::ExportTo(_)
+                if self.export_refused(self.export_plain()) => {}
             Command::ExportTarget(typed, None) => self.export_typed_or_chosen(ctx, typed),
             // A password vault: the password again before any key leaves (an unlocked window
             // must not hand every key to whoever sits at it).
@@ -87,6 +91,7 @@ impl MamoriApp {
                     Done::Exported(export_to(lang, choice, &accounts, &password, &target))
                 });
             }
+            Command::ShowTransferCodes(_) if self.export_refused(true) => {}
             Command::ShowTransferCodes(password) => match password {
                 None => self.show_transfer_codes(),
                 Some(password) => self.check_password(ctx, password, Done::TransferUnlocked),
@@ -258,10 +263,27 @@ impl MamoriApp {
 
     pub(super) fn show_transfer_codes(&mut self) {
         let lang = self.lang();
+        let mut shown = None;
         if let Phase::Open(session) = &mut self.phase {
             let pager = TransferPager::new(lang, session.vault.accounts());
+            shown = Some(session.vault.accounts().len());
             session.close_dialogs();
             session.pager = Some(pager);
         }
+        // Transfer codes on screen carry every key in the clear: an export for the log.
+        if let Some(count) = shown {
+            self.record_activity(mamori::vault::activity::What::Exported {
+                format: "migration-qr".into(),
+                count,
+                plain: true,
+            });
+        }
+    }
+
+    /// Whether the export dialog's choice writes keys in the clear.
+    fn export_plain(&self) -> bool {
+        self.session()
+            .and_then(|s| s.export.as_ref())
+            .is_some_and(|d| d.choice.plain_secrets())
     }
 }

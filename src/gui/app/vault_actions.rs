@@ -8,6 +8,17 @@ impl MamoriApp {
     pub(super) fn apply_vault(&mut self, ctx: &egui::Context, command: Command) {
         match command {
             Command::CreateVault(password) => {
+                if let Err(refusal) = self
+                    .env
+                    .policy
+                    .check_password(password.as_deref().map(String::as_str))
+                {
+                    let message = refusal.localize(self.lang());
+                    if let Phase::Welcome(form) = &mut self.phase {
+                        form.error = Some(message);
+                    }
+                    return;
+                }
                 let path = self.env.vault_path.clone();
                 self.worker.spawn(ctx, move || {
                     Done::Created(Vault::create(
@@ -20,14 +31,26 @@ impl MamoriApp {
                 let path = self.env.vault_path.clone();
                 let seen = self.env.seen_file.clone();
                 self.worker.spawn(ctx, move || {
-                    Done::Unlocked(
-                        opening::read(&path)
-                            .and_then(|locked| opening::unlock(locked, Some(&password), seen)),
-                    )
+                    Done::Unlocked(opening::read(&path).and_then(|locked| {
+                        opening::unlock(locked, Some(&password), seen, window_actor())
+                    }))
                 });
             }
             Command::Lock => self.lock(),
             Command::ChangePassword { current, new } => {
+                if let Err(refusal) = self
+                    .env
+                    .policy
+                    .check_password(new.as_deref().map(String::as_str))
+                {
+                    let message = refusal.localize(self.lang());
+                    if let Phase::Open(session) = &mut self.phase
+                        && let Some(dialog) = &mut session.settings
+                    {
+                        dialog.password_error = Some(message);
+                    }
+                    return;
+                }
                 let phase = std::mem::replace(&mut self.phase, Phase::Busy);
                 let Phase::Open(session) = phase else {
                     self.phase = phase;
@@ -59,10 +82,12 @@ impl MamoriApp {
         }
         match opening::read(path) {
             Ok(locked) if locked.needs_password() => Phase::Unlock(Default::default()),
-            Ok(locked) => match opening::unlock(locked, None, self.env.seen_file.clone()) {
-                Ok(opened) => self.open_session(opened),
-                Err(e) => Phase::Broken(crate::gui::advised(self.lang(), &e)),
-            },
+            Ok(locked) => {
+                match opening::unlock(locked, None, self.env.seen_file.clone(), window_actor()) {
+                    Ok(opened) => self.open_session(opened),
+                    Err(e) => Phase::Broken(crate::gui::advised(self.lang(), &e)),
+                }
+            }
             Err(e) => Phase::Broken(crate::gui::advised(self.lang(), &e)),
         }
     }
@@ -134,6 +159,35 @@ impl MamoriApp {
         }
     }
 
+    /// Adds an event to the vault's activity log (a routine save, no key derivation); a
+    /// failure to save is said in a toast, the action itself stands.
+    pub(super) fn record_activity(&mut self, what: mamori::vault::activity::What) {
+        let lang = self.lang();
+        if let Phase::Open(session) = &mut self.phase
+            && let Err(e) = session.vault.record(what)
+        {
+            self.toasts.error(e.localize(lang));
+        }
+    }
+
+    /// The policy's answer to an export (`plain`: keys in the clear); a refusal is shown in
+    /// the export dialog, or as a toast when none is open.
+    pub(super) fn export_refused(&mut self, plain: bool) -> bool {
+        let Err(refusal) = self.env.policy.check_export(plain) else {
+            return false;
+        };
+        let message = refusal.localize(self.lang());
+        match &mut self.phase {
+            Phase::Open(session) if session.export.is_some() => {
+                if let Some(dialog) = &mut session.export {
+                    dialog.error = Some(message);
+                }
+            }
+            _ => self.toasts.error(message),
+        }
+        true
+    }
+
     pub(super) fn lock(&mut self) {
         self.clear_clipboard(true);
         let encrypted = matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted());
@@ -156,4 +210,9 @@ impl MamoriApp {
         self.worker
             .spawn(ctx, move || done(password_opens(&path, &password).is_ok()));
     }
+}
+
+/// Who the window's activity-log events are put down to.
+pub(super) fn window_actor() -> mamori::vault::activity::Actor {
+    mamori::vault::activity::Actor::current("window")
 }

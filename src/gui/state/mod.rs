@@ -60,6 +60,8 @@ pub struct Session {
     pub export: Option<ExportDialog>,
     /// The transfer codes, when showing.
     pub pager: Option<TransferPager>,
+    /// The activity log and vault health page, when open.
+    pub activity: bool,
     /// With "hide codes": rows the user revealed.
     pub revealed: HashSet<AccountId>,
     /// HOTP codes shown after "next code".
@@ -105,6 +107,7 @@ impl Session {
             import: None,
             export: None,
             pager: None,
+            activity: false,
             revealed: HashSet::new(),
             hotp_codes: Vec::new(),
             removed: None,
@@ -124,6 +127,7 @@ impl Session {
         self.export = None;
         self.pager = None;
         self.trash = None;
+        self.activity = false;
     }
 
     /// True when a dialog is open over the list.
@@ -135,6 +139,7 @@ impl Session {
             || self.export.is_some()
             || self.pager.is_some()
             || self.trash.is_some()
+            || self.activity
     }
 }
 

@@ -2,6 +2,7 @@
 //! changes the vault itself.
 
 pub mod accounts;
+pub mod activity;
 pub mod add;
 pub mod dialog;
 pub mod manage;
@@ -35,6 +36,8 @@ pub struct View<'a> {
     pub busy: bool,
     /// The preferences.
     pub settings: &'a Settings,
+    /// The administrator's policy: what the settings dialog shows as fixed.
+    pub policy: &'a mamori::policy::Policy,
     /// What the last clock check found.
     pub clock: &'a ClockStatus,
     /// What codes are generated with: the measured offset, nothing, or an offset over 10
@@ -173,6 +176,7 @@ pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
     toolbar(ui, view, session, out);
     egui::CentralPanel::default().show(ui, |ui| {
         clock_banner_ui(ui, view);
+        activity::reminder_banner_ui(ui, view, session, out);
         session.banners.retain(|banner| {
             let mut keep = true;
             egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -229,6 +233,9 @@ pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
     if let Some(trash_view) = &mut session.trash {
         trash::ui(ui.ctx(), view, trash_view, session.vault.trash(), out);
     }
+    if session.activity {
+        activity::ui(ui.ctx(), view, session, out);
+    }
 }
 
 /// The toolbar: Add and the search field on the left, Lock and Menu on the right. The buttons
@@ -263,6 +270,9 @@ fn toolbar(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut Vec<
                     }
                     if ui.button(view.t("gui-settings")).clicked() {
                         out.push(Command::OpenSettings);
+                    }
+                    if ui.button(view.t("gui-activity")).clicked() {
+                        out.push(Command::OpenActivity);
                     }
                 });
                 if session.vault.is_encrypted()

@@ -52,8 +52,14 @@ fn clock_ui(ui: &mut egui::Ui, view: &View, dialog: &mut SettingsDialog, out: &m
     use crate::gui::state::ClockStatus;
     ui.strong(view.t("gui-clock"));
     let draft = &mut dialog.draft.clock;
-    crate::gui::kinsoku::checkbox(ui, &mut draft.clock_check, view.t("gui-clock-check"));
-    ui.add_enabled_ui(draft.clock_check, |ui| {
+    fixed_by_policy(ui, view, "clock_check", |ui| {
+        crate::gui::kinsoku::checkbox(ui, &mut draft.clock_check, view.t("gui-clock-check"));
+    });
+    let servers_fixed = view.policy.fixes("time_servers");
+    if servers_fixed {
+        admin_note(ui, view);
+    }
+    ui.add_enabled_ui(draft.clock_check && !servers_fixed, |ui| {
         let label = crate::gui::kinsoku::label(ui, view.t("gui-clock-servers"));
         let edit = ui
             .add(
@@ -218,26 +224,30 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
         // 「無操作時の自動ロック □しない 5 分後」: the label, the control and the unit after
         // it read as one phrase in both languages.
         row(ui, stacked, view.t("gui-auto-lock"), |ui, label| {
-            optional_number(
-                ui,
-                view,
-                label,
-                &mut draft.auto_lock_minutes,
-                AUTO_LOCK_RANGE,
-                5,
-                "gui-minutes",
-            );
+            fixed_by_policy(ui, view, "auto_lock_minutes", |ui| {
+                optional_number(
+                    ui,
+                    view,
+                    label,
+                    &mut draft.auto_lock_minutes,
+                    AUTO_LOCK_RANGE,
+                    5,
+                    "gui-minutes",
+                );
+            });
         });
         row(ui, stacked, view.t("gui-clipboard-clear"), |ui, label| {
-            optional_number(
-                ui,
-                view,
-                label,
-                &mut draft.clipboard_clear_seconds,
-                CLIPBOARD_CLEAR_RANGE,
-                30,
-                "gui-seconds",
-            );
+            fixed_by_policy(ui, view, "clipboard_clear_seconds", |ui| {
+                optional_number(
+                    ui,
+                    view,
+                    label,
+                    &mut draft.clipboard_clear_seconds,
+                    CLIPBOARD_CLEAR_RANGE,
+                    30,
+                    "gui-seconds",
+                );
+            });
         });
     };
     if stacked {
@@ -253,11 +263,13 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
         &mut draft.start_minimized,
         view.t("gui-start-minimized"),
     );
-    crate::gui::kinsoku::checkbox(
-        ui,
-        &mut draft.capture_protection,
-        view.t("gui-capture-protection"),
-    );
+    fixed_by_policy(ui, view, "capture_protection", |ui| {
+        crate::gui::kinsoku::checkbox(
+            ui,
+            &mut draft.capture_protection,
+            view.t("gui-capture-protection"),
+        );
+    });
     if let Err(reason) = crate::gui::capture_protection::availability() {
         crate::gui::kinsoku::label(
             ui,
@@ -320,6 +332,43 @@ fn backups_ui(
         draft.backup_folder = Some(folder);
         *path_entry = crate::gui::state::forms::PathEntry::default();
     }
+    // The export reminder: off by default with automatic backups, 30 days without.
+    let mut days =
+        mamori::health::reminder_days(draft.backup_reminder_days, draft.backup_folder.is_some());
+    let before = days;
+    ui.horizontal(|ui| {
+        let label = crate::gui::kinsoku::label(ui, view.t("gui-backup-reminder"));
+        optional_number(
+            ui,
+            view,
+            label.id,
+            &mut days,
+            1..=365,
+            mamori::health::DEFAULT_REMINDER_DAYS,
+            "gui-days",
+        );
+    });
+    if days != before {
+        draft.backup_reminder_days = Some(days);
+    }
+}
+
+/// Draws `add` disabled, followed by "Set by your administrator", when the policy fixes
+/// `setting` (its `settings.json` name); as usual otherwise.
+fn fixed_by_policy(ui: &mut egui::Ui, view: &View, setting: &str, add: impl FnOnce(&mut egui::Ui)) {
+    if !view.policy.fixes(setting) {
+        add(ui);
+        return;
+    }
+    ui.horizontal_wrapped(|ui| {
+        ui.add_enabled_ui(false, add);
+        admin_note(ui, view);
+    });
+}
+
+/// "Set by your administrator", small.
+fn admin_note(ui: &mut egui::Ui, view: &View) {
+    ui.label(RichText::new(view.t("policy-set-by-admin")).small().weak());
 }
 
 /// A "never" checkbox and a number in `range` (0 stands for never).
@@ -398,10 +447,11 @@ fn password_ui(
                 new: Some(dialog.new.clone()),
             });
         }
+        let required = view.policy.require_password == Some(true);
         if dialog.encrypted
             && ui
                 .add_enabled(
-                    !view.busy && current_ok,
+                    !view.busy && current_ok && !required,
                     egui::Button::new(view.t("gui-password-remove")),
                 )
                 .on_hover_text(view.t("gui-password-remove-hint"))
@@ -416,4 +466,12 @@ fn password_ui(
             ui.spinner();
         }
     });
+    if dialog.encrypted && view.policy.require_password == Some(true) {
+        crate::gui::kinsoku::label(
+            ui,
+            RichText::new(view.t("gui-policy-password-required"))
+                .small()
+                .weak(),
+        );
+    }
 }

@@ -68,12 +68,27 @@ pub fn ui(ui: &mut egui::Ui, view: &View, form: &mut WelcomeForm, out: &mut Vec<
             false,
             view.t("gui-welcome-with-password"),
         );
-        crate::gui::kinsoku::radio_value(
-            ui,
-            &mut form.without_password,
-            true,
-            view.t("gui-welcome-without-password"),
-        );
+        // A policy that requires a password leaves only the first choice.
+        let required = view.policy.require_password == Some(true);
+        if required {
+            form.without_password = false;
+        }
+        ui.add_enabled_ui(!required, |ui| {
+            crate::gui::kinsoku::radio_value(
+                ui,
+                &mut form.without_password,
+                true,
+                view.t("gui-welcome-without-password"),
+            );
+        });
+        if required {
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(view.t("gui-policy-password-required-new"))
+                    .small()
+                    .weak(),
+            );
+        }
         ui.add_space(8.0);
         let ready = if form.without_password {
             crate::gui::kinsoku::label(ui, view.t("gui-welcome-plain-warning"));
