@@ -48,6 +48,9 @@ pub enum SortOrder {
     Name,
 }
 
+/// The quick pick's global shortcut until the user picks another.
+pub const DEFAULT_QUICK_PICK_HOTKEY: &str = "Ctrl+Alt+M";
+
 /// Every key of `settings.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -74,6 +77,9 @@ pub struct Settings {
     pub backup_folder: Option<PathBuf>,
     /// How many automatic backups to keep there.
     pub backup_keep: u32,
+    /// The global shortcut that shows the quick pick (`Ctrl+Alt+M`; empty: none). Modifiers
+    /// first, then one key: `Ctrl`, `Alt`, `Shift`, `Super`, then a letter, digit or `F1`–`F24`.
+    pub quick_pick_hotkey: String,
     /// The clock check: on or off, time servers, codes with the measured offset applied.
     /// Flattened: its keys sit at the top level of the file.
     #[serde(flatten)]
@@ -93,6 +99,7 @@ impl Default for Settings {
             sort: SortOrder::Manual,
             backup_folder: None,
             backup_keep: 10,
+            quick_pick_hotkey: DEFAULT_QUICK_PICK_HOTKEY.to_string(),
             clock: ClockSettings::default(),
         }
     }
@@ -200,6 +207,7 @@ mod tests {
             sort: SortOrder::Issuer,
             backup_folder: Some(dir.path().join("backups")),
             backup_keep: 3,
+            quick_pick_hotkey: "Ctrl+Shift+F9".into(),
             clock: ClockSettings {
                 clock_check: false,
                 time_servers: servers(&["ntp.example.local", "10.0.0.1:1123"]),

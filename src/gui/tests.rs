@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod everyday;
+mod quick_pick;
 mod snapshots;
 
 use std::path::{Path, PathBuf};

@@ -19,6 +19,7 @@ impl MamoriApp {
                 let recheck = settings.clock.servers() != self.settings.clock.servers();
                 self.settings = settings;
                 self.save_settings();
+                self.apply_hotkey();
                 if recheck {
                     self.check_clock(ctx);
                 }

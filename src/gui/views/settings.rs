@@ -200,6 +200,7 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
         });
     ui.checkbox(&mut draft.hide_codes, view.t("gui-hide-codes"));
     ui.checkbox(&mut draft.start_minimized, view.t("gui-start-minimized"));
+    hotkey_ui(ui, view, draft);
     ui.checkbox(
         &mut draft.capture_protection,
         view.t("gui-capture-protection"),
@@ -364,4 +365,40 @@ fn password_ui(
             ui.spinner();
         }
     });
+}
+
+/// The quick pick's global shortcut: typed as text (`Ctrl+Alt+M`); a text that is not a
+/// shortcut is said under the field and not applied, a clash is said when applied.
+fn hotkey_ui(ui: &mut egui::Ui, view: &View, draft: &mut crate::gui::settings::Settings) {
+    ui.horizontal(|ui| {
+        let label = crate::gui::kinsoku::label(ui, view.t("gui-quick-pick-hotkey"));
+        ui.add(
+            egui::TextEdit::singleline(&mut draft.quick_pick_hotkey)
+                .desired_width(160.0)
+                .id_salt("quick-pick-hotkey"),
+        )
+        .labelled_by(label.id);
+    });
+    let text = draft.quick_pick_hotkey.trim();
+    let problem = (!text.is_empty())
+        .then(|| crate::gui::hotkey::parse(text).err())
+        .flatten();
+    match problem {
+        Some(problem) => {
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(problem.message(view.lang))
+                    .small()
+                    .color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
+            );
+        }
+        None => {
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(view.t("gui-quick-pick-hotkey-help"))
+                    .small()
+                    .weak(),
+            );
+        }
+    }
 }
