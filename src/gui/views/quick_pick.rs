@@ -33,7 +33,7 @@ pub fn ui(
     egui::CentralPanel::default().show(ui, |ui| {
         let label = crate::gui::kinsoku::label(ui, view.t("gui-quick-pick-search"));
         let field = egui::TextEdit::singleline(&mut pick.search)
-            .hint_text(view.t("gui-search-hint"))
+            .hint_text(view.t("gui-quick-pick-hint"))
             .desired_width(f32::INFINITY)
             .id_salt("quick-pick-search")
             .show(ui)
