@@ -30,6 +30,8 @@ pub enum Command {
     CopyNextCode(AccountId),
     /// The quick pick's choice: copy this account's code and close the quick pick.
     QuickPickChoose(AccountId),
+    /// Turn start at login (hidden) on or off.
+    SetStartAtLogin(bool),
     /// Close the quick pick (Esc).
     QuickPickClose,
     /// Copy a text (a key, a URI) the user asked for.

@@ -191,6 +191,9 @@ impl World {
             clipboard: Box::new(self.clipboard.clone()),
             screens: Arc::new(FixedScreens(self.screens.clone())),
             capture_delay: Duration::ZERO,
+            autostart: Some(mamori::autostart::Autostart::XdgDir(
+                self.dir.path().join("autostart"),
+            )),
             file_dialogs: Arc::new(self.dialogs.clone()),
         }
     }

@@ -225,6 +225,7 @@ impl MamoriApp {
             command @ (Command::OpenSettings
             | Command::ChooseBackupFolder
             | Command::ApplySettings(..)
+            | Command::SetStartAtLogin(..)
             | Command::CheckClock
             | Command::ConfirmClockOffset(..)) => self.apply_settings(ctx, command),
             Command::QuickPickChoose(id) => self.quick_pick_choose(ctx, id),

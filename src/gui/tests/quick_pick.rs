@@ -149,3 +149,30 @@ fn a_second_start_brings_the_window_forward_and_gives_it_back_from_the_quick_pic
     assert!(harness.state().window_shown());
     harness.get_by_role_and_label(Role::TextInput, "Search");
 }
+
+#[test]
+fn start_at_login_writes_the_autostart_entry_and_removes_it() {
+    let world = World::new();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    super::menu(&mut harness, "Settings");
+    let label = "Start Mamori hidden when I log in (the shortcut or a second start shows it)";
+    super::tick(&mut harness, label);
+    harness.run();
+    let entry = world
+        .dir
+        .path()
+        .join("autostart/io.github.mamori.Mamori.desktop");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let exec = text.lines().find_map(|l| l.strip_prefix("Exec=")).unwrap();
+    // This executable, this window's vault (not the default one), hidden.
+    assert!(exec.ends_with(r#" "gui" "--hidden""#), "{exec}");
+    assert!(
+        exec.contains(&world.vault().display().to_string()),
+        "{exec}"
+    );
+    super::tick(&mut harness, label);
+    harness.run();
+    assert!(!entry.exists());
+}

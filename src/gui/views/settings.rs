@@ -32,6 +32,15 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
                 encrypted,
                 out,
             );
+            if let Some(on) = dialog.start_at_login {
+                let mut wanted = on;
+                if ui
+                    .checkbox(&mut wanted, view.t("gui-start-at-login"))
+                    .changed()
+                {
+                    out.push(Command::SetStartAtLogin(wanted));
+                }
+            }
             ui.separator();
             clock_ui(ui, view, dialog, out);
             ui.separator();
