@@ -80,6 +80,10 @@ pub struct Settings {
     /// The global shortcut that shows the quick pick (`Ctrl+Alt+M`; empty: none). Modifiers
     /// first, then one key: `Ctrl`, `Alt`, `Shift`, `Super`, then a letter, digit or `F1`–`F24`.
     pub quick_pick_hotkey: String,
+    /// With a tray icon, closing the window hides it there instead of quitting.
+    pub close_to_tray: bool,
+    /// The notice saying where the window went on the first close to the tray was shown.
+    pub tray_notice_shown: bool,
     /// The clock check: on or off, time servers, codes with the measured offset applied.
     /// Flattened: its keys sit at the top level of the file.
     #[serde(flatten)]
@@ -100,6 +104,8 @@ impl Default for Settings {
             backup_folder: None,
             backup_keep: 10,
             quick_pick_hotkey: DEFAULT_QUICK_PICK_HOTKEY.to_string(),
+            close_to_tray: true,
+            tray_notice_shown: false,
             clock: ClockSettings::default(),
         }
     }
@@ -208,6 +214,8 @@ mod tests {
             backup_folder: Some(dir.path().join("backups")),
             backup_keep: 3,
             quick_pick_hotkey: "Ctrl+Shift+F9".into(),
+            close_to_tray: false,
+            tray_notice_shown: true,
             clock: ClockSettings {
                 clock_check: false,
                 time_servers: servers(&["ntp.example.local", "10.0.0.1:1123"]),

@@ -17,6 +17,13 @@ pub enum Request {
     Show,
     /// Show the quick pick (`mamori gui --quick-pick`, the global hotkey's command on Wayland).
     QuickPick,
+    /// Show the window if hidden, hide it if shown (a click on the tray icon; never read from
+    /// the socket, like the two below).
+    ToggleWindow,
+    /// Lock the vault (the tray menu).
+    Lock,
+    /// Quit (the tray menu).
+    Quit,
 }
 
 impl Request {
@@ -24,6 +31,8 @@ impl Request {
         match self {
             Request::Show => "show",
             Request::QuickPick => "quick-pick",
+            // Not sent over the socket: the tray is inside the process.
+            Request::ToggleWindow | Request::Lock | Request::Quit => "",
         }
     }
 

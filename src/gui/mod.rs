@@ -16,6 +16,7 @@ pub mod settings;
 pub mod state;
 pub mod style;
 pub mod toasts;
+pub mod tray;
 pub mod views;
 pub mod worker;
 
@@ -172,10 +173,12 @@ pub fn run(
             } else {
                 None
             };
+            let tray = tray::start(&cc.egui_ctx, app.lang(), sender.clone());
             app.attach(
                 &cc.egui_ctx,
                 app::Attachments {
                     requests,
+                    tray,
                     hotkey: hotkey::Hotkey::start(&cc.egui_ctx, sender),
                     hidden,
                     hidden_start,

@@ -98,6 +98,12 @@ pub struct MamoriApp {
     hide_after_first_frame: bool,
     /// The quick pick, while shown.
     quick_pick: Option<super::state::quick_pick::QuickPick>,
+    /// The tray icon, where there is a tray.
+    tray: Option<super::tray::Tray>,
+    /// The first close to the tray: the notice is up.
+    tray_notice: bool,
+    /// Quit was chosen in the tray: the close goes through.
+    quitting: bool,
 }
 
 impl MamoriApp {
@@ -134,6 +140,9 @@ impl MamoriApp {
             hidden_start: None,
             hide_after_first_frame: false,
             quick_pick: None,
+            tray: None,
+            tray_notice: false,
+            quitting: false,
         };
         app.phase = app.first_phase();
         app.check_clock(ctx);
@@ -529,6 +538,7 @@ impl MamoriApp {
 impl eframe::App for MamoriApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.take_requests(ctx);
+        self.close_to_tray(ctx);
         self.poll_jobs(ctx);
         self.recheck_clock(ctx);
         let now = self.now();
@@ -563,6 +573,7 @@ impl eframe::App for MamoriApp {
             self.schedule_repaint(&ctx);
             return;
         }
+        self.tray_notice_ui(ui);
         self.keyboard(&ctx);
         self.dropped_files(&ctx);
         let lang = self.lang();

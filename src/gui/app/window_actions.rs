@@ -30,12 +30,15 @@ pub struct Attachments {
     pub hidden_start: Option<HiddenStart>,
     /// Show the quick pick first.
     pub quick_pick: bool,
+    /// The tray icon, where there is a tray.
+    pub tray: Option<crate::gui::tray::Tray>,
 }
 
 impl MamoriApp {
     /// Connects the window to its requests and hotkey and applies how it starts.
     pub fn attach(&mut self, ctx: &egui::Context, attachments: Attachments) {
         self.requests = Some(attachments.requests);
+        self.tray = attachments.tray;
         self.hidden_start = attachments.hidden_start;
         self.window_shown = !attachments.hidden;
         // No X11 hint: the first frame maps the window, and hides it again at once.
@@ -73,7 +76,65 @@ impl MamoriApp {
             match request {
                 Request::Show => self.show_main(ctx),
                 Request::QuickPick => self.open_quick_pick(ctx),
+                Request::ToggleWindow if self.window_shown() => self.hide_main(ctx),
+                Request::ToggleWindow => self.show_main(ctx),
+                Request::Lock => {
+                    self.lock();
+                    ctx.request_repaint();
+                }
+                Request::Quit => {
+                    self.quitting = true;
+                    ctx.send_viewport_cmd(ViewportCommand::Close);
+                }
             }
+        }
+    }
+
+    /// Hides the window (to the tray); the quick pick goes back first.
+    pub(super) fn hide_main(&mut self, ctx: &egui::Context) {
+        self.close_quick_pick(ctx);
+        ctx.send_viewport_cmd(ViewportCommand::Visible(false));
+        self.window_shown = false;
+        self.tray_notice = false;
+    }
+
+    /// The window's close button: with a tray icon (and the setting on) the window goes to
+    /// the tray instead of quitting; the first time, a notice says where it went.
+    pub(super) fn close_to_tray(&mut self, ctx: &egui::Context) {
+        let close = ctx.input(|i| i.viewport().close_requested());
+        if !close || self.quitting || self.tray.is_none() || !self.settings.close_to_tray {
+            return;
+        }
+        ctx.send_viewport_cmd(ViewportCommand::CancelClose);
+        if self.quick_pick.is_some() {
+            self.close_quick_pick(ctx);
+        } else if !self.settings.tray_notice_shown && self.window_shown {
+            self.tray_notice = true;
+        } else {
+            self.hide_main(ctx);
+        }
+    }
+
+    /// The first close to the tray: where the window went and how to get it back.
+    pub(super) fn tray_notice_ui(&mut self, ui: &mut egui::Ui) {
+        if !self.tray_notice {
+            return;
+        }
+        let lang = self.lang();
+        let keys = self.settings.quick_pick_hotkey.clone();
+        let mut ok = false;
+        egui::Modal::new(egui::Id::unique("tray-notice")).show(ui.ctx(), |ui| {
+            ui.set_max_width(360.0);
+            ui.heading(tr(lang, "gui-tray-notice-title", &[]));
+            crate::gui::kinsoku::label(ui, tr(lang, "gui-tray-notice", &[("keys", &keys)]));
+            ok = ui.button(tr(lang, "gui-tray-notice-ok", &[])).clicked()
+                || ui.input(|i| i.key_pressed(egui::Key::Enter));
+        });
+        if ok {
+            self.settings.tray_notice_shown = true;
+            self.save_settings();
+            let ctx = ui.ctx().clone();
+            self.hide_main(&ctx);
         }
     }
 

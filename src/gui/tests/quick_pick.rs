@@ -32,6 +32,7 @@ fn hidden_window(
             hidden: true,
             hidden_start: None,
             quick_pick: false,
+            tray: None,
         },
     );
     harness.run();

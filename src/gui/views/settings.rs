@@ -209,6 +209,7 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
         });
     ui.checkbox(&mut draft.hide_codes, view.t("gui-hide-codes"));
     ui.checkbox(&mut draft.start_minimized, view.t("gui-start-minimized"));
+    ui.checkbox(&mut draft.close_to_tray, view.t("gui-close-to-tray"));
     hotkey_ui(ui, view, draft);
     ui.checkbox(
         &mut draft.capture_protection,
