@@ -7,7 +7,9 @@
 //! or hostile client cannot hold the window up.
 
 use std::io::{BufRead as _, BufReader, Read as _};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(unix)]
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// What a second start asks the running window to do.
@@ -19,10 +21,13 @@ pub enum Request {
     QuickPick,
     /// Show the window if hidden, hide it if shown (a click on the tray icon; never read from
     /// the socket, like the two below).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     ToggleWindow,
     /// Lock the vault (the tray menu).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     Lock,
     /// Quit (the tray menu).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     Quit,
 }
 
@@ -47,7 +52,9 @@ impl Request {
 
 /// The longest request line read from a client.
 const MAX_LINE: u64 = 64;
-/// How long either side waits for the other's line.
+/// How long either side waits for the other's line (Unix; the named pipe is opened
+/// synchronously and has no read timeout).
+#[cfg_attr(not(unix), allow(dead_code))]
 const TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Where the instances of one user and one settings folder meet.

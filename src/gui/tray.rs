@@ -4,10 +4,13 @@
 //! and wakes it, as a second start does. Where no StatusNotifierWatcher runs there is no tray,
 //! and closing the window quits as before. Windows and macOS have no tray icon yet.
 
+#[cfg(target_os = "linux")]
 use std::sync::Mutex;
 use std::sync::mpsc::Sender;
 
-use mamori::i18n::{Lang, tr};
+use mamori::i18n::Lang;
+#[cfg(target_os = "linux")]
+use mamori::i18n::tr;
 
 use super::instance::Request;
 
