@@ -40,6 +40,7 @@
 pub mod account;
 pub mod accounts;
 pub mod advice;
+pub mod autostart;
 #[cfg(feature = "capture")]
 pub mod capture;
 pub mod clock_check;

@@ -48,6 +48,9 @@ pub enum SortOrder {
     Name,
 }
 
+/// The quick pick's global shortcut until the user picks another.
+pub const DEFAULT_QUICK_PICK_HOTKEY: &str = "Ctrl+Alt+M";
+
 /// Every key of `settings.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -77,6 +80,13 @@ pub struct Settings {
     /// Remind after this many days without an export (0: never); absent: 30 days, or never
     /// when automatic backups are on ([`crate::health::reminder_days`]).
     pub backup_reminder_days: Option<u32>,
+    /// The global shortcut that shows the quick pick (`Ctrl+Alt+M`; empty: none). Modifiers
+    /// first, then one key: `Ctrl`, `Alt`, `Shift`, `Super`, then a letter, digit or `F1`–`F24`.
+    pub quick_pick_hotkey: String,
+    /// With a tray icon, closing the window hides it there instead of quitting.
+    pub close_to_tray: bool,
+    /// The notice saying where the window went on the first close to the tray was shown.
+    pub tray_notice_shown: bool,
     /// The clock check: on or off, time servers, codes with the measured offset applied.
     /// Flattened: its keys sit at the top level of the file.
     #[serde(flatten)]
@@ -97,6 +107,9 @@ impl Default for Settings {
             backup_folder: None,
             backup_keep: 10,
             backup_reminder_days: None,
+            quick_pick_hotkey: DEFAULT_QUICK_PICK_HOTKEY.to_string(),
+            close_to_tray: true,
+            tray_notice_shown: false,
             clock: ClockSettings::default(),
         }
     }
@@ -205,6 +218,9 @@ mod tests {
             backup_folder: Some(dir.path().join("backups")),
             backup_keep: 3,
             backup_reminder_days: Some(14),
+            quick_pick_hotkey: "Ctrl+Shift+F9".into(),
+            close_to_tray: false,
+            tray_notice_shown: true,
             clock: ClockSettings {
                 clock_check: false,
                 time_servers: servers(&["ntp.example.local", "10.0.0.1:1123"]),

@@ -25,6 +25,8 @@
 #      probe shows whether this Wine keeps QS_PAINT set after an internal WM_PAINT (Wine 8.0
 #      does, which makes winit's wait return at once: the idle window spins), and the idle CPU
 #      is a check only where it does not;
+#   5a. one window per user: a second start leaves one window, `gui --quick-pick` from a second
+#      process shows the quick pick (the per-user named pipe);
 #   6. the MSI: wixl builds it from main.wxs with the real exe, Wine's msiexec installs it, the
 #      installed exe runs, the Start-menu shortcut and PATH entry exist, uninstalling leaves
 #      nothing behind.
@@ -748,6 +750,20 @@ C
     [ "$probe_status" -le 1 ] || fail "the paint probe did not run (exit $probe_status): $probe"
     check "$idle_check" idle_ok
   fi
+
+  # One window per user (the named pipe): a second start brings this one forward and exits,
+  # and `gui --quick-pick` from another process shows its quick pick.
+  check "a second 'mamori gui' exits at once (exit 0) and leaves one window" \
+    bash -c "timeout 60 wine '$exe' --vault '$(winpath "$window_vault")' gui --lang en </dev/null >/dev/null 2>&1 && sleep 2 && test \$(xdotool search --onlyvisible --name '^Mamori\$' | wc -l) -eq 1"
+  timeout 60 wine "$exe" --vault "$(winpath "$window_vault")" gui --quick-pick </dev/null >/dev/null 2>&1 || true
+  quick=""
+  for _ in $(seq 100); do
+    quick=$(xdotool search --onlyvisible --name '^Mamori Quick Pick$' 2>/dev/null | head -n 1 || true)
+    [ -n "$quick" ] && break
+    sleep 0.1
+  done
+  check "'mamori gui --quick-pick' from a second process shows the running window's quick pick" test -n "$quick"
+  [ -n "$quick" ] && { xdotool windowfocus --sync "$quick"; xdotool key Escape; } || true
 fi
 kill "$gui_pid" 2>/dev/null || true
 [ -n "${gui_proc:-}" ] && [ "$gui_proc" != "$gui_pid" ] && kill "$gui_proc" 2>/dev/null || true

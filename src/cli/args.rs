@@ -67,7 +67,7 @@ pub enum Command {
     /// Find the QR codes in image files, on every screen, or in the clipboard.
     Scan(ScanArgs),
     /// Open the desktop window (also what `mamori` with no arguments does).
-    Gui,
+    Gui(GuiArgs),
     /// Import another authenticator's export or backup.
     Import(ImportArgs),
     /// Export the accounts (encrypted backup, Aegis, key URIs, QR codes).
@@ -77,6 +77,17 @@ pub enum Command {
     /// off or the vault is unreadable or readable by other users; time servers that do not
     /// answer, no display or no clipboard are warnings only (exit 0).
     Doctor(DoctorArgs),
+}
+
+/// `mamori gui`.
+#[derive(Debug, Default, Args)]
+pub struct GuiArgs {
+    /// Start with no window shown (the global hotkey, the tray or a second start shows it).
+    #[arg(long)]
+    pub hidden: bool,
+    /// Show the quick pick of the running window (starting one, hidden, if none runs).
+    #[arg(long)]
+    pub quick_pick: bool,
 }
 
 /// `mamori init`.

@@ -28,6 +28,12 @@ pub enum Command {
     CopyCode(AccountId),
     /// Copy a TOTP account's next code (offered when the current one was about to expire).
     CopyNextCode(AccountId),
+    /// The quick pick's choice: copy this account's code and close the quick pick.
+    QuickPickChoose(AccountId),
+    /// Turn start at login (hidden) on or off.
+    SetStartAtLogin(bool),
+    /// Close the quick pick (Esc).
+    QuickPickClose,
     /// Copy a text (a key, a URI) the user asked for.
     CopyText(Zeroizing<String>),
     /// HOTP: use up the next code and show it.

@@ -124,6 +124,8 @@ pub struct Env {
     pub screen_locks: Receiver<()>,
     /// File and folder dialogs.
     pub file_dialogs: Arc<dyn super::file_dialogs::FileDialogs>,
+    /// Where "start at login" is written (none: the setting is not offered).
+    pub autostart: Option<mamori::autostart::Autostart>,
     /// How long to wait after hiding the window before capturing (the compositor needs a
     /// moment to take it off the screen).
     pub capture_delay: Duration,
@@ -144,6 +146,7 @@ impl Env {
             screens: Arc::new(capture::SystemScreens),
             screen_locks: super::screen_lock::watch_system(),
             file_dialogs: Arc::new(super::file_dialogs::SystemDialogs),
+            autostart: mamori::autostart::Autostart::system(),
             capture_delay: Duration::from_millis(350),
             policy: mamori::policy::load().policy,
         }

@@ -7,12 +7,16 @@ pub mod capture_protection;
 pub mod command;
 pub mod env;
 pub mod file_dialogs;
+pub mod hidden_start;
+pub mod hotkey;
+pub mod instance;
 mod kinsoku;
 pub mod screen_lock;
 pub mod settings;
 pub mod state;
 pub mod style;
 pub mod toasts;
+pub mod tray;
 pub mod views;
 pub mod worker;
 
@@ -81,9 +85,36 @@ pub fn advised<E: Localize + Advise + ?Sized>(lang: Lang, error: &E) -> String {
     mamori::i18n::sentences(lang, &message, &advice)
 }
 
+/// How `mamori gui` was asked to start.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Start {
+    /// `--hidden`: no window until something shows it.
+    pub hidden: bool,
+    /// `--quick-pick`: the quick pick of the running window (or of a new, hidden one).
+    pub quick_pick: bool,
+}
+
 /// Opens the window on the vault at `vault_path` and returns when it closes. `lang` (from
-/// `--lang`) overrides the saved language for this run.
-pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), CannotStart> {
+/// `--lang`) overrides the saved language for this run. When a window already runs for this
+/// user and settings folder, it is asked to come forward (or to show the quick pick) instead,
+/// and this returns at once ([`instance`]).
+pub fn run(
+    vault_path: PathBuf,
+    lang: Option<mamori::i18n::Lang>,
+    start: Start,
+) -> Result<(), CannotStart> {
+    let request = if start.quick_pick {
+        instance::Request::QuickPick
+    } else {
+        instance::Request::Show
+    };
+    let endpoint = instance::Endpoint::for_config_dir(mamori::paths::config_dir().as_deref());
+    // No endpoint, or one that neither answers nor can be taken: this window runs on its own.
+    let listener = match endpoint.map(|e| instance::claim(&e, request)) {
+        Some(Ok(instance::Claim::Handed)) => return Ok(()),
+        Some(Ok(instance::Claim::First(listener))) => Some(listener),
+        Some(Err(_)) | None => None,
+    };
     let env = env::Env::system(vault_path);
     let settings = env
         .settings_path
@@ -119,6 +150,7 @@ pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), 
         ..Default::default()
     };
     let start_minimized = settings.start_minimized;
+    let hidden = start.hidden || start.quick_pick;
     eframe::run_native(
         "Mamori",
         options,
@@ -127,7 +159,33 @@ pub fn run(vault_path: PathBuf, lang: Option<mamori::i18n::Lang>) -> Result<(), 
             if let Some(lang) = lang {
                 app.override_lang(lang);
             }
-            if start_minimized {
+            let (sender, requests) = std::sync::mpsc::channel();
+            if let Some(listener) = listener {
+                let ctx = cc.egui_ctx.clone();
+                let sender = sender.clone();
+                listener.serve(move |request| {
+                    let _ = sender.send(request);
+                    ctx.request_repaint();
+                });
+            }
+            let hidden_start = if hidden {
+                hidden_start::keep_unmapped(cc)
+            } else {
+                None
+            };
+            let tray = tray::start(&cc.egui_ctx, app.lang(), sender.clone());
+            app.attach(
+                &cc.egui_ctx,
+                app::Attachments {
+                    requests,
+                    tray,
+                    hotkey: hotkey::Hotkey::start(&cc.egui_ctx, sender),
+                    hidden,
+                    hidden_start,
+                    quick_pick: start.quick_pick,
+                },
+            );
+            if start_minimized && !hidden {
                 cc.egui_ctx
                     .send_viewport_cmd(egui::ViewportCommand::Minimized(true));
             }

@@ -7,6 +7,7 @@
 mod everyday;
 mod organise;
 mod policy;
+mod quick_pick;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
@@ -195,6 +196,9 @@ impl World {
             clipboard: Box::new(self.clipboard.clone()),
             screens: Arc::new(FixedScreens(self.screens.clone())),
             capture_delay: Duration::ZERO,
+            autostart: Some(mamori::autostart::Autostart::XdgDir(
+                self.dir.path().join("autostart"),
+            )),
             file_dialogs: Arc::new(self.dialogs.clone()),
             policy: self.policy.clone(),
         }

@@ -44,7 +44,7 @@ fn window_geometry(x: &Xvfb) -> Option<(String, [u32; 4])> {
 }
 
 /// The whole X screen of `x`, in colour, saved at `path` by ImageMagick's `import`.
-fn screenshot(x: &Xvfb, path: &std::path::Path) -> image::RgbaImage {
+pub fn screenshot(x: &Xvfb, path: &std::path::Path) -> image::RgbaImage {
     let status = x
         .command("import")
         .args(["-window", "root"])

@@ -32,6 +32,16 @@ mod display;
 // The desktop window itself under Xvfb: it starts, shows the codes, and the keyboard copies one
 // to the real clipboard.
 mod gui_window;
+// One window per user under Xvfb: `gui --hidden` maps nothing, a second start leaves one
+// window, `gui --quick-pick` and the global hotkey (xdotool ctrl+alt+m) show the running
+// window's quick pick, and typing an issuer and Enter put its code (oathtool's) on the X
+// clipboard.
+mod gui_quick_pick;
+// The tray icon (a StatusNotifierItem) against a minimal StatusNotifierWatcher on a private
+// D-Bus session bus: it registers, a click shows and hides the window, the menu's Quick pick
+// opens the quick pick and Quit quits.
+#[cfg(target_os = "linux")]
+mod gui_tray;
 // `mamori import` / `mamori export`: every fixture of tests/data/formats, Google transfer QR
 // codes through `scan --add` and `import`, wrong passwords, damaged files, export round trips.
 mod import_export;

@@ -24,7 +24,8 @@ use super::{Cli, Command, Failure};
 /// without the window prints help instead.
 pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
     match &cli.command {
-        None | Some(Command::Gui) => gui(cli, command),
+        None => gui(cli, &super::args::GuiArgs::default(), command),
+        Some(Command::Gui(args)) => gui(cli, args, command),
         Some(Command::Init(args)) => init::run(cli, args),
         Some(Command::Code(args)) => code::run(cli, args),
         Some(Command::List(args)) => list::run(cli, args),
@@ -46,17 +47,29 @@ pub fn dispatch(cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
 }
 
 #[cfg(feature = "gui")]
-fn gui(cli: &Cli, _command: &mut clap::Command) -> Result<(), Failure> {
+fn gui(
+    cli: &Cli,
+    args: &super::args::GuiArgs,
+    _command: &mut clap::Command,
+) -> Result<(), Failure> {
     let path = super::session::vault_path(cli)?;
     let lang = cli.lang.as_deref().and_then(mamori::i18n::Lang::from_code);
-    crate::gui::run(path, lang).map_err(|crate::gui::CannotStart(message)| Failure {
+    let start = crate::gui::Start {
+        hidden: args.hidden,
+        quick_pick: args.quick_pick,
+    };
+    crate::gui::run(path, lang, start).map_err(|crate::gui::CannotStart(message)| Failure {
         exit: super::failure::EXIT_ERROR,
         message,
     })
 }
 
 #[cfg(not(feature = "gui"))]
-fn gui(_cli: &Cli, command: &mut clap::Command) -> Result<(), Failure> {
+fn gui(
+    _cli: &Cli,
+    _args: &super::args::GuiArgs,
+    command: &mut clap::Command,
+) -> Result<(), Failure> {
     let _ = command.print_help();
     Ok(())
 }

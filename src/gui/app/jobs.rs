@@ -209,8 +209,11 @@ impl MamoriApp {
                             self.toasts.info(tr(lang, key, &[]));
                         }
                         Err(e) => {
-                            let mut dialog =
-                                SettingsDialog::new(&self.settings, session.vault.is_encrypted());
+                            let mut dialog = SettingsDialog::new(
+                                &self.settings,
+                                session.vault.is_encrypted(),
+                                self.env.autostart.as_ref().map(|a| a.is_enabled()),
+                            );
                             dialog.password_error = Some(e.localize(lang));
                             session.settings = Some(dialog);
                         }

@@ -13,6 +13,9 @@ mod organise_actions;
 mod settings_actions;
 mod transfer_actions;
 mod vault_actions;
+mod window_actions;
+
+pub use window_actions::Attachments;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -84,6 +87,24 @@ pub struct MamoriApp {
     clock_schedule: RecheckSchedule,
     /// An offset over 10 minutes the user said yes to, this session.
     confirmed_offset: Option<f64>,
+    /// Requests from later starts and the global hotkey ([`super::instance`]).
+    requests: Option<std::sync::mpsc::Receiver<super::instance::Request>>,
+    /// The global quick-pick shortcut, where the system has them.
+    hotkey: Option<super::hotkey::Hotkey>,
+    /// The main window is on the screen (false while hidden).
+    window_shown: bool,
+    /// X11 keeps the window of a hidden start unmapped until it is first shown.
+    hidden_start: Option<super::hidden_start::HiddenStart>,
+    /// A hidden start elsewhere: hide the window its first frame maps.
+    hide_after_first_frame: bool,
+    /// The quick pick, while shown.
+    quick_pick: Option<super::state::quick_pick::QuickPick>,
+    /// The tray icon, where there is a tray.
+    tray: Option<super::tray::Tray>,
+    /// The first close to the tray: the notice is up.
+    tray_notice: bool,
+    /// Quit was chosen in the tray: the close goes through.
+    quitting: bool,
 }
 
 impl MamoriApp {
@@ -115,6 +136,15 @@ impl MamoriApp {
             clock_worker: Worker::default(),
             clock_schedule: RecheckSchedule::default(),
             confirmed_offset: None,
+            requests: None,
+            hotkey: None,
+            window_shown: true,
+            hidden_start: None,
+            hide_after_first_frame: false,
+            quick_pick: None,
+            tray: None,
+            tray_notice: false,
+            quitting: false,
         };
         app.phase = app.first_phase();
         app.check_clock(ctx);
@@ -216,8 +246,11 @@ impl MamoriApp {
             | Command::OpenActivity
             | Command::ChooseBackupFolder
             | Command::ApplySettings(..)
+            | Command::SetStartAtLogin(..)
             | Command::CheckClock
             | Command::ConfirmClockOffset(..)) => self.apply_settings(ctx, command),
+            Command::QuickPickChoose(id) => self.quick_pick_choose(ctx, id),
+            Command::QuickPickClose => self.close_quick_pick(ctx),
             Command::CloseDialogs => {
                 if let Phase::Open(session) = &mut self.phase {
                     session.close_dialogs();
@@ -494,8 +527,16 @@ impl MamoriApp {
     fn schedule_repaint(&self, ctx: &egui::Context) {
         let now = self.now();
         let mut wait: f64 = 60.0;
-        if matches!(self.phase, Phase::Open(_)) {
+        // Hidden, nothing is painted: no countdown to follow, only deadlines (clipboard,
+        // auto-lock) wake the window.
+        if matches!(self.phase, Phase::Open(_)) && self.window_shown() {
             wait = wait.min(1.0 - now.fract() + 0.01);
+        }
+        if matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted())
+            && self.settings.auto_lock_minutes > 0
+        {
+            let lock_at = self.last_input + f64::from(self.settings.auto_lock_minutes) * 60.0;
+            wait = wait.min((lock_at - now).max(0.0) + 0.05);
         }
         if let Some(Copied {
             clear_at: Some(at), ..
@@ -503,7 +544,9 @@ impl MamoriApp {
         {
             wait = wait.min((at - now).max(0.0));
         }
-        if let Some(end) = self.toasts.next_change(now) {
+        if self.window_shown()
+            && let Some(end) = self.toasts.next_change(now)
+        {
             wait = wait.min((end - now).max(0.0));
         }
         ctx.request_repaint_after(std::time::Duration::from_secs_f64(wait.max(0.01)));
@@ -512,6 +555,8 @@ impl MamoriApp {
 
 impl eframe::App for MamoriApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.take_requests(ctx);
+        self.close_to_tray(ctx);
         self.poll_jobs(ctx);
         self.recheck_clock(ctx);
         let now = self.now();
@@ -532,6 +577,21 @@ impl eframe::App for MamoriApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if std::mem::take(&mut self.hide_after_first_frame) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Visible(false));
+        }
+        if !self.window_shown() {
+            // Hidden: nothing to draw; only the deadlines are kept.
+            self.schedule_repaint(&ctx);
+            return;
+        }
+        if self.quick_pick.is_some() {
+            self.quick_pick_ui(ui);
+            self.apply_all(&ctx);
+            self.schedule_repaint(&ctx);
+            return;
+        }
+        self.tray_notice_ui(ui);
         self.keyboard(&ctx);
         self.dropped_files(&ctx);
         let lang = self.lang();

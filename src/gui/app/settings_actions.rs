@@ -8,10 +8,15 @@ impl MamoriApp {
         match command {
             Command::OpenSettings => {
                 let encrypted = matches!(&self.phase, Phase::Open(s) if s.vault.is_encrypted());
+                let start_at_login = self.env.autostart.as_ref().map(|a| a.is_enabled());
                 if let Phase::Open(session) = &mut self.phase {
                     session.add = None;
                     session.manage = None;
-                    session.settings = Some(SettingsDialog::new(&self.settings, encrypted));
+                    session.settings = Some(SettingsDialog::new(
+                        &self.settings,
+                        encrypted,
+                        start_at_login,
+                    ));
                 }
             }
             Command::ChooseBackupFolder => self.pick_file(ctx, PickFor::BackupFolder),
@@ -20,6 +25,7 @@ impl MamoriApp {
                 let recheck = settings.clock.servers() != self.settings.clock.servers();
                 self.settings = settings;
                 self.save_settings();
+                self.apply_hotkey();
                 if recheck {
                     self.check_clock(ctx);
                 }
@@ -30,10 +36,46 @@ impl MamoriApp {
                     session.activity = true;
                 }
             }
+            Command::SetStartAtLogin(on) => self.set_start_at_login(on),
             Command::CheckClock => self.check_clock(ctx),
             Command::ConfirmClockOffset(offset) => self.confirmed_offset = Some(offset),
             // Every other command belongs to another area; `apply` never sends it here.
             _ => {}
+        }
+    }
+
+    /// Writes or removes the login entry (`mamori gui --hidden`, with this window's vault when
+    /// it is not the default one); the dialog shows what the system now says.
+    fn set_start_at_login(&mut self, on: bool) {
+        let Some(place) = self.env.autostart.clone() else {
+            return;
+        };
+        let launch = std::env::current_exe()
+            .ok()
+            .map(|exe| mamori::autostart::Launch {
+                exe,
+                vault: (mamori::paths::default_vault_path().as_deref()
+                    != Some(self.env.vault_path.as_path()))
+                .then(|| self.env.vault_path.clone()),
+            });
+        let result = match (on, &launch) {
+            (true, Some(launch)) => place.set(Some(launch)),
+            (true, None) => Ok(()),
+            (false, _) => place.set(None),
+        };
+        if let Err(e) = result {
+            let detail = VaultError::from(e).localize(self.lang());
+            self.toasts.info(tr(
+                self.lang(),
+                "gui-start-at-login-failed",
+                &[("detail", &detail)],
+            ));
+        }
+        let enabled = place.is_enabled();
+        if let Phase::Open(session) = &mut self.phase
+            && let Some(dialog) = &mut session.settings
+        {
+            dialog.start_at_login = Some(enabled);
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod add;
 pub mod forms;
 pub mod manage;
+pub mod quick_pick;
 pub mod settings;
 pub mod transfer;
 

@@ -23,11 +23,17 @@ pub struct SettingsDialog {
     pub time_servers: String,
     /// The backup folder, typed, when no folder dialog can be shown.
     pub path_entry: PathEntry,
+    /// Whether Mamori starts at login (read from the system; `None`: not offered here).
+    pub start_at_login: Option<bool>,
 }
 
 impl SettingsDialog {
     /// A dialog starting from `settings`.
-    pub fn new(settings: &Settings, encrypted: bool) -> SettingsDialog {
+    pub fn new(
+        settings: &Settings,
+        encrypted: bool,
+        start_at_login: Option<bool>,
+    ) -> SettingsDialog {
         SettingsDialog {
             draft: settings.clone(),
             encrypted,
@@ -37,6 +43,7 @@ impl SettingsDialog {
             password_error: None,
             time_servers: settings.clock.time_servers.join("\n"),
             path_entry: PathEntry::default(),
+            start_at_login,
         }
     }
 }

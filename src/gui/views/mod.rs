@@ -7,6 +7,7 @@ pub mod add;
 pub mod dialog;
 pub mod manage;
 pub mod password;
+pub mod quick_pick;
 pub mod region;
 pub mod settings;
 pub mod transfer;

@@ -32,6 +32,15 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
                 encrypted,
                 out,
             );
+            if let Some(on) = dialog.start_at_login {
+                let mut wanted = on;
+                if ui
+                    .checkbox(&mut wanted, view.t("gui-start-at-login"))
+                    .changed()
+                {
+                    out.push(Command::SetStartAtLogin(wanted));
+                }
+            }
             ui.separator();
             clock_ui(ui, view, dialog, out);
             ui.separator();
@@ -263,6 +272,8 @@ fn preferences_ui(ui: &mut egui::Ui, view: &View, draft: &mut Settings) {
         &mut draft.start_minimized,
         view.t("gui-start-minimized"),
     );
+    crate::gui::kinsoku::checkbox(ui, &mut draft.close_to_tray, view.t("gui-close-to-tray"));
+    hotkey_ui(ui, view, draft);
     fixed_by_policy(ui, view, "capture_protection", |ui| {
         crate::gui::kinsoku::checkbox(
             ui,
@@ -473,5 +484,41 @@ fn password_ui(
                 .small()
                 .weak(),
         );
+    }
+}
+
+/// The quick pick's global shortcut: typed as text (`Ctrl+Alt+M`); a text that is not a
+/// shortcut is said under the field and not applied, a clash is said when applied.
+fn hotkey_ui(ui: &mut egui::Ui, view: &View, draft: &mut crate::gui::settings::Settings) {
+    ui.horizontal(|ui| {
+        let label = crate::gui::kinsoku::label(ui, view.t("gui-quick-pick-hotkey"));
+        ui.add(
+            egui::TextEdit::singleline(&mut draft.quick_pick_hotkey)
+                .desired_width(160.0)
+                .id_salt("quick-pick-hotkey"),
+        )
+        .labelled_by(label.id);
+    });
+    let text = draft.quick_pick_hotkey.trim();
+    let problem = (!text.is_empty())
+        .then(|| crate::gui::hotkey::parse(text).err())
+        .flatten();
+    match problem {
+        Some(problem) => {
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(problem.message(view.lang))
+                    .small()
+                    .color(egui::Color32::from_rgb(0xd0, 0x30, 0x30)),
+            );
+        }
+        None => {
+            crate::gui::kinsoku::label(
+                ui,
+                RichText::new(view.t("gui-quick-pick-hotkey-help"))
+                    .small()
+                    .weak(),
+            );
+        }
     }
 }
