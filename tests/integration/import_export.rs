@@ -125,7 +125,7 @@ fn the_report_names_every_entry_and_dry_run_changes_nothing() {
         [
             "インポート予定  株式会社サンプル:山田 太郎",
             "インポート予定  Example Co:ops-hotp",
-            "除外            Old:gone: Ente Auth のごみ箱にある項目です。必要なら Ente で元に戻してからエクスポートしてください。",
+            "ゴミ箱へ        Old:gone（元のアプリのゴミ箱にありました）",
         ],
         "{dry}"
     );
