@@ -6,6 +6,23 @@
 //! [`Worker`] and comes back as a [`Done`] (`jobs`). This file keeps what every frame does:
 //! keyboard, dropped files, locking, following the vault file, theme and repaint.
 
+/// The [`views::View`] of `app` for this frame: the one place it is built (the window and the
+/// quick pick). A macro, not a method, so that it borrows only the fields it reads and the
+/// caller can still borrow `phase` or `quick_pick` mutably beside it.
+macro_rules! view {
+    ($app:expr, $lang:expr, $busy:expr) => {
+        $crate::gui::views::View {
+            lang: $lang,
+            now: $app.code_time(),
+            busy: $busy,
+            settings: &$app.settings,
+            policy: &$app.env.policy,
+            clock: &$app.clock_status,
+            clock_correction: $app.clock_correction(),
+        }
+    };
+}
+
 mod account_actions;
 mod add_actions;
 mod jobs;
@@ -598,15 +615,7 @@ impl eframe::App for MamoriApp {
         let now = self.now();
         let busy = self.worker.busy();
         let mut commands = Vec::new();
-        let view = views::View {
-            lang,
-            now: self.code_time(),
-            busy,
-            settings: &self.settings,
-            policy: &self.env.policy,
-            clock: &self.clock_status,
-            clock_correction: self.clock_correction(),
-        };
+        let view = view!(self, lang, busy);
         match &mut self.phase {
             Phase::Welcome(form) => views::welcome::ui(ui, &view, form, &mut commands),
             Phase::Unlock(form) => views::unlock::ui(ui, &view, form, &mut commands),

@@ -269,15 +269,7 @@ impl MamoriApp {
         let lang = self.lang();
         let busy = self.worker.busy();
         let mut commands = Vec::new();
-        let view = crate::gui::views::View {
-            lang,
-            now: self.code_time(),
-            busy,
-            settings: &self.settings,
-            policy: &self.env.policy,
-            clock: &self.clock_status,
-            clock_correction: self.clock_correction(),
-        };
+        let view = view!(self, lang, busy);
         let Some(pick) = &mut self.quick_pick else {
             return;
         };
