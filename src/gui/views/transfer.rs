@@ -219,9 +219,9 @@ fn scope_ui(
                 });
             // The radio button beside it says what it is; screen readers get the same name.
             let name = view.t("gui-tags");
-            combo.response.widget_info(|| {
-                egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &name)
-            });
+            combo
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &name));
         });
     }
     let selected = dialog.selection(shown).select(accounts);
