@@ -370,6 +370,13 @@ pub struct ExportArgs {
     /// Read the export's new password from the first line of this file.
     #[arg(long, value_name = "PATH")]
     pub target_password_file: Option<PathBuf>,
+    /// Export only accounts with this tag; repeat for several (any of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Export only accounts matching QUERY as `list QUERY` does (issuer, name, tag or id);
+    /// repeat for several (any of them). With --tag, an account must match both.
+    #[arg(long = "account", value_name = "QUERY")]
+    pub accounts: Vec<String>,
 }
 
 /// `mamori doctor`.

@@ -8,7 +8,8 @@
 //! the hash in PHC base64), checked against the key's `hash` (an Argon2 PHC string whose
 //! settings are checked against the ceilings first); each `EncOTPStorage` entry is CryptoJS
 //! passphrase AES (OpenSSL `Salted__`, `EVP_BytesToKey` MD5, AES-256-CBC) of a plain entry.
-//! The older encrypted backups (v1, v2) are recognised and explained. Lost in conversion:
+//! The older encrypted backups are read too: v1 entries' secrets are CryptoJS strings of the
+//! password, v2's of a passphrase kept under the password in `key.enc`. Lost in conversion:
 //! pinned state; Battle.net and GOST entries are rejected.
 
 use serde_json::Value;
@@ -42,7 +43,7 @@ pub fn detect(sniff: &Sniff) -> bool {
         .is_some_and(|o| o.values().any(is_entry_like))
 }
 
-/// Reads a plain backup, or an encrypted one (v3) with its password.
+/// Reads a plain backup, or an encrypted one (v3, or the older v1/v2) with its password.
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
     let text = super::text::decode(bytes).ok_or_else(|| ImportError::damaged(NAME, "not text"))?;
     let root = json::parse(&text, NAME)?;
@@ -56,14 +57,21 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
     {
         return import_v3(object, password);
     }
+    let entries = plain_entries(object)?;
     let older = object.contains_key("enc")
         || object.get("key").is_some_and(|k| k.get("enc").is_some())
-        || object
-            .values()
-            .any(|v| v.get("encrypted").and_then(Value::as_bool) == Some(true));
+        || entries.iter().any(|v| is_encrypted(v));
     if older {
-        return Err(ImportError::Unsupported("authenticator-encrypted"));
+        return import_older(object, entries, password);
     }
+    Ok(Parsed::new(
+        Format::AuthenticatorExt,
+        entries.into_iter().map(read_entry).collect(),
+    ))
+}
+
+/// The values that are entries (not `Key` or `UserSettings` objects), in `index` order.
+fn plain_entries(object: &serde_json::Map<String, Value>) -> Result<Vec<&Value>, ImportError> {
     let mut entries: Vec<&Value> = object
         .values()
         .filter(|v| {
@@ -74,10 +82,72 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
         .collect();
     check_entry_count(entries.len())?;
     entries.sort_by_key(|v| v.get("index").and_then(Value::as_u64).unwrap_or(u64::MAX));
-    Ok(Parsed::new(
-        Format::AuthenticatorExt,
-        entries.into_iter().map(read_entry).collect(),
-    ))
+    Ok(entries)
+}
+
+fn is_encrypted(entry: &Value) -> bool {
+    entry.get("encrypted").and_then(Value::as_bool) == Some(true)
+}
+
+/// The older encrypted backups (docs/formats.md §13): entries marked `encrypted` whose `secret`
+/// is a CryptoJS string. v1 encrypts each with the password itself; v2 has a `key: { enc, hash }`
+/// (or, through a bug, top-level `enc` and `hash`) whose `enc`, opened with the password, gives
+/// bytes whose lower-case hex is the passphrase of the secrets. There is no key derivation to
+/// bound (one MD5 round per entry). The password is wrong when `enc` does not open or when no
+/// secret does; a single secret that does not open is rejected on its own.
+fn import_older(
+    object: &serde_json::Map<String, Value>,
+    entries: Vec<&Value>,
+    password: Option<&str>,
+) -> Result<Parsed, ImportError> {
+    let enc = object
+        .get("key")
+        .and_then(|k| k.get("enc"))
+        .or_else(|| object.get("enc"))
+        .and_then(Value::as_str);
+    let password = password.ok_or(ImportError::PasswordRequired)?;
+    let passphrase = match enc {
+        Some(enc) => {
+            let raw = cryptojs_open(enc, password.as_bytes()).ok_or(ImportError::WrongPassword)?;
+            Zeroizing::new(data_encoding::HEXLOWER.encode(&raw).into_bytes())
+        }
+        None => Zeroizing::new(password.as_bytes().to_vec()),
+    };
+    let (mut encrypted, mut opened) = (0, 0);
+    let mut items = Vec::with_capacity(entries.len());
+    for entry in entries {
+        if !is_encrypted(entry) {
+            items.push(read_entry(entry));
+            continue;
+        }
+        encrypted += 1;
+        let secret = cryptojs_open(str_field(entry, "secret"), &passphrase)
+            .and_then(|plain| String::from_utf8(plain.to_vec()).ok())
+            .map(Zeroizing::new);
+        match secret {
+            Some(secret) => {
+                opened += 1;
+                let mut plain = entry.clone();
+                plain["secret"] = Value::String(secret.to_string());
+                items.push(read_entry(&plain));
+                if let Some(Value::String(text)) = plain.get_mut("secret") {
+                    zeroize::Zeroize::zeroize(text);
+                }
+            }
+            None => items.push(Item::rejected(
+                str_field(entry, "issuer"),
+                str_field(entry, "account"),
+                EntryError::BadValue {
+                    field: "secret",
+                    value: "(does not decrypt)".into(),
+                },
+            )),
+        }
+    }
+    if encrypted > 0 && opened == 0 {
+        return Err(ImportError::WrongPassword);
+    }
+    Ok(Parsed::new(Format::AuthenticatorExt, items))
 }
 
 /// The Argon2id settings the extension derives a passphrase with.

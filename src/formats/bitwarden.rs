@@ -10,8 +10,10 @@
 //! key and an HMAC key; `encKeyValidation_DO_NOT_EDIT` checks the password (its MAC fails for a
 //! wrong one) and `data` holds the plain JSON export. An account-restricted export (encrypted
 //! with the Bitwarden account's key) only opens inside Bitwarden: recognised and explained.
-//! Lost in conversion: passwords, URIs, folders, custom fields; the item's notes are kept as
-//! the note.
+//! Folders (and an organisation export's collections) become tags, favourites pinned accounts,
+//! the item's notes the note. Lost in conversion: passwords, URIs, custom fields.
+
+use std::collections::HashMap;
 
 use serde_json::Value;
 use zeroize::Zeroizing;
@@ -176,6 +178,16 @@ fn read_items(root: &Value) -> Result<Parsed, ImportError> {
         .get("items")
         .and_then(Value::as_array)
         .ok_or_else(|| ImportError::damaged(NAME, "items is not a list"))?;
+    // Folder (personal export) and collection (organisation export) names by id.
+    let names = |list: &str| -> HashMap<&str, &str> {
+        root.get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| Some((f.get("id")?.as_str()?, f.get("name")?.as_str()?)))
+            .collect()
+    };
+    let (folders, collections) = (names("folders"), names("collections"));
     let mut out = Vec::new();
     for item in items {
         let login = item.get("login").unwrap_or(&Value::Null);
@@ -186,6 +198,23 @@ fn read_items(root: &Value) -> Result<Parsed, ImportError> {
         let mut read = read_totp(&totp, str_field(item, "name"), str_field(login, "username"));
         if let Item::Entry(entry) = &mut read {
             entry.note = str_field(item, "notes").to_string();
+            entry.pinned = item.get("favorite").and_then(Value::as_bool) == Some(true);
+            let folder = item
+                .get("folderId")
+                .and_then(Value::as_str)
+                .and_then(|id| folders.get(id));
+            let in_collections = item
+                .get("collectionIds")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .filter_map(|id| collections.get(id));
+            entry.tags = folder
+                .into_iter()
+                .chain(in_collections)
+                .map(|name| name.to_string())
+                .collect();
         }
         out.push(read);
         check_entry_count(out.len())?;
@@ -205,6 +234,9 @@ pub fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, Impor
         column("login_totp").ok_or_else(|| ImportError::damaged(NAME, "no login_totp column"))?;
     let (name_col, user_col, notes_col) =
         (column("name"), column("login_username"), column("notes"));
+    // `folder` in a personal export, `collections` (comma-separated) in an organisation's.
+    let (folder_col, collections_col, favorite_col) =
+        (column("folder"), column("collections"), column("favorite"));
     let mut out = Vec::new();
     let mut record = csv_records::record_for(&text);
     while reader.read_record(&mut record).map_err(damaged)? {
@@ -216,6 +248,13 @@ pub fn import_csv(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, Impor
         let mut read = read_totp(&totp, get(name_col), get(user_col));
         if let Item::Entry(entry) = &mut read {
             entry.note = get(notes_col).to_string();
+            entry.pinned = get(favorite_col).trim() == "1";
+            entry.tags = std::iter::once(get(folder_col))
+                .chain(get(collections_col).split(','))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect();
         }
         out.push(read);
         check_entry_count(out.len())?;

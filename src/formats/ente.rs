@@ -69,6 +69,35 @@ impl CodeDisplay {
     }
 }
 
+/// What Mamori writes into `codeDisplay` (Ente's own key order; the keys it leaves out take
+/// Ente's defaults).
+#[derive(serde::Serialize)]
+struct WrittenDisplay<'a> {
+    pinned: bool,
+    trashed: bool,
+    tags: &'a [String],
+}
+
+impl CodeDisplay {
+    /// The `&codeDisplay=…` parameter that carries an account's tags and pinned state in an
+    /// `otpauth://` list (docs/formats.md §9, §16): percent-encoded JSON
+    /// `{"pinned":…,"trashed":false,"tags":[…]}`, read back by Ente Auth and by
+    /// [`CodeDisplay::from_uri`]. Other apps ignore parameters they do not know.
+    pub fn uri_parameter(pinned: bool, tags: &[String]) -> String {
+        let display = WrittenDisplay {
+            pinned,
+            trashed: false,
+            tags,
+        };
+        // Serialising three plain fields cannot fail; an empty object would only lose them.
+        let json = serde_json::to_string(&display).unwrap_or_else(|_| "{}".into());
+        format!(
+            "&codeDisplay={}",
+            percent_encoding::utf8_percent_encode(&json, percent_encoding::NON_ALPHANUMERIC)
+        )
+    }
+}
+
 /// A JSON object with `kdfParams`, `encryptedData` and `encryptionNonce`.
 pub fn detect_encrypted(sniff: &Sniff) -> bool {
     sniff.json.as_ref().is_some_and(|j| {

@@ -197,6 +197,45 @@ impl Localize for ExportFormat {
     }
 }
 
+/// Which accounts an export takes: the one rule behind `mamori export --tag TAG --account
+/// QUERY` and the export dialog's "Accounts" choice (all, one tag, the accounts shown now).
+///
+/// Within each list, any entry will do (`--tag a --tag b`: accounts with tag a or b); when both
+/// lists are given, an account must satisfy both (as `mamori list QUERY --tag TAG` and the
+/// window's search with a tag chip do). Both empty: every account.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Accounts with any of these tags ([`Account::has_tag`]: case- and width-insensitive).
+    pub tags: Vec<String>,
+    /// Accounts matching any of these queries as `mamori list QUERY` does
+    /// ([`Account::matches`]: issuer, name or tag contain it, or it is the id).
+    pub queries: Vec<String>,
+}
+
+impl Selection {
+    /// Every account.
+    pub fn everything() -> Selection {
+        Selection::default()
+    }
+
+    /// True when no condition is set: every account is taken.
+    pub fn is_everything(&self) -> bool {
+        self.tags.is_empty() && self.queries.is_empty()
+    }
+
+    /// True when this selection takes `account`.
+    pub fn takes(&self, account: &Account) -> bool {
+        (self.tags.is_empty() || self.tags.iter().any(|t| account.has_tag(t)))
+            && (self.queries.is_empty() || self.queries.iter().any(|q| account.matches(q.trim())))
+    }
+
+    /// The accounts taken, in the vault's order (possibly none: the shells say so and write
+    /// nothing).
+    pub fn select(&self, accounts: &[Account]) -> Vec<Account> {
+        accounts.iter().filter(|a| self.takes(a)).cloned().collect()
+    }
+}
+
 /// Something an export format cannot hold ([`ExportFormat::loses`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Loss {
@@ -319,11 +358,19 @@ impl From<IoFailure> for ExportError {
     }
 }
 
-/// The canonical `otpauth://` list (docs/formats.md §3 "Writing URIs"), one URI a line.
+/// The canonical `otpauth://` list (docs/formats.md §3 "Writing URIs"), one URI a line; an
+/// account with tags or pinned carries them in Ente Auth's `codeDisplay` parameter (§9), which
+/// Ente and Mamori read back.
 pub fn otpauth_list(accounts: &[Account]) -> Zeroizing<String> {
     let mut out = Zeroizing::new(String::new());
     for account in accounts {
         out.push_str(&to_uri(&account.issuer, &account.name, &account.otp));
+        if account.pinned || !account.tags.is_empty() {
+            out.push_str(&super::ente::CodeDisplay::uri_parameter(
+                account.pinned,
+                &account.tags,
+            ));
+        }
         out.push('\n');
     }
     out

@@ -677,7 +677,7 @@ pub enum ImportError {
     /// JSON, but of no shape Mamori knows.
     UnknownJson,
     /// Known, but not readable by Mamori (yet): `pgp`, `freeotp2`, `stratum`,
-    /// `bitwarden-account`, `authenticator-encrypted` (its older v1/v2 encryption).
+    /// `bitwarden-account`.
     Unsupported(&'static str),
     /// The file is encrypted and no password was given.
     PasswordRequired,

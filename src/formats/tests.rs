@@ -586,6 +586,10 @@ const BITWARDEN_ARGON2: &[u8] =
     include_bytes!("../../tests/data/formats/bitwarden_encrypted_argon2.json");
 const AUTHENTICATOR_ENCRYPTED: &[u8] =
     include_bytes!("../../tests/data/formats/authenticator-encrypted.json");
+const AUTHENTICATOR_V1: &[u8] =
+    include_bytes!("../../tests/data/formats/authenticator-encrypted-v1.json");
+const AUTHENTICATOR_V2: &[u8] =
+    include_bytes!("../../tests/data/formats/authenticator-encrypted-v2.json");
 
 #[test]
 fn encrypted_exports_from_independent_implementations() {
@@ -594,6 +598,8 @@ fn encrypted_exports_from_independent_implementations() {
         (BITWARDEN_PBKDF2, Format::Bitwarden),
         (BITWARDEN_ARGON2, Format::Bitwarden),
         (AUTHENTICATOR_ENCRYPTED, Format::AuthenticatorExt),
+        (AUTHENTICATOR_V1, Format::AuthenticatorExt),
+        (AUTHENTICATOR_V2, Format::AuthenticatorExt),
     ] {
         round(bytes, Some(PW), &[0, 4, 6], format);
         assert_eq!(
@@ -1341,19 +1347,14 @@ fn unknown_and_unsupported_files_are_explained() {
         detect_and_import(bw, None),
         Err(ImportError::Unsupported("bitwarden-account"))
     );
+    // The extension's older encryption (v1) asks for the password like the current one.
     let ext = br#"{"a":{"encrypted":true,"secret":"U2FsdGVkX1","hash":"a","type":"totp"}}"#;
     assert_eq!(
         detect_and_import(ext, None),
-        Err(ImportError::Unsupported("authenticator-encrypted"))
+        Err(ImportError::PasswordRequired)
     );
     // Every message is in both catalogues.
-    for what in [
-        "pgp",
-        "freeotp2",
-        "stratum",
-        "bitwarden-account",
-        "authenticator-encrypted",
-    ] {
+    for what in ["pgp", "freeotp2", "stratum", "bitwarden-account"] {
         for lang in [Lang::En, Lang::Ja] {
             let text = ImportError::Unsupported(what).localize(lang);
             assert!(!text.starts_with("import-"), "{what}: {text}");

@@ -5,7 +5,7 @@ the Authenticator extension. Each file follows docs/formats.md (§8, §9, §13) 
 three accounts of FIXTURE_ACCOUNTS; the password of every file is PASSWORD.
 
     pip install cryptography argon2-cffi pynacl
-    python3 tests/data/make-encrypted-exports.py
+    python3 tests/data/make-encrypted-exports.py [FILE NAME...]
 
 The output differs on every run (random salts and nonces); the committed files are the ones
 the tests read.
@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import os
+import sys
 import uuid
 from pathlib import Path
 
@@ -79,6 +80,10 @@ def ente() -> dict:
 
 
 def bitwarden_plain() -> dict:
+    """Folders and favourites too (§8): the TOTP account is a favourite in folder 仕事, the Steam
+    account in folder Games, the HOTP account in no folder."""
+    folders = [{"id": str(uuid.uuid4()), "name": "仕事"}, {"id": str(uuid.uuid4()), "name": "Games"}]
+    folder_of = {"totp": folders[0]["id"], "steam": folders[1]["id"]}
     items = []
     for kind, issuer, account, secret, extra in FIXTURE_ACCOUNTS:
         if kind == "steam":
@@ -89,13 +94,14 @@ def bitwarden_plain() -> dict:
             {
                 "id": str(uuid.uuid4()),
                 "type": 1,
+                "folderId": folder_of.get(kind),
                 "name": issuer,
                 "notes": None,
-                "favorite": False,
+                "favorite": kind == "totp",
                 "login": {"uris": [], "username": account, "password": "pw", "totp": totp},
             }
         )
-    return {"encrypted": False, "folders": [], "items": items}
+    return {"encrypted": False, "folders": folders, "items": items}
 
 
 def enc_string(plain: bytes, enc_key: bytes, mac_key: bytes) -> str:
@@ -192,14 +198,53 @@ def authenticator() -> dict:
     return root
 
 
+def authenticator_older(version: int) -> dict:
+    """§13 older encryption: entries with `encrypted: true` whose `secret` is a CryptoJS string;
+    v1 under the password itself, v2 under the lower-case hex of random bytes kept, CryptoJS-
+    encrypted with the password, in `key.enc`."""
+    root = {}
+    if version == 1:
+        passphrase = PASSWORD.encode()
+    else:
+        raw = os.urandom(32)
+        passphrase = raw.hex().encode()
+        root["key"] = {
+            "enc": cryptojs_encrypt(raw, PASSWORD.encode()),
+            "hash": argon2.PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1).hash(PASSWORD),
+        }
+    for index, (kind, issuer, account, secret, extra) in enumerate(FIXTURE_ACCOUNTS):
+        entry_id = str(uuid.uuid4())
+        entry = {
+            "account": account,
+            "encrypted": True,
+            "hash": entry_id,
+            "index": index,
+            "issuer": issuer,
+            "secret": cryptojs_encrypt(secret.encode(), passphrase),
+            "type": kind,
+        }
+        if kind == "hotp":
+            entry["counter"] = 5
+        if kind == "steam":
+            entry["digits"] = 5
+        root[entry_id] = entry
+    return root
+
+
 def main() -> None:
     files = {
         "ente-auth-encrypted.txt": ente(),
         "bitwarden_encrypted_pbkdf2.json": bitwarden(0),
         "bitwarden_encrypted_argon2.json": bitwarden(1),
         "authenticator-encrypted.json": authenticator(),
+        "authenticator-encrypted-v1.json": authenticator_older(1),
+        "authenticator-encrypted-v2.json": authenticator_older(2),
     }
+    # File names given on the command line: write only those (the others stay as committed).
+    wanted = set(sys.argv[1:]) or set(files)
     for name, doc in files.items():
+        if name not in wanted:
+            continue
         (OUT / name).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print("wrote", OUT / name)
 

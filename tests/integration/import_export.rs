@@ -246,6 +246,8 @@ fn encrypted_exports_of_other_apps() {
         "bitwarden_encrypted_pbkdf2.json",
         "bitwarden_encrypted_argon2.json",
         "authenticator-encrypted.json",
+        "authenticator-encrypted-v1.json",
+        "authenticator-encrypted-v2.json",
     ] {
         let s = Sandbox::plain();
         let path = fixture(file);

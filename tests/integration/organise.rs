@@ -277,3 +277,187 @@ fn twofas_groups_andotp_tags_and_ente_tags_pins_and_bin_are_kept() {
     s.ok(&["trash", "--restore", "ops"]);
     assert_eq!(s.ok(&["code", "ops-hotp"]), "768897\n");
 }
+
+/// `export --tag` and `--account` (docs/cli.md): each repeatable (any of them), both together
+/// narrow (an account must match both); nothing selected exits 4 and writes nothing. Every
+/// format takes the same selection.
+#[test]
+fn export_writes_the_selection_and_nothing_selected_exits_4() {
+    let s = Sandbox::plain();
+    add(&s, "GitHub", "alice", "JBSWY3DPEHPK3PXP");
+    add(&s, "Slack", "bob", "GEZDGNBVGY3TQOJQGEZDGNBV");
+    add(&s, "Okta", "carol", "MFRGGZDFMZTWQ2LKNNWG23TP");
+    s.ok(&["tag", "slack", "--add", "Work"]);
+    s.ok(&["tag", "okta", "--add", "work", "admin"]);
+    let export = |args: &[&str]| {
+        let mut all = vec!["export", "--format", "otpauth", "--output", "-", "--plain"];
+        all.extend_from_slice(args);
+        let text = s.ok(&all);
+        text.lines()
+            .map(|l| {
+                let label = l.split('?').next().unwrap();
+                label.rsplit(':').next().unwrap().to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(export(&[]), ["alice", "bob", "carol"]);
+    assert_eq!(export(&["--tag", "WORK"]), ["bob", "carol"], "any case");
+    assert_eq!(export(&["--tag", "admin", "--tag", "nothing"]), ["carol"]);
+    assert_eq!(export(&["--account", "git"]), ["alice"], "as list QUERY");
+    assert_eq!(
+        export(&["--account", "alice", "--account", "bob"]),
+        ["alice", "bob"]
+    );
+    // --account matches tags as `list QUERY` does; with --tag, both must hold.
+    assert_eq!(export(&["--account", "admin"]), ["carol"]);
+    assert_eq!(export(&["--tag", "work", "--account", "bob"]), ["bob"]);
+
+    // Every format writes the same selection.
+    let aegis = s.path("aegis.json");
+    s.ok(&[
+        "export",
+        "--format",
+        "aegis",
+        "--plain",
+        "--tag",
+        "work",
+        "--output",
+        aegis.to_str().unwrap(),
+    ]);
+    let db = json(&std::fs::read_to_string(&aegis).unwrap());
+    assert_eq!(db["db"]["entries"].as_array().unwrap().len(), 2);
+    let copy = s.path("copy.mamori");
+    let pw = s.path("pw.txt");
+    std::fs::write(&pw, "correct horse battery\n").unwrap();
+    let said = s.run(&[
+        "export",
+        "--format",
+        "mamori",
+        "--account",
+        "alice",
+        "--output",
+        copy.to_str().unwrap(),
+        "--target-password-file",
+        pw.to_str().unwrap(),
+    ]);
+    assert!(stderr(&said).contains("1 account"), "{}", stderr(&said));
+    let qr = s.path("qr");
+    s.ok(&[
+        "export",
+        "--format",
+        "qr",
+        "--plain",
+        "--tag",
+        "admin",
+        "--output",
+        qr.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read_dir(&qr).unwrap().count(), 1);
+
+    // Nothing selected: exit 4, nothing written, in either language.
+    let none = s.path("none.txt");
+    for args in [
+        vec!["--tag", "nobody"],
+        vec!["--account", "nobody"],
+        vec!["--tag", "admin", "--account", "bob"],
+    ] {
+        let mut all = vec![
+            "export",
+            "--format",
+            "otpauth",
+            "--plain",
+            "--output",
+            none.to_str().unwrap(),
+        ];
+        all.extend_from_slice(&args);
+        assert_fails(&s.run(&all), 4, "--tag");
+        assert!(!none.exists(), "{args:?}");
+    }
+    let mut ja = vec!["--lang", "ja", "export", "--format", "otpauth", "--plain"];
+    ja.extend_from_slice(&["--output", none.to_str().unwrap(), "--tag", "x"]);
+    assert_fails(&s.run(&ja), 4, "一致するアカウントがありません");
+    assert!(!none.exists());
+}
+
+/// Mamori → `otpauth` list → Mamori keeps tags and pins: they ride in Ente Auth's `codeDisplay`
+/// parameter (docs/formats.md §9), which Ente and Mamori read and other apps ignore.
+#[test]
+fn tags_and_pins_survive_an_otpauth_list_round_trip() {
+    let s = Sandbox::plain();
+    add(&s, "GitHub", "alice", "JBSWY3DPEHPK3PXP");
+    add(&s, "Slack", "bob", "GEZDGNBVGY3TQOJQGEZDGNBV");
+    add(&s, "Okta", "carol", "MFRGGZDFMZTWQ2LKNNWG23TP");
+    s.ok(&["tag", "slack", "--add", "仕事", "a,b & c"]);
+    s.ok(&["pin", "okta"]);
+    let out = s.path("uris.txt");
+    s.ok(&[
+        "export",
+        "--format",
+        "otpauth",
+        "--plain",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("otpauth://totp/GitHub:alice?") && !lines[0].contains("codeDisplay"),
+        "no organisation, no parameter: {text}"
+    );
+    assert!(
+        lines[1].contains(
+            "&codeDisplay=%7B%22pinned%22%3Afalse%2C%22trashed%22%3Afalse%2C%22tags%22%3A%5B\
+             %22%E4%BB%95%E4%BA%8B%22%2C%22a%2Cb%20%26%20c%22%5D%7D"
+        ),
+        "{text}"
+    );
+    assert!(lines[2].contains("%22pinned%22%3Atrue"), "{text}");
+
+    let again = Sandbox::plain();
+    again.ok(&["import", out.to_str().unwrap()]);
+    let rows = list(&again, &[]);
+    assert_eq!(names(&rows), ["carol", "alice", "bob"]);
+    assert_eq!(rows[0]["pinned"], true);
+    assert_eq!(rows[2]["tags"], serde_json::json!(["仕事", "a,b & c"]));
+    assert_eq!(rows[1]["tags"], serde_json::json!([]));
+    assert_eq!(
+        again.ok(&["code", "bob", "--at", "1700000000"]),
+        s.ok(&["code", "bob", "--at", "1700000000"])
+    );
+}
+
+/// Bitwarden folders (and an organisation export's collections) become tags, favourites pinned
+/// accounts (docs/formats.md §8): the JSON, the CSV and the password-protected JSON made by
+/// `tests/data/make-encrypted-exports.py`.
+#[test]
+fn bitwarden_folders_and_favourites_become_tags_and_pins() {
+    for (file, second_tag) in [
+        ("bitwarden_export.json", "Ops"),
+        ("bitwarden_export.csv", "Ops"),
+        ("bitwarden_encrypted_pbkdf2.json", ""),
+    ] {
+        let s = Sandbox::plain();
+        let pw = s.path("pw.txt");
+        std::fs::write(&pw, "パスワード correct horse\n").unwrap();
+        let path = fixture(file);
+        let mut args = vec!["import", path.to_str().unwrap()];
+        if file.contains("encrypted") {
+            args.extend_from_slice(&["--source-password-file", pw.to_str().unwrap()]);
+        }
+        let output = s.run(&args);
+        assert_eq!(output.status.code(), Some(0), "{file}: {}", stderr(&output));
+        let rows = list(&s, &[]);
+        assert_eq!(rows[0]["name"], "山田 太郎", "{file}: the favourite first");
+        assert_eq!(rows[0]["pinned"], true, "{file}");
+        assert_eq!(rows[0]["tags"], serde_json::json!(["仕事"]), "{file}");
+        let hotp = rows.iter().find(|r| r["name"] == "ops-hotp").unwrap();
+        assert_eq!(hotp["pinned"], false, "{file}");
+        if second_tag.is_empty() {
+            assert_eq!(hotp["tags"], serde_json::json!([]), "{file}");
+            let steam = rows.iter().find(|r| r["name"] == "gaben").unwrap();
+            assert_eq!(steam["tags"], serde_json::json!(["Games"]), "{file}");
+        } else {
+            assert_eq!(hotp["tags"], serde_json::json!([second_tag]), "{file}");
+        }
+    }
+}

@@ -1,12 +1,12 @@
 //! `mamori export --format mamori|otpauth|aegis|qr|migration-qr --output PATH|- [--plain]
-//! [--target-password-file PATH]`: write the accounts for another Mamori, another app or a
-//! phone. Formats that hold keys in the clear need `--plain`; files are written atomically with
+//! [--target-password-file PATH] [--tag TAG]... [--account QUERY]...`: write the accounts (all,
+//! or the selection [`Selection`] takes) for another Mamori, another app or a phone. Formats that hold keys in the clear need `--plain`; files are written atomically with
 //! mode 0600. What the format cannot hold (notes, backup codes) is said on stderr first.
 
 use clap::ValueEnum as _;
 
 use mamori::account::Account;
-use mamori::formats::export::{self, Destination, ExportFormat, Loss, Lost};
+use mamori::formats::export::{self, Destination, ExportFormat, Loss, Lost, Selection};
 use mamori::i18n::Localize as _;
 
 use crate::cli::args::{ExportArgs, ExportFormatArg};
@@ -41,7 +41,8 @@ fn occupied(path: &std::path::Path) -> bool {
     }
 }
 
-/// Exports every account of the vault ([`export::write`]).
+/// Exports the selected accounts of the vault (every one without `--tag`/`--account`) with
+/// [`export::write`].
 pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
     let format = format_of(args.format, args.plain)?;
     let to_stdout = args.output.as_os_str() == "-";
@@ -71,9 +72,20 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<(), Failure> {
         ));
     }
     let mut vault = session::open(cli)?;
-    let accounts = vault.accounts().to_vec();
-    if accounts.is_empty() {
+    let selection = Selection {
+        tags: args.tags.clone(),
+        queries: args.accounts.clone(),
+    };
+    if vault.accounts().is_empty() {
         return Err(Failure::new(EXIT_NOT_FOUND, "export-no-accounts", &[]));
+    }
+    let accounts = selection.select(vault.accounts());
+    if accounts.is_empty() {
+        return Err(Failure::new(
+            EXIT_NOT_FOUND,
+            "cli-export-nothing-selected",
+            &[],
+        ));
     }
     for lost in warnings(format, &accounts) {
         output::warn(&lost);

@@ -81,9 +81,10 @@ impl MamoriApp {
             }
             Command::ExportTo(target) => {
                 let Some((choice, password, accounts)) = self.session().and_then(|s| {
+                    let selected = s.export_selection().select(s.vault.accounts());
                     s.export
                         .as_ref()
-                        .map(|d| (d.choice, d.password.clone(), s.vault.accounts().to_vec()))
+                        .map(|d| (d.choice, d.password.clone(), selected))
                 }) else {
                     return;
                 };
@@ -265,8 +266,10 @@ impl MamoriApp {
         let lang = self.lang();
         let mut shown = None;
         if let Phase::Open(session) = &mut self.phase {
-            let pager = TransferPager::new(lang, session.vault.accounts());
-            shown = Some(session.vault.accounts().len());
+            // The export dialog's selection (every account when it is not open).
+            let selected = session.export_selection().select(session.vault.accounts());
+            let pager = TransferPager::new(lang, &selected);
+            shown = Some(selected.len());
             session.close_dialogs();
             session.pager = Some(pager);
         }

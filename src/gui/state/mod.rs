@@ -13,6 +13,7 @@ use std::collections::HashSet;
 
 use mamori::account::AccountId;
 use mamori::clock_check::{ClockError, ClockReading};
+use mamori::formats::export::Selection;
 use mamori::vault::Vault;
 
 use add::AddDialog;
@@ -117,6 +118,28 @@ impl Session {
             icons: std::collections::HashMap::new(),
             banners: Vec::new(),
         }
+    }
+
+    /// The accounts the list shows now, as a [`Selection`]: the search text and the tag chip
+    /// (the same rule as `views::accounts::ordered`).
+    pub fn shown(&self) -> Selection {
+        let search = self.search.trim();
+        Selection {
+            tags: self.tag_filter.iter().cloned().collect(),
+            queries: if search.is_empty() {
+                Vec::new()
+            } else {
+                vec![search.to_string()]
+            },
+        }
+    }
+
+    /// The accounts the export dialog is set to write (every account when it is closed).
+    pub fn export_selection(&self) -> Selection {
+        self.export
+            .as_ref()
+            .map(|d| d.selection(&self.shown()))
+            .unwrap_or_default()
     }
 
     /// Closes every dialog.

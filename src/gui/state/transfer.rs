@@ -7,7 +7,7 @@ use egui::TextureHandle;
 use zeroize::Zeroizing;
 
 use mamori::account::Account;
-use mamori::formats::export::ExportFormat;
+use mamori::formats::export::{ExportFormat, Selection};
 use mamori::formats::{self, Parsed, Report};
 use mamori::i18n::Localize as _;
 
@@ -48,6 +48,35 @@ pub struct ExportDialog {
     pub error: Option<String>,
     /// Where to save, typed, when no file dialog can be shown.
     pub path_entry: PathEntry,
+    /// Which accounts to export.
+    pub scope: ExportScope,
+}
+
+/// Which accounts the export dialog writes (and shows as transfer codes).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ExportScope {
+    /// Every account.
+    #[default]
+    All,
+    /// The accounts the list shows now: its search text and tag chip.
+    Shown,
+    /// The accounts with this tag.
+    Tag(String),
+}
+
+impl ExportDialog {
+    /// The library's [`Selection`] for the chosen scope; `shown` is the list's own filter
+    /// ([`super::Session::shown`]).
+    pub fn selection(&self, shown: &Selection) -> Selection {
+        match &self.scope {
+            ExportScope::All => Selection::everything(),
+            ExportScope::Shown => shown.clone(),
+            ExportScope::Tag(tag) => Selection {
+                tags: vec![tag.clone()],
+                queries: Vec::new(),
+            },
+        }
+    }
 }
 
 impl Default for ExportDialog {
@@ -60,6 +89,7 @@ impl Default for ExportDialog {
             vault_password: Zeroizing::new(String::with_capacity(256)),
             error: None,
             path_entry: PathEntry::default(),
+            scope: ExportScope::All,
         }
     }
 }

@@ -236,3 +236,74 @@ fn a_picture_chosen_in_the_details_becomes_the_icon_and_a_bad_one_is_refused() {
     harness.run();
     assert!(accounts_on_disk(&world.vault(), None)[0].icon.is_none());
 }
+
+/// The export dialog's "Accounts" choice: the accounts the list shows now (its search), the
+/// accounts with a tag chosen in the drop-down, and nothing chosen (Save disabled, said why).
+/// The files written hold exactly the chosen accounts.
+#[test]
+fn the_export_dialog_writes_the_accounts_shown_or_those_of_a_tag() {
+    let world = World::new();
+    organised_vault(&world);
+    let mut harness = world.harness();
+    harness.run();
+    let export = |harness: &mut egui_kittest::Harness<'_, crate::gui::app::MamoriApp>,
+                  scope: &dyn Fn(&mut egui_kittest::Harness<'_, crate::gui::app::MamoriApp>),
+                  file: &str| {
+        let out = world.dir.path().join(file);
+        *world.dialogs.answer.lock().unwrap() = Picked::Chosen(out.clone());
+        menu(harness, "Export and move to another device…");
+        scope(harness);
+        harness
+            .get_by_label("otpauth:// list, unencrypted text")
+            .click();
+        harness.run();
+        tick(harness, "I understand; write the keys unencrypted");
+        harness.run();
+        click_scrolled(harness, "Save…");
+        wait_until(harness, "the export", |app| {
+            app.session().is_some_and(|s| s.export.is_none())
+        });
+        let text = std::fs::read_to_string(&out).unwrap();
+        let mut labels: Vec<String> = text
+            .lines()
+            .map(|l| l.split('?').next().unwrap()["otpauth://totp/".len()..].to_string())
+            .collect();
+        labels.sort();
+        labels
+    };
+    // The list narrowed by its search: "the accounts shown now" is offered and counted.
+    type_into(&mut harness, "Search", "git");
+    let shown = export(
+        &mut harness,
+        &|harness| {
+            harness.get_by_label("All accounts (3)");
+            harness.get_by_label("The accounts shown now (1)").click();
+            harness.run();
+        },
+        "shown.txt",
+    );
+    assert_eq!(shown, ["GitHub:alice"]);
+    // A tag from the drop-down (the first one is chosen with the radio button).
+    let tagged = export(
+        &mut harness,
+        &|harness| {
+            harness.get_by_label("Accounts with the tag").click();
+            harness.run();
+            harness.get_by_role(Role::ComboBox).click();
+            harness.run();
+            harness.get_by_label("work (2)").click();
+            harness.run();
+        },
+        "work.txt",
+    );
+    assert_eq!(tagged, ["Okta:admin", "Slack:ops"]);
+    // A search that shows nothing: nothing to export, and the dialog says so.
+    type_into(&mut harness, "Search", "nobody");
+    menu(&mut harness, "Export and move to another device…");
+    harness.get_by_label("The accounts shown now (0)").click();
+    harness.run();
+    harness.get_by_label("No account is selected: choose other accounts to export.");
+    assert!(super::disabled(
+        &harness.get_by_role_and_label(Role::Button, "Save…")
+    ));
+}

@@ -224,9 +224,10 @@ pub fn main_ui(ui: &mut egui::Ui, view: &View, session: &mut Session, out: &mut 
     if let Some(dialog) = &mut session.import {
         transfer::import_ui(ui.ctx(), view, dialog, out);
     }
+    let shown = session.shown();
     if let Some(dialog) = &mut session.export {
         let (accounts, encrypted) = (session.vault.accounts(), session.vault.is_encrypted());
-        transfer::export_ui(ui.ctx(), view, dialog, accounts, encrypted, out);
+        transfer::export_ui(ui.ctx(), view, dialog, accounts, &shown, encrypted, out);
     }
     if let Some(pager) = &mut session.pager {
         transfer::pager_ui(ui.ctx(), view, pager, out);

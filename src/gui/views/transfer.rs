@@ -1,21 +1,22 @@
 //! Moving accounts in and out: the import dialog (file chosen or dropped, format detected,
 //! password asked when the file is encrypted, the per-entry report shown before anything is
-//! saved), the export dialog (Mamori backup, Aegis, `otpauth://` list, QR codes, Google
-//! Authenticator transfer codes; plain-key formats only after an explicit warning), and the
+//! saved), the export dialog (all accounts, those the list shows now or those with a tag; as a
+//! Mamori backup, Aegis, `otpauth://` list, QR codes, Google Authenticator transfer codes;
+//! plain-key formats only after an explicit warning), and the
 //! transfer-code pager that shows Google Authenticator migration QR codes one by one, large,
 //! for a phone to scan.
 
 use egui::RichText;
 
 use mamori::account::Account;
-use mamori::formats::export::ExportFormat;
+use mamori::formats::export::{ExportFormat, Selection};
 use mamori::formats::{self, Outcome, Parsed, Report};
 use mamori::i18n::Localize as _;
 
 use super::View;
 use super::password::labelled as labelled_password;
 use crate::gui::command::Command;
-use crate::gui::state::transfer::{ExportDialog, ImportDialog, TransferPager};
+use crate::gui::state::transfer::{ExportDialog, ExportScope, ImportDialog, TransferPager};
 
 /// Draws the import dialog.
 pub fn import_ui(
@@ -151,13 +152,97 @@ fn report_ui(ui: &mut egui::Ui, view: &View, parsed: &Parsed, report: &Report) {
         });
 }
 
-/// Draws the export dialog. `accounts` are the ones to export: under the format choice, a line
-/// for each thing of theirs the chosen format cannot hold (notes, backup codes, …).
+/// Which accounts to export: all, the ones the list shows now (when its search or a tag chip
+/// narrows it), or those with one tag; each with its count. Returns the accounts chosen.
+fn scope_ui(
+    ui: &mut egui::Ui,
+    view: &View,
+    dialog: &mut ExportDialog,
+    accounts: &[Account],
+    shown: &Selection,
+) -> Vec<Account> {
+    let tags = mamori::accounts::all_tags(accounts);
+    // A choice that no longer means anything (the filter cleared, the tag gone) falls back.
+    match &dialog.scope {
+        ExportScope::Shown if shown.is_everything() => dialog.scope = ExportScope::All,
+        ExportScope::Tag(tag) if !tags.contains(tag) => dialog.scope = ExportScope::All,
+        _ => {}
+    }
+    let count = |selection: &Selection| accounts.iter().filter(|a| selection.takes(a)).count();
+    crate::gui::kinsoku::label(ui, RichText::new(view.t("gui-export-accounts")).strong());
+    crate::gui::kinsoku::radio_value(
+        ui,
+        &mut dialog.scope,
+        ExportScope::All,
+        view.tf("gui-export-scope-all", &[("count", &accounts.len())]),
+    );
+    if !shown.is_everything() {
+        crate::gui::kinsoku::radio_value(
+            ui,
+            &mut dialog.scope,
+            ExportScope::Shown,
+            view.tf("gui-export-scope-shown", &[("count", &count(shown))]),
+        );
+    }
+    if let Some(first) = tags.first() {
+        let tag_text = |tag: &str| {
+            let selection = Selection {
+                tags: vec![tag.to_string()],
+                queries: Vec::new(),
+            };
+            view.tf(
+                "gui-export-scope-tag-count",
+                &[("tag", &tag), ("count", &count(&selection))],
+            )
+        };
+        ui.horizontal(|ui| {
+            let current = match &dialog.scope {
+                ExportScope::Tag(tag) => tag.clone(),
+                _ => first.clone(),
+            };
+            crate::gui::kinsoku::radio_value(
+                ui,
+                &mut dialog.scope,
+                ExportScope::Tag(current.clone()),
+                view.t("gui-export-scope-tag"),
+            );
+            let combo = egui::ComboBox::from_id_salt("export-tag")
+                .selected_text(tag_text(&current))
+                .show_ui(ui, |ui| {
+                    for tag in &tags {
+                        ui.selectable_value(
+                            &mut dialog.scope,
+                            ExportScope::Tag(tag.clone()),
+                            tag_text(tag),
+                        );
+                    }
+                });
+            // The radio button beside it says what it is; screen readers get the same name.
+            let name = view.t("gui-tags");
+            combo
+                .response
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &name));
+        });
+    }
+    let selected = dialog.selection(shown).select(accounts);
+    if selected.is_empty() {
+        crate::gui::kinsoku::label(
+            ui,
+            RichText::new(view.t("gui-export-nothing-selected")).color(super::accounts::URGENT),
+        );
+    }
+    selected
+}
+
+/// Draws the export dialog. `accounts` are the vault's, `shown` the list's filter: the dialog
+/// chooses among them ([`scope_ui`]); under the format choice, a line for each thing of the
+/// chosen accounts the format cannot hold (notes, backup codes, …).
 pub fn export_ui(
     ctx: &egui::Context,
     view: &View,
     dialog: &mut ExportDialog,
     accounts: &[Account],
+    shown: &Selection,
     encrypted_vault: bool,
     out: &mut Vec<Command>,
 ) {
@@ -179,7 +264,12 @@ pub fn export_ui(
             );
             ui.separator();
         }
+        let selected = scope_ui(ui, view, dialog, accounts, shown);
+        let accounts = selected.as_slice();
+        ui.separator();
         let vault_ok = !encrypted_vault || !dialog.vault_password.is_empty();
+        // Nothing chosen: nothing to save or show.
+        let vault_ok = vault_ok && !accounts.is_empty();
         let vault_password = || encrypted_vault.then(|| dialog.vault_password.clone());
         for format in ExportFormat::all() {
             crate::gui::kinsoku::radio_value(
