@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Type-checks Mamori for both macOS architectures from Linux (what CI can do without a Mac):
 # every cfg(target_os = "macos") path of Mamori and its dependencies — the session-lock watcher
-# (CoreGraphics), screen-capture protection, screen capture (xcap), the clipboard, the window —
+# (CoreGraphics), screen-capture protection, screen capture (xcap), the clipboard, the window,
+# the global hotkey and the menu-bar icon (global-hotkey, tray-icon) —
 # compiles with all features. Not checked: linking (needs Apple's SDK), running, signing.
 #
 # Usage: packaging/macos/check.sh   (installs the two rustup targets when missing)

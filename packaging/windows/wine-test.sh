@@ -27,6 +27,9 @@
 #      is a check only where it does not;
 #   5a. one window per user: a second start leaves one window, `gui --quick-pick` from a second
 #      process shows the quick pick (the per-user named pipe);
+#   5b. the tray icon: Wine's notification area has it, a left click hides and shows the
+#      window, its menu's Quick pick shows the quick pick, the close button keeps mamori.exe
+#      running after the first-time notice, its menu's Quit ends it;
 #   6. the MSI: wixl builds it from main.wxs with the real exe, Wine's msiexec installs it, the
 #      installed exe runs, the Start-menu shortcut and PATH entry exist, uninstalling leaves
 #      nothing behind.
@@ -764,6 +767,55 @@ C
   done
   check "'mamori gui --quick-pick' from a second process shows the running window's quick pick" test -n "$quick"
   [ -n "$quick" ] && { xdotool windowfocus --sync "$quick"; xdotool key Escape; } || true
+
+  # The tray icon (tray-icon's Shell_NotifyIconW). Wine's explorer.exe shows it as a window in
+  # its "Wine System Tray" and relays mouse messages on it to mamori.exe as Windows does for a
+  # click on the icon; trayprobe.exe finds it and clicks it (packaging/windows/wine/trayprobe.c).
+  x86_64-w64-mingw32-gcc -O1 -s -o "$work/trayprobe.exe" packaging/windows/wine/trayprobe.c -luser32 -lshell32
+  tray() { timeout 60 wine "$work/trayprobe.exe" "$@" </dev/null 2>/dev/null | tr -d '\r'; }
+  shown() { [ -n "$(xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | head -n 1)" ]; }
+  hidden() { ! shown "$1"; }
+  until_true() { local _; for _ in $(seq 100); do "$@" && return 0; sleep 0.1; done; return 1; }
+  icons=""
+  for _ in $(seq 20); do icons=$(tray count) && break; sleep 0.5; done
+  if ! grep -q '^icons [1-9]' <<<"$icons"; then
+    fail "no tray icon in Wine's notification area 10 s after the window opened ($icons)"
+  else
+    ok "the tray icon is in Wine's notification area: Shell_NotifyIconW succeeded ($icons)"
+    # tray-icon turns a click into an event only with the icon's rectangle from
+    # Shell_NotifyIconGetRect (Windows 7 and later), which Wine 8.0 does not implement.
+    getrect=$(tray getrect) && getrect_status=0 || getrect_status=$?
+    clicks="a left click on the tray icon hides and shows the window, its menu's Quick pick and Quit"
+    if [ "$getrect_status" = 1 ]; then
+      skip "$clicks" "this Wine's Shell_NotifyIconGetRect is a stub ($getrect): the tray-icon crate drops a click on the icon without its rectangle, so neither the click nor the menu reaches Mamori; the icon itself is there (checked above)"
+    else
+      tray click >/dev/null
+      check "a left click on the tray icon hides the window" until_true hidden Mamori
+      tray click >/dev/null
+      check "a second left click shows it again" until_true shown Mamori
+      tray menu 1 >"$work/tray-menu.out" || true
+      check "the tray menu's second entry (Quick pick) shows the quick pick: $(cat "$work/tray-menu.out")" \
+        until_true shown 'Mamori Quick Pick'
+      quick=$(xdotool search --onlyvisible --name '^Mamori Quick Pick$' 2>/dev/null | head -n 1 || true)
+      [ -n "$quick" ] && { xdotool windowfocus --sync "$quick"; xdotool key Escape; } || true
+      until_true shown Mamori || true
+    fi
+    # The close button with a tray: the first time a notice says where the window goes (Enter
+    # closes it), then the window hides and mamori.exe keeps running.
+    tray close >/dev/null
+    sleep 2
+    check "closing the window with a tray keeps it open for the first-time notice" shown Mamori
+    window=$(xdotool search --onlyvisible --name '^Mamori$' 2>/dev/null | head -n 1 || true)
+    [ -n "$window" ] && { xdotool windowfocus --sync "$window"; xdotool key Return; } || true
+    running() { kill -0 "${gui_proc:-$gui_pid}" 2>/dev/null; }
+    hidden_and_running() { until_true hidden Mamori && running; }
+    check "after the notice the window is hidden and mamori.exe still runs" hidden_and_running
+    if [ "$getrect_status" != 1 ]; then
+      tray menu 3 >/dev/null || true
+      gone() { ! running; }
+      check "the tray menu's Quit ends mamori.exe" until_true gone
+    fi
+  fi
 fi
 kill "$gui_pid" 2>/dev/null || true
 [ -n "${gui_proc:-}" ] && [ "$gui_proc" != "$gui_pid" ] && kill "$gui_proc" 2>/dev/null || true

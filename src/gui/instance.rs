@@ -21,13 +21,22 @@ pub enum Request {
     QuickPick,
     /// Show the window if hidden, hide it if shown (a click on the tray icon; never read from
     /// the socket, like the two below).
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    #[cfg_attr(
+        not(any(target_os = "linux", windows, target_os = "macos")),
+        allow(dead_code)
+    )]
     ToggleWindow,
     /// Lock the vault (the tray menu).
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    #[cfg_attr(
+        not(any(target_os = "linux", windows, target_os = "macos")),
+        allow(dead_code)
+    )]
     Lock,
     /// Quit (the tray menu).
-    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    #[cfg_attr(
+        not(any(target_os = "linux", windows, target_os = "macos")),
+        allow(dead_code)
+    )]
     Quit,
 }
 
