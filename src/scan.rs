@@ -131,14 +131,16 @@ pub fn classify(text: &str) -> Payload {
 
 /// Decodes every QR code in `image`; `source` names it in the results.
 pub fn scan_image(source: &str, image: &GrayImage) -> ImageScan {
-    let mut symbols = qr::decode(image);
+    let qr::Decoded {
+        mut symbols,
+        regions,
+    } = qr::decode_and_locate(image);
     // Nothing read, but something QR-shaped is there (a code drawn at 1.25 px a module by a
     // zoomed-out browser): look again at that part, enlarged, as "select a region" would.
     let mut unreadable_code_seen = false;
-    if symbols.is_empty() {
-        let regions = qr::qr_shaped_regions(image);
+    if symbols.is_empty() && !regions.is_empty() {
         symbols = qr::decode_regions(image, &regions);
-        unreadable_code_seen = symbols.is_empty() && !regions.is_empty();
+        unreadable_code_seen = symbols.is_empty();
     }
     let found: Vec<Found> = symbols
         .into_iter()

@@ -98,27 +98,146 @@ pub fn decode(image: &GrayImage) -> Vec<Symbol> {
 /// [`decode`] with chosen fallbacks; benchmarks and the sample tests use it to measure what
 /// each step earns.
 pub fn decode_with(image: &GrayImage, fallbacks: Fallbacks) -> Vec<Symbol> {
+    decode_passes(image, fallbacks, Passes::DEFAULT, threads()).symbols
+}
+
+/// What [`decode_and_locate`] found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Decoded {
+    /// Every QR code read, as [`decode`] returns them.
+    pub symbols: Vec<Symbol>,
+    /// When nothing was read: the QR-shaped regions, as [`qr_shaped_regions`] gives them.
+    pub regions: Vec<[u32; 4]>,
+}
+
+/// [`decode`], and when it reads nothing, the regions [`qr_shaped_regions`] would find, taken
+/// from the first pass's own binarised image (no second binarisation). What `mamori scan` and
+/// the window run first.
+pub fn decode_and_locate(image: &GrayImage) -> Decoded {
+    let passes = Passes {
+        locate: true,
+        ..Passes::DEFAULT
+    };
+    decode_passes(image, Fallbacks::ALL, passes, threads())
+}
+
+/// What [`decode_passes`] does beyond its fallbacks.
+#[derive(Clone, Copy)]
+struct Passes {
+    /// Find QR-shaped regions when nothing is read.
+    locate: bool,
+    /// Let rqrr's rescue enlarge a small image ×2.
+    upscale: bool,
+}
+
+impl Passes {
+    const DEFAULT: Passes = Passes {
+        locate: false,
+        upscale: true,
+    };
+}
+
+/// How many threads decoding may use: the cores this process may run on (a `taskset` or a
+/// container's quota included), asked once.
+fn threads() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `a` and `b`, at once on two threads when `threads` allows, else one after the other with
+/// `b` skipped when `skip_b(&a)` says so. A panic in either counts as its default.
+fn both<A, B>(
+    threads: usize,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+    skip_b: impl FnOnce(&A) -> bool,
+) -> (A, B)
+where
+    A: Send + Default,
+    B: Send + Default,
+{
+    if threads < 2 {
+        let a = a();
+        let b = if skip_b(&a) { B::default() } else { b() };
+        return (a, b);
+    }
+    std::thread::scope(|scope| {
+        let second = scope.spawn(b);
+        let a = a();
+        (a, second.join().unwrap_or_default())
+    })
+}
+
+/// The decoding steps of the module comment. On two cores the normal and inverted passes run
+/// at once (the inverted one would otherwise wait for the normal one to fail), as do the
+/// small-image fallbacks.
+fn decode_passes(
+    image: &GrayImage,
+    fallbacks: Fallbacks,
+    passes: Passes,
+    threads: usize,
+) -> Decoded {
+    let locate = passes.locate;
     if image.width() == 0 || image.height() == 0 {
-        return Vec::new();
+        return Decoded::default();
     }
-    let mut found = rxing_multi(image, false);
-    if found.is_empty() {
-        found = rxing_multi(image, true);
+    let pixels = u64::from(image.width()) * u64::from(image.height());
+    let small = pixels < SMALL_IMAGE_PIXELS;
+    let Decoded {
+        mut symbols,
+        regions,
+    } = if threads >= 2 && pixels >= SPLIT_PIXELS {
+        split_passes(image, locate, threads)
+    } else {
+        // The normal and inverted passes at once on two cores; on one, the inverted pass only
+        // when the normal one read nothing.
+        let (mut normal, inverted) = both(
+            threads,
+            || rxing_multi(image, false, locate),
+            || rxing_multi(image, true, false).symbols,
+            |normal| !normal.symbols.is_empty(),
+        );
+        if normal.symbols.is_empty() {
+            normal.symbols = inverted;
+        }
+        normal
+    };
+    if symbols.is_empty() && small && (fallbacks.rxing_single || fallbacks.rqrr) {
+        let (single, rescued) = both(
+            threads,
+            || {
+                if fallbacks.rxing_single {
+                    rxing_single(image)
+                } else {
+                    Vec::new()
+                }
+            },
+            || {
+                if fallbacks.rqrr {
+                    rqrr_rescue(image, passes.upscale)
+                } else {
+                    Vec::new()
+                }
+            },
+            |single| !single.is_empty(),
+        );
+        symbols = if single.is_empty() { rescued } else { single };
     }
-    let small = u64::from(image.width()) * u64::from(image.height()) < SMALL_IMAGE_PIXELS;
-    if found.is_empty() && fallbacks.rxing_single && small {
-        found = rxing_single(image);
-    }
-    if found.is_empty() && fallbacks.rqrr && small {
-        found = rqrr_rescue(image);
-    }
-    let mut unique: Vec<Symbol> = Vec::with_capacity(found.len());
-    for symbol in found {
+    let mut unique: Vec<Symbol> = Vec::with_capacity(symbols.len());
+    for symbol in symbols {
         if !unique.iter().any(|s| s.text == symbol.text) {
             unique.push(symbol);
         }
     }
-    unique
+    let regions = if unique.is_empty() {
+        regions
+    } else {
+        Vec::new()
+    };
+    Decoded {
+        symbols: unique,
+        regions,
+    }
 }
 
 /// True when something shaped like a QR code (three finder patterns that could frame a symbol)
@@ -136,8 +255,19 @@ pub fn qr_shaped_regions(image: &GrayImage) -> Vec<[u32; 4]> {
     let Ok(source) = Luma8Source::new(image.as_raw().clone(), image.width(), image.height()) else {
         return Vec::new();
     };
+    let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    regions_in(&bitmap, image.width(), image.height())
+}
+
+/// The QR-shaped regions of a binarised image of `width` × `height` (its black matrix is
+/// computed once and cached by the bitmap, so after a decoding pass this costs only the finder
+/// search).
+fn regions_in<S: rxing::LuminanceSource>(
+    bitmap: &BinaryBitmap<HybridBinarizer<S>>,
+    width: u32,
+    height: u32,
+) -> Vec<[u32; 4]> {
     catch_unwind(AssertUnwindSafe(|| {
-        let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
         let mut patterns = rxing::qrcode::cpp_port::detector::FindFinderPatterns(
             bitmap.get_black_matrix(),
             true,
@@ -157,8 +287,8 @@ pub fn qr_shaped_regions(image: &GrayImage) -> Vec<[u32; 4]> {
             let pad = size * 1.5 + (x1 - x0).max(y1 - y0) * 0.15;
             let left = (x0 - pad).max(0.0) as u32;
             let top = (y0 - pad).max(0.0) as u32;
-            let right = ((x1 + pad) as u32).min(image.width());
-            let bottom = ((y1 + pad) as u32).min(image.height());
+            let right = ((x1 + pad) as u32).min(width);
+            let bottom = ((y1 + pad) as u32).min(height);
             if right > left && bottom > top {
                 let region = [left, top, right - left, bottom - top];
                 if !regions.contains(&region) {
@@ -207,17 +337,47 @@ fn enlarge(image: &GrayImage, [x, y, w, h]: [u32; 4]) -> (GrayImage, f32) {
 /// [`enlarged_region`] does and read with every step of [`decode`]; bounds are given in
 /// `image`'s pixels.
 pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
-    let mut found: Vec<Symbol> = Vec::new();
-    for &[left, top, width, height] in regions.iter().take(MAX_REGIONS) {
+    let regions = &regions[..regions.len().min(MAX_REGIONS)];
+    // One region a thread when there are several (each then decodes on one), else the one
+    // region's passes side by side.
+    let threads = threads();
+    let per_region = if regions.len() > 1 { 1 } else { threads };
+    let read = |&[left, top, width, height]: &[u32; 4]| {
         let (enlarged, factor) = enlarge(image, [left, top, width, height]);
-        for mut symbol in decode(&enlarged) {
-            let back = |v: u32| (v as f32 / factor) as u32;
+        let back = |v: u32| (v as f32 / factor) as u32;
+        // Already enlarged: rqrr's ×2 upscale would cost 120-160 ms a region on a 4K screen
+        // (its adaptive threshold is what reads a blurred 2-px code here).
+        let passes = Passes {
+            locate: false,
+            upscale: false,
+        };
+        let mut symbols = decode_passes(&enlarged, Fallbacks::ALL, passes, per_region).symbols;
+        for symbol in &mut symbols {
             symbol.bounds = symbol
                 .bounds
                 .map(|[x, y, w, h]| [left + back(x), top + back(y), back(w), back(h)]);
-            if !found.iter().any(|s| s.text == symbol.text) {
-                found.push(symbol);
-            }
+        }
+        symbols
+    };
+    let per_region_symbols: Vec<Vec<Symbol>> = if threads < 2 || regions.len() < 2 {
+        regions.iter().map(read).collect()
+    } else {
+        let chunk = regions.len().div_ceil(threads.min(regions.len()));
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = regions
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(read).collect::<Vec<_>>()))
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    let mut found: Vec<Symbol> = Vec::new();
+    for symbol in per_region_symbols.into_iter().flatten() {
+        if !found.iter().any(|s| s.text == symbol.text) {
+            found.push(symbol);
         }
     }
     found
@@ -246,11 +406,34 @@ fn bounds_of(points: &[rxing::Point]) -> Option<[u32; 4]> {
     Some([clamp(x0), clamp(y0), clamp(x1 - x0), clamp(y1 - y0)])
 }
 
-/// Step 1 (or 2 with `inverted`): all symbols, zxing-cpp port.
-fn rxing_multi(image: &GrayImage, inverted: bool) -> Vec<Symbol> {
-    let Ok(mut source) = Luma8Source::new(image.as_raw().clone(), image.width(), image.height())
-    else {
-        return Vec::new();
+/// Step 1 (or 2 with `inverted`): all symbols, zxing-cpp port; with `locate`, when it reads
+/// nothing, also the QR-shaped regions of the same binarised image.
+fn rxing_multi(image: &GrayImage, inverted: bool, locate: bool) -> Decoded {
+    rxing_multi_in(
+        image,
+        [0, 0, image.width(), image.height()],
+        inverted,
+        locate,
+    )
+}
+
+/// [`rxing_multi`] on the part `[x, y, w, h]` of `image`; bounds and regions in `image`'s
+/// pixels.
+fn rxing_multi_in(image: &GrayImage, part: [u32; 4], inverted: bool, locate: bool) -> Decoded {
+    let [x, y, w, h] = part;
+    let pixels = if part == [0, 0, image.width(), image.height()] {
+        image.as_raw().clone()
+    } else {
+        let stride = image.width() as usize;
+        let mut pixels = Vec::with_capacity(w as usize * h as usize);
+        for row in y..y + h {
+            let start = row as usize * stride + x as usize;
+            pixels.extend_from_slice(&image.as_raw()[start..start + w as usize]);
+        }
+        pixels
+    };
+    let Ok(mut source) = Luma8Source::new(pixels, w, h) else {
+        return Decoded::default();
     };
     if inverted {
         source.invert();
@@ -259,7 +442,7 @@ fn rxing_multi(image: &GrayImage, inverted: bool) -> Vec<Symbol> {
     let result = catch_unwind(AssertUnwindSafe(|| {
         QrReader.decode_multiple_with_hints(&mut bitmap, &hints())
     }));
-    match result {
+    let symbols: Vec<Symbol> = match result {
         Ok(Ok(results)) => results
             .iter()
             .map(|r| Symbol {
@@ -268,6 +451,140 @@ fn rxing_multi(image: &GrayImage, inverted: bool) -> Vec<Symbol> {
             })
             .collect(),
         _ => Vec::new(),
+    };
+    let regions = if symbols.is_empty() && locate {
+        regions_in(&bitmap, w, h)
+            .into_iter()
+            .map(|[rx, ry, rw, rh]| [rx + x, ry + y, rw, rh])
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let symbols = symbols
+        .into_iter()
+        .map(|mut symbol| {
+            symbol.bounds = symbol
+                .bounds
+                .map(|[bx, by, bw, bh]| [bx + x, by + y, bw, bh]);
+            symbol
+        })
+        .collect();
+    Decoded { symbols, regions }
+}
+
+/// `image` at half its width and height, each pixel the mean of four (an integer loop: a
+/// tenth of the time of a filtered resize on a 4K screen).
+fn half_size(image: &GrayImage) -> GrayImage {
+    let (w, h) = (image.width() / 2, image.height() / 2);
+    let stride = image.width() as usize;
+    let src = image.as_raw();
+    let mut out = Vec::with_capacity(w as usize * h as usize);
+    for y in 0..h as usize {
+        let (top, bottom) = (&src[2 * y * stride..], &src[(2 * y + 1) * stride..]);
+        for x in 0..w as usize {
+            let sum = u16::from(top[2 * x])
+                + u16::from(top[2 * x + 1])
+                + u16::from(bottom[2 * x])
+                + u16::from(bottom[2 * x + 1]);
+            out.push(((sum + 2) / 4) as u8);
+        }
+    }
+    GrayImage::from_raw(w, h, out).unwrap_or_else(|| GrayImage::new(0, 0))
+}
+
+/// Screenshots from this many pixels up are read in two overlapping halves at once on two
+/// cores.
+const SPLIT_PIXELS: u64 = 2_000_000;
+
+/// The two halves of a large image, split across its longer side, each reaching half the
+/// shorter side past the middle: a code up to that size (1080 px on a 4K screen, larger than
+/// any setup page draws one) lies whole in one half or the other.
+fn halves(width: u32, height: u32) -> [[u32; 4]; 2] {
+    let overlap = width.min(height) / 2;
+    if width >= height {
+        let cut = width / 2;
+        let (left_end, right_start) = (
+            (cut + overlap / 2).min(width),
+            cut.saturating_sub(overlap / 2),
+        );
+        [
+            [0, 0, left_end, height],
+            [right_start, 0, width - right_start, height],
+        ]
+    } else {
+        let cut = height / 2;
+        let (top_end, bottom_start) = (
+            (cut + overlap / 2).min(height),
+            cut.saturating_sub(overlap / 2),
+        );
+        [
+            [0, 0, width, top_end],
+            [0, bottom_start, width, height - bottom_start],
+        ]
+    }
+}
+
+/// Steps 1 and 2 on a large image with two cores: the normal pass over its two [`halves`] at
+/// once; when that reads nothing, the inverted pass over the halves, each followed by a
+/// half-size copy (normal on one core, inverted on the other): a code larger than the overlap
+/// has modules large enough for half size. Each text once.
+fn split_passes(image: &GrayImage, locate: bool, threads: usize) -> Decoded {
+    let [first, second] = halves(image.width(), image.height());
+    let (mut normal, other) = both(
+        threads,
+        || rxing_multi_in(image, first, false, locate),
+        || rxing_multi_in(image, second, false, locate),
+        |_| false,
+    );
+    merge(&mut normal.symbols, other.symbols);
+    if !normal.symbols.is_empty() {
+        normal.regions.clear();
+        return normal;
+    }
+    for region in other.regions {
+        if !normal.regions.contains(&region) {
+            normal.regions.push(region);
+        }
+    }
+    normal.regions.truncate(MAX_REGIONS);
+    let half = half_size(image);
+    let doubled = |symbols: Vec<Symbol>| -> Vec<Symbol> {
+        symbols
+            .into_iter()
+            .map(|mut symbol| {
+                symbol.bounds = symbol.bounds.map(|b| b.map(|v| v * 2));
+                symbol
+            })
+            .collect()
+    };
+    let half_then = |part: [u32; 4], half_inverted: bool| {
+        let found = rxing_multi_in(image, part, true, false).symbols;
+        if found.is_empty() {
+            doubled(rxing_multi(&half, half_inverted, false).symbols)
+        } else {
+            found
+        }
+    };
+    let (mut symbols, other) = both(
+        threads,
+        || half_then(first, false),
+        || half_then(second, true),
+        |_| false,
+    );
+    merge(&mut symbols, other);
+    if !symbols.is_empty() {
+        normal.regions.clear();
+    }
+    normal.symbols = symbols;
+    normal
+}
+
+/// Adds each of `more` whose text `symbols` lacks.
+fn merge(symbols: &mut Vec<Symbol>, more: Vec<Symbol>) {
+    for symbol in more {
+        if !symbols.iter().any(|s| s.text == symbol.text) {
+            symbols.push(symbol);
+        }
     }
 }
 
@@ -295,10 +612,11 @@ fn rxing_single(image: &GrayImage) -> Vec<Symbol> {
 
 /// Step 4: rqrr as it is, on the inverted image, on a padded ×2 copy, then with an adaptive
 /// threshold, stopping at the first that reads something.
-fn rqrr_rescue(image: &GrayImage) -> Vec<Symbol> {
+fn rqrr_rescue(image: &GrayImage, upscale: bool) -> Vec<Symbol> {
     let mut inverted = image.clone();
     inverted.iter_mut().for_each(|p| *p = 255 - *p);
-    for candidate in [image, &inverted, &pad_and_upscale(image)] {
+    let padded = pad_and_upscale(image, upscale);
+    for candidate in [image, &inverted, &padded] {
         let found = rqrr_decode(RqrrInput::Grey(candidate));
         if !found.is_empty() {
             return found;
@@ -359,7 +677,7 @@ fn rqrr_decode(input: RqrrInput<'_>) -> Vec<Symbol> {
 
 /// A white border (codes with tight quiet zones at the image edge hide their finder patterns
 /// from rqrr) and a ×2 bilinear upscale when the result is still small.
-fn pad_and_upscale(image: &GrayImage) -> GrayImage {
+fn pad_and_upscale(image: &GrayImage, upscale: bool) -> GrayImage {
     let margin = (image.width().min(image.height()) / 10).max(8);
     let mut padded = GrayImage::from_pixel(
         image.width() + 2 * margin,
@@ -367,7 +685,7 @@ fn pad_and_upscale(image: &GrayImage) -> GrayImage {
         image::Luma([255]),
     );
     image::imageops::replace(&mut padded, image, i64::from(margin), i64::from(margin));
-    if padded.width().min(padded.height()) < 800 {
+    if upscale && padded.width().min(padded.height()) < 800 {
         padded = image::imageops::resize(
             &padded,
             padded.width() * 2,

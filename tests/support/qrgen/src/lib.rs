@@ -20,6 +20,7 @@ mod canvas;
 mod desktop;
 mod payload;
 mod rng;
+mod samples;
 mod screen;
 
 use std::fs;
@@ -32,6 +33,8 @@ use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::{ImageEncoder, RgbImage};
 use serde::{Deserialize, Serialize};
+
+pub use crate::samples::{Sample, real_samples};
 
 use crate::rng::Rng;
 use crate::screen::{Spec, render};
@@ -54,7 +57,7 @@ pub const GENERATOR_VERSION: u32 = 1;
 pub struct Entry {
     /// Path relative to the corpus folder, e.g. `4k/blur_m2_0.png`.
     pub file: String,
-    /// One of [`CATEGORIES`].
+    /// One of [`CATEGORIES`], or of [`HARD_CASES`].
     pub category: String,
     /// One of [`RESOLUTIONS`].
     pub res: String,
@@ -72,7 +75,7 @@ pub struct Entry {
     pub payloads: Vec<String>,
     /// x, y, width, height of each code including its quiet zone, in output pixels.
     pub qr_boxes: Vec<[u32; 4]>,
-    /// JPEG quality of `jpeg` screens.
+    /// JPEG quality of `jpeg` and `jpeg-hidpi` screens.
     pub jpeg_quality: Option<u8>,
     /// Gaussian blur σ of `blur` screens.
     pub blur_sigma: Option<f64>,
@@ -86,13 +89,76 @@ pub fn generate(out: &Path, seed: u64) -> io::Result<Vec<Entry>> {
     let mut master = Rng::new(seed);
     let mut jobs = Vec::new();
     for res in RESOLUTIONS {
-        fs::create_dir_all(out.join(res))?;
         for category in CATEGORIES {
             for module in MODULE_SIZES {
                 let rng = master.fork(jobs.len() as u64);
-                jobs.push((res, category, module, rng));
+                jobs.push(Job {
+                    res,
+                    category,
+                    module: module as f64,
+                    variant: 0,
+                    rng,
+                });
             }
         }
+    }
+    draw_all(out, jobs)
+}
+
+/// The harder cases of the second corpus, in generation order: (category, screens, module
+/// sizes, screens per cell).
+///
+/// - `jpeg-hidpi`: a page at 200 % scaling saved as JPEG quality 60-80: the code drawn at a
+///   fractional module size 1.5× larger and downscaled (edges interpolated, modules misaligned),
+///   holding a long Japanese label (400-550 bytes, QR version 14 and up), then compressed.
+/// - `two-small`: the 4K + 1080p two-monitor desktop with one code on each monitor, 2-3.5 px a
+///   module.
+pub const HARD_CASES: [(&str, &[&str], &[f64], u32); 2] = [
+    (
+        "jpeg-hidpi",
+        &["1440p", "4k", "dual5760"],
+        &[2.5, 3.0, 3.5, 4.0, 4.5, 5.0],
+        3,
+    ),
+    ("two-small", &["dual5760"], &[2.0, 2.5, 3.0, 3.5], 3),
+];
+
+/// Draws the 66 screens of [`HARD_CASES`] for `seed` into `out`, as [`generate`] does.
+pub fn generate_hard(out: &Path, seed: u64) -> io::Result<Vec<Entry>> {
+    let mut master = Rng::new(seed);
+    let mut jobs = Vec::new();
+    for (category, screens, modules, variants) in HARD_CASES {
+        for &res in screens {
+            for &module in modules {
+                for variant in 0..variants {
+                    let rng = master.fork(jobs.len() as u64);
+                    jobs.push(Job {
+                        res,
+                        category,
+                        module,
+                        variant,
+                        rng,
+                    });
+                }
+            }
+        }
+    }
+    draw_all(out, jobs)
+}
+
+/// One screen to draw, with its own random stream.
+struct Job {
+    res: &'static str,
+    category: &'static str,
+    module: f64,
+    variant: u32,
+    rng: Rng,
+}
+
+/// Draws `jobs` on every core and writes the manifest in job order.
+fn draw_all(out: &Path, jobs: Vec<Job>) -> io::Result<Vec<Entry>> {
+    for job in &jobs {
+        fs::create_dir_all(out.join(job.res))?;
     }
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<Option<io::Result<Entry>>>> =
@@ -103,15 +169,15 @@ pub fn generate(out: &Path, seed: u64) -> io::Result<Vec<Entry>> {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((res, category, module, rng)) = jobs.get(i) else {
+                    let Some(job) = jobs.get(i) else {
                         break;
                     };
                     let spec = Spec {
-                        category,
-                        res,
-                        module: *module,
+                        category: job.category,
+                        res: job.res,
+                        module: job.module,
                     };
-                    let entry = draw_and_save(out, &spec, &mut rng.clone());
+                    let entry = draw_and_save(out, &spec, job.variant, &mut job.rng.clone());
                     if let Ok(mut done) = done.lock() {
                         done[i] = Some(entry);
                     }
@@ -138,12 +204,26 @@ pub fn generate(out: &Path, seed: u64) -> io::Result<Vec<Entry>> {
 /// generated on first use into a temporary folder and renamed into place when complete, so an
 /// interrupted run never leaves half a corpus and two processes may ask at once.
 pub fn cached(scratch: &Path, seed: u64) -> io::Result<PathBuf> {
-    let out = scratch.join(format!("synthetic-screens-v{GENERATOR_VERSION}-seed{seed}"));
+    cached_as(scratch, "synthetic-screens", seed, generate)
+}
+
+/// [`generate_hard`]'s corpus, cached as [`cached`] caches the first.
+pub fn cached_hard(scratch: &Path, seed: u64) -> io::Result<PathBuf> {
+    cached_as(scratch, "synthetic-hard", seed, generate_hard)
+}
+
+fn cached_as(
+    scratch: &Path,
+    name: &str,
+    seed: u64,
+    generate: fn(&Path, u64) -> io::Result<Vec<Entry>>,
+) -> io::Result<PathBuf> {
+    let out = scratch.join(format!("{name}-v{GENERATOR_VERSION}-seed{seed}"));
     if out.join("manifest.jsonl").is_file() {
         return Ok(out);
     }
     let partial = scratch.join(format!(
-        "synthetic-screens-v{GENERATOR_VERSION}-seed{seed}.partial-{}",
+        "{name}-v{GENERATOR_VERSION}-seed{seed}.partial-{}",
         std::process::id()
     ));
     let _ = fs::remove_dir_all(&partial);
@@ -167,16 +247,19 @@ pub fn read_manifest(dir: &Path) -> io::Result<Vec<Entry>> {
 }
 
 /// Draws one screen and writes its image and payload text; returns its manifest entry.
-fn draw_and_save(out: &Path, spec: &Spec, rng: &mut Rng) -> io::Result<Entry> {
+fn draw_and_save(out: &Path, spec: &Spec, variant: u32, rng: &mut Rng) -> io::Result<Entry> {
     let r = render(spec, rng);
     let ext = if r.jpeg_quality.is_some() {
         "jpg"
     } else {
         "png"
     };
-    // The `_0` suffix: one screen per cell (the benchmark that first used this corpus could
-    // draw several).
-    let stem = format!("{}/{}_m{}_0", spec.res, spec.category, spec.module);
+    // The suffix numbers the screens of one cell (the first corpus has one a cell). A module
+    // size prints as `m2` or `m2.5`.
+    let stem = format!(
+        "{}/{}_m{}_{variant}",
+        spec.res, spec.category, spec.module
+    );
     let file = format!("{stem}.{ext}");
     save(&r.img, &out.join(&file), r.jpeg_quality)?;
     fs::write(

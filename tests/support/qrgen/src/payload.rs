@@ -88,3 +88,30 @@ pub(crate) fn ec_level(rng: &mut Rng) -> (EcLevel, &'static str) {
         (EcLevel::H, "H")
     }
 }
+
+/// Long Japanese labels, as a Japanese admin console names its key (each kanji is nine bytes
+/// once percent-encoded, so the label alone takes 150-250 bytes).
+const LONG_ISSUERS: [&str; 4] = [
+    "株式会社サンプル 情報システム部 管理コンソール",
+    "サイボウズ Office 管理者アカウント（本社）",
+    "トレンドマイクロ クラウドワン 管理ポータル",
+    "社内ネットワーク 統合認証基盤 リモートアクセス",
+];
+
+/// A key URI with a long Japanese label in both the path and `issuer=`, a 32-character key and
+/// every parameter written out: 400-550 bytes, QR version 14-20 at levels L/M.
+pub(crate) fn long_payload(rng: &mut Rng) -> String {
+    let issuer = *rng.pick(&LONG_ISSUERS);
+    let account = format!("{}@{}", rng.pick(&USERS), rng.pick(&DOMAINS));
+    const B32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let secret: String = (0..32)
+        .map(|_| B32[rng.range(0, 31) as usize] as char)
+        .collect();
+    format!(
+        "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits=6&period=30",
+        pct(issuer),
+        pct(&account),
+        secret,
+        pct(issuer)
+    )
+}

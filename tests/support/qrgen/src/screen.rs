@@ -9,7 +9,7 @@ use crate::canvas::{Canvas, Rect, Rgb, gaussian_blur};
 use crate::desktop::{
     draw_taskbar, draw_wallpaper, draw_window, gray, monitors, qr_icon, text_line, theme,
 };
-use crate::payload::{ec_level, payload};
+use crate::payload::{ec_level, long_payload, payload};
 use crate::rng::Rng;
 
 /// Draw a QR symbol with a `quiet`-module border. `module` may be fractional
@@ -56,7 +56,8 @@ fn draw_qr(
 pub(crate) struct Spec<'a> {
     pub(crate) category: &'a str,
     pub(crate) res: &'a str,
-    pub(crate) module: i64,
+    /// Module size in output pixels; fractional on `jpeg-hidpi` screens.
+    pub(crate) module: f64,
 }
 
 pub(crate) struct Rendered {
@@ -73,7 +74,11 @@ pub(crate) struct Rendered {
 pub(crate) fn render(spec: &Spec, rng: &mut Rng) -> Rendered {
     let cat = spec.category;
     // HiDPI mismatch: draw everything 1.5x larger, then downscale by 1.5.
-    let k = if cat == "hidpi" { 1.5 } else { 1.0 };
+    let k = if cat == "hidpi" || cat == "jpeg-hidpi" {
+        1.5
+    } else {
+        1.0
+    };
     let (w, h, mons) = monitors(spec.res, k);
     let dark = cat == "dark" || cat == "inverted";
     let t = theme(dark, rng);
@@ -112,24 +117,37 @@ pub(crate) fn render(spec: &Spec, rng: &mut Rng) -> Rendered {
         }
     }
 
-    let n_qr = if cat == "two" { 2 } else { 1 };
+    let n_qr = if cat == "two" || cat == "two-small" {
+        2
+    } else {
+        1
+    };
     let (ecl, ec_name) = ec_level(rng);
-    let module = spec.module as f64 * k;
+    let module = spec.module * k;
     let mut placed: Vec<Rect> = Vec::new();
     let mut payloads = Vec::new();
     let mut versions = Vec::new();
     let mut boxes = Vec::new();
     // 1) choose codes and card positions
     let mut plans = Vec::new();
-    for _ in 0..n_qr {
-        let text = payload(rng);
+    for i in 0..n_qr {
+        let text = if cat == "jpeg-hidpi" {
+            long_payload(rng)
+        } else {
+            payload(rng)
+        };
         let code = QrCode::with_error_correction_level(text.as_bytes(), ecl).expect("payload fits");
         let quiet = 4;
         let side = ((code.width() as i64 + 2 * quiet) as f64 * module).ceil() as i64;
         let mut attempt = 0;
         let (m, card, qx, qy) = loop {
             attempt += 1;
-            let (m, wa) = *rng.pick(&work_areas);
+            // `two-small`: one code on each monitor.
+            let (m, wa) = if cat == "two-small" {
+                work_areas[i % work_areas.len()]
+            } else {
+                *rng.pick(&work_areas)
+            };
             let pad = (rng.range(24, 64) as f64 * m.ui) as i64;
             let cw = side + 2 * pad;
             let ch = side + 2 * pad + (90.0 * m.ui) as i64;
@@ -272,10 +290,10 @@ pub(crate) fn render(spec: &Spec, rng: &mut Rng) -> Rendered {
         img = gaussian_blur(&img, sigma);
         blur_sigma = Some(sigma);
     }
-    let jpeg_quality = if cat == "jpeg" {
-        Some(rng.range(50, 90) as u8)
-    } else {
-        None
+    let jpeg_quality = match cat {
+        "jpeg" => Some(rng.range(50, 90) as u8),
+        "jpeg-hidpi" => Some(rng.range(60, 80) as u8),
+        _ => None,
     };
     Rendered {
         img,
@@ -283,7 +301,7 @@ pub(crate) fn render(spec: &Spec, rng: &mut Rng) -> Rendered {
         boxes,
         versions,
         ec: ec_name.to_string(),
-        module_px: spec.module as f64,
+        module_px: spec.module,
         jpeg_quality,
         blur_sigma,
     }
