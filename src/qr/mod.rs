@@ -20,11 +20,17 @@
 //! | 1-3 (+ rxing single helper) | 126 |
 //! | 1-4 (+ rqrr on small images) | 130 (zxing-cpp: 127) |
 //!
-//! The whole pipeline reads 193 of the 196 synthetic screenshots (`qr_synthetic` test), with
-//! both codes on all 28 two-code screens; the 3 misses are 2-px modules under a Gaussian blur,
-//! which no decoder in `docs/qr-decoding.md` reads (rqrr's cascade included). Screenshots stop
-//! after step 2: on a cluttered 4K screen with no code, step 3 alone took longer than steps 1
-//! and 2 together, for nothing (see `benches/qr.rs`).
+//! With `scan::scan_image`'s enlarged second look at QR-shaped regions, Mamori reads 194 of the
+//! 196 synthetic screenshots and all 66 harder ones (`qr_synthetic` tests; zxing-cpp: 193 and
+//! 66), with both codes on every two-code screen. Screenshots stop after step 2: on a cluttered
+//! 4K screen with no code, step 3 alone took longer than steps 1 and 2 together, for nothing
+//! (see `benches/qr.rs`).
+//!
+//! On two cores the steps run side by side with the same results: a screen of 2 MP or more as
+//! two overlapping halves at once (then the inverted halves, each with a half-size copy for
+//! codes larger than the overlap), a smaller image's normal and inverted passes at once, rqrr's
+//! passes as two chains. A 4K screen with a code: 17 ms on two cores, 22 ms on one
+//! (`benches/qr-peers.sh`; zxing-cpp 24 ms on one).
 //!
 //! Without rqrr's plain and inverted passes step 4 reads 129, so they stay. Screenshots (2 MP
 //! and more) never reach rqrr: its cascade costs about 0.5 s on a 4K screen with no code.
