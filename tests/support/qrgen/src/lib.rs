@@ -256,10 +256,7 @@ fn draw_and_save(out: &Path, spec: &Spec, variant: u32, rng: &mut Rng) -> io::Re
     };
     // The suffix numbers the screens of one cell (the first corpus has one a cell). A module
     // size prints as `m2` or `m2.5`.
-    let stem = format!(
-        "{}/{}_m{}_{variant}",
-        spec.res, spec.category, spec.module
-    );
+    let stem = format!("{}/{}_m{}_{variant}", spec.res, spec.category, spec.module);
     let file = format!("{stem}.{ext}");
     save(&r.img, &out.join(&file), r.jpeg_quality)?;
     fs::write(

@@ -60,7 +60,11 @@ pub fn real_samples(dir: &Path) -> io::Result<Vec<Sample>> {
                 continue;
             }
             // Structured append (qrcode-7/01-01.png …): the expected text is the joined 01.txt.
-            let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let stem = path
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             let text_file = match stem.split_once('-') {
                 Some((set, _)) if structured => path.with_file_name(format!("{set}.txt")),
                 _ => path.with_extension("txt"),
