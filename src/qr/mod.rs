@@ -217,11 +217,7 @@ fn decode_passes(
         symbols = rqrr_rescue(image, passes.upscale, threads);
     }
     let mut unique: Vec<Symbol> = Vec::with_capacity(symbols.len());
-    for symbol in symbols {
-        if !unique.iter().any(|s| s.text == symbol.text) {
-            unique.push(symbol);
-        }
-    }
+    merge(&mut unique, symbols);
     let regions = if unique.is_empty() {
         regions
     } else {
@@ -368,11 +364,7 @@ pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
         })
     };
     let mut found: Vec<Symbol> = Vec::new();
-    for symbol in per_region_symbols.into_iter().flatten() {
-        if !found.iter().any(|s| s.text == symbol.text) {
-            found.push(symbol);
-        }
-    }
+    merge(&mut found, per_region_symbols.into_iter().flatten());
     found
 }
 
@@ -493,26 +485,22 @@ const SPLIT_PIXELS: u64 = 2_000_000;
 /// shorter side past the middle: a code up to that size (1080 px on a 4K screen, larger than
 /// any setup page draws one) lies whole in one half or the other.
 fn halves(width: u32, height: u32) -> [[u32; 4]; 2] {
+    let long = width.max(height);
     let overlap = width.min(height) / 2;
+    let cut = long / 2;
+    let (first_end, second_start) = (
+        (cut + overlap / 2).min(long),
+        cut.saturating_sub(overlap / 2),
+    );
     if width >= height {
-        let cut = width / 2;
-        let (left_end, right_start) = (
-            (cut + overlap / 2).min(width),
-            cut.saturating_sub(overlap / 2),
-        );
         [
-            [0, 0, left_end, height],
-            [right_start, 0, width - right_start, height],
+            [0, 0, first_end, height],
+            [second_start, 0, width - second_start, height],
         ]
     } else {
-        let cut = height / 2;
-        let (top_end, bottom_start) = (
-            (cut + overlap / 2).min(height),
-            cut.saturating_sub(overlap / 2),
-        );
         [
-            [0, 0, width, top_end],
-            [0, bottom_start, width, height - bottom_start],
+            [0, 0, width, first_end],
+            [0, second_start, width, height - second_start],
         ]
     }
 }
@@ -572,8 +560,8 @@ fn split_passes(image: &GrayImage, locate: bool, threads: usize) -> Decoded {
     normal
 }
 
-/// Adds each of `more` whose text `symbols` lacks.
-fn merge(symbols: &mut Vec<Symbol>, more: Vec<Symbol>) {
+/// Adds each of `more` whose text `symbols` lacks (so each text once, the first kept).
+fn merge(symbols: &mut Vec<Symbol>, more: impl IntoIterator<Item = Symbol>) {
     for symbol in more {
         if !symbols.iter().any(|s| s.text == symbol.text) {
             symbols.push(symbol);
@@ -607,6 +595,7 @@ fn rxing_single(image: &GrayImage) -> Vec<Symbol> {
 /// threshold, stopping at the first that reads something. On two cores as two chains at once
 /// (plain then padded; inverted then adaptive), with the same result.
 fn rqrr_rescue(image: &GrayImage, upscale: bool, threads: usize) -> Vec<Symbol> {
+    let plain = || rqrr_decode(RqrrInput::Grey(image));
     let inverted = || {
         let mut inverted = image.clone();
         inverted.iter_mut().for_each(|p| *p = 255 - *p);
@@ -623,7 +612,6 @@ fn rqrr_rescue(image: &GrayImage, upscale: bool, threads: usize) -> Vec<Symbol> 
         ))
     };
     if threads < 2 {
-        let plain = || rqrr_decode(RqrrInput::Grey(image));
         return [
             &plain as &dyn Fn() -> Vec<Symbol>,
             &inverted,
@@ -637,16 +625,16 @@ fn rqrr_rescue(image: &GrayImage, upscale: bool, threads: usize) -> Vec<Symbol> 
     }
     // Two chains at once, each stopping at its first read; the earlier step of the order
     // above wins, so the result is the one core's.
-    let ((plain, padded_read), (inverted_read, adaptive_read)) = both(
+    let ((plain_read, padded_read), (inverted_read, adaptive_read)) = both(
         threads,
         || {
-            let plain = rqrr_decode(RqrrInput::Grey(image));
-            let padded_read = if plain.is_empty() {
+            let plain_read = plain();
+            let padded_read = if plain_read.is_empty() {
                 padded()
             } else {
                 Vec::new()
             };
-            (plain, padded_read)
+            (plain_read, padded_read)
         },
         || {
             let inverted_read = inverted();
@@ -659,7 +647,7 @@ fn rqrr_rescue(image: &GrayImage, upscale: bool, threads: usize) -> Vec<Symbol> 
         },
         |_| false,
     );
-    [plain, inverted_read, padded_read, adaptive_read]
+    [plain_read, inverted_read, padded_read, adaptive_read]
         .into_iter()
         .find(|found| !found.is_empty())
         .unwrap_or_default()
