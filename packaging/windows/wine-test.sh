@@ -7,7 +7,9 @@
 #   2. makes a throw-away WINEPREFIX (64-bit) under a private Xvfb;
 #   3. the command line: --version, init (the vault lands in %APPDATA%\Mamori\data), add, code
 #      (against oathtool on random keys and times), list --json, export, import (Aegis, WinAuth
-#      ZIP with a password, a Steam code), scan of the zxing-cpp samples (compared with the
+#      ZIP with a password, a Steam code; winauth.xml with a password and with DPAPI for this
+#      Windows user, made here by CryptProtectData; Stratum and FreeOTP 2 backups), scan of the
+#      zxing-cpp samples (compared with the
 #      Linux build), doctor against a loopback SNTP
 #      server, vaults written by the Linux build opened by the Windows one and back;
 #   3a. the language from the Windows user locale (Wine's, from LC_ALL) with no LANG/LC_* in the
@@ -306,6 +308,43 @@ check "import of WinAuth's password-protected ZIP (tests/data/formats/winauth-ex
   grep -q 'WinAuth / Authenticator Plus (ZIP): imported 1, skipped 2 duplicate' <<<"$out"
 out=$(win "${V[@]}" code gaben --at "$at") || true
 check "code gaben --at $at = 2KM2P (Steam, docs/formats.md §15) ($out)" test "$out" = "2KM2P"
+
+step "other apps' backups on mamori.exe: winauth.xml (a password; DPAPI for this Windows user), Stratum, FreeOTP 2"
+# Each into a vault of its own: 4 accounts from WinAuth (TOTP, HOTP, Steam, Battle.net), 3 from
+# the others; the Steam code and the HOTP account's next code (counter 5) as the fixtures say.
+src_pw=$work/source-password.txt
+printf '%s\r\n' 'パスワード correct horse' >"$src_pw"
+backup_import() { # backup_import NAME FILE COUNT [import options...]
+  local name=$1 file=$2 count=$3
+  shift 3
+  local B=(--lang en --vault "$(winpath "$work/backup-$name.mamori")" --password-file "$pw")
+  win "${B[@]}" init >/dev/null 2>&1 || true
+  local out
+  out=$(win "${B[@]}" import "$(winpath "$file")" "$@" 2>&1) || true
+  echo "$out" | tail -n 1 | sed 's/^/  /'
+  check "import of $name ($(basename "$file")): $count imported" grep -q "imported $count, skipped 0" <<<"$out"
+  out=$(win "${B[@]}" code gaben --at "$at" 2>&1) || true
+  check "$name: code gaben --at $at = 2KM2P ($out)" test "$out" = "2KM2P"
+  out=$(win "${B[@]}" code ops-hotp 2>&1) || true
+  check "$name: code ops-hotp = 768897, HOTP at counter 5 ($out)" test "$out" = "768897"
+}
+formats=$root/tests/data/formats
+backup_import winauth.xml "$formats/winauth-password.xml" 4 --source-password-file "$(winpath "$src_pw")"
+backup_import stratum "$formats/stratum-backup.authpro" 3 --source-password-file "$(winpath "$src_pw")"
+backup_import freeotp2 "$formats/freeotp2-externalBackup.xml" 3 --source-password-file "$(winpath "$src_pw")"
+# WinAuth's "encrypt for this Windows account": a winauth.xml whose configuration is a DPAPI
+# blob made in this prefix by CryptProtectData (packaging/windows/wine/dpapiprobe.c), opened by
+# mamori.exe with no password; the Linux build explains it instead.
+x86_64-w64-mingw32-gcc -O1 -s -o "$work/dpapiprobe.exe" packaging/windows/wine/dpapiprobe.c -lcrypt32
+if WINAUTH_DPAPI="timeout 60 wine '$work/dpapiprobe.exe' 2>/dev/null | tr -d '\r'" \
+  python3 "$root/tests/data/make-winauth-xml.py" --out "$work" winauth-dpapi-user.xml >/dev/null; then
+  backup_import winauth.xml-dpapi "$work/winauth-dpapi-user.xml" 4
+  rc=0
+  out=$(lin --lang en --vault "$work/backup-linux.mamori" --password-file "$pwfile" import "$work/winauth-dpapi-user.xml" 2>&1) || rc=$?
+  check "the Linux build explains the DPAPI file (exit $rc): $(head -c 90 <<<"$out")…" grep -q 'Windows DPAPI' <<<"$out"
+else
+  fail "dpapiprobe.exe could not protect the configuration with CryptProtectData"
+fi
 
 step "organisation on mamori.exe: tag, pin, remove into the trash, restore (issue 13 item 4)"
 # On a vault of its own (the later steps expect the first one's accounts in their order,

@@ -1,5 +1,5 @@
-//! The primitives encrypted exports use (AES-256-GCM, AES-256-CBC, scrypt, PBKDF2, Argon2id,
-//! HKDF, OpenSSL's `EVP_BytesToKey`), with ceilings on every
+//! The primitives encrypted exports use (AES-256-GCM, AES-256-CBC, Blowfish-ECB, scrypt, PBKDF2,
+//! Argon2id, HKDF, OpenSSL's `EVP_BytesToKey`), with ceilings on every
 //! key-derivation setting read from a file (docs/formats.md §1 "Hardening"): a crafted file must not
 //! exhaust memory or hang the program. Each derivation is checked before it runs, and a file
 //! that offers several (Aegis password slots) is checked as a whole first ([`ScryptParams`],
@@ -31,6 +31,11 @@ impl Ceilings {
     /// Most password slots of one file that are tried (the Aegis app writes one, two with a
     /// backup password).
     pub const MAX_PASSWORD_SLOTS: usize = 8;
+    /// Most entries of one file that carry a key derivation of their own (WinAuth entries
+    /// protected alone: PBKDF2-HMAC-SHA1, 2000 iterations to 256 bytes, about 20 ms each), so a
+    /// crafted file of thousands stays within the import time bound. Far more than anyone
+    /// protects one by one.
+    pub const MAX_ENTRY_DERIVATIONS: usize = 128;
     /// Largest PBKDF2 iteration count.
     pub const PBKDF2_MAX_ITERATIONS: u64 = 10_000_000;
     /// Largest Argon2 memory, in KiB: 256 MiB, Ente Auth's own setting (it only ever lowers
@@ -64,6 +69,16 @@ fn count_derivation() {
 /// AES-256-GCM decryption of `ciphertext` (with its 16-byte tag at the end), no associated
 /// data; `None` when the tag does not verify.
 pub fn gcm_open(key: &[u8], nonce: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    gcm_open_with(key, nonce, ciphertext, &[])
+}
+
+/// [`gcm_open`] with associated data `aad`.
+pub fn gcm_open_with(
+    key: &[u8],
+    nonce: &[u8],
+    ciphertext: &[u8],
+    aad: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
     let nonce: [u8; 12] = nonce.try_into().ok()?;
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     cipher
@@ -71,7 +86,7 @@ pub fn gcm_open(key: &[u8], nonce: &[u8], ciphertext: &[u8]) -> Option<Zeroizing
             &Nonce::from(nonce),
             Payload {
                 msg: ciphertext,
-                aad: &[],
+                aad,
             },
         )
         .ok()
@@ -182,6 +197,8 @@ pub enum Prf {
     Sha1,
     /// HMAC-SHA-256 (2FAS).
     Sha256,
+    /// HMAC-SHA-512 (FreeOTP 2).
+    Sha512,
 }
 
 /// PBKDF2 to 32 bytes, refusing iteration counts outside 1..=10 million before any work.
@@ -192,13 +209,25 @@ pub fn pbkdf2(
     salt: &[u8],
     iterations: u64,
 ) -> Result<Zeroizing<[u8; 32]>, ImportError> {
+    pbkdf2_bytes::<32>(format, prf, password, salt, iterations)
+}
+
+/// [`pbkdf2`] to `N` bytes (WinAuth asks for 256 in one call: standard PBKDF2 output, block
+/// after block).
+pub fn pbkdf2_bytes<const N: usize>(
+    format: &'static str,
+    prf: Prf,
+    password: &str,
+    salt: &[u8],
+    iterations: u64,
+) -> Result<Zeroizing<[u8; N]>, ImportError> {
     if iterations == 0 || iterations > Ceilings::PBKDF2_MAX_ITERATIONS {
         return Err(ImportError::KdfTooExpensive {
             format,
             detail: format!("PBKDF2 iterations={iterations}"),
         });
     }
-    let mut out = Zeroizing::new([0u8; 32]);
+    let mut out = Zeroizing::new([0u8; N]);
     let rounds = iterations as u32;
     count_derivation();
     match prf {
@@ -206,6 +235,12 @@ pub fn pbkdf2(
             pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password.as_bytes(), salt, rounds, out.as_mut_slice())
         }
         Prf::Sha256 => pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
+            password.as_bytes(),
+            salt,
+            rounds,
+            out.as_mut_slice(),
+        ),
+        Prf::Sha512 => pbkdf2::pbkdf2_hmac::<sha2::Sha512>(
             password.as_bytes(),
             salt,
             rounds,
@@ -305,6 +340,43 @@ pub fn cbc_open(key: &[u8], iv: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Ve
     let decryptor = cbc::Decryptor::<aes::Aes256>::new_from_slices(key, iv).ok()?;
     let mut buffer = Zeroizing::new(ciphertext.to_vec());
     let len = decryptor.decrypt_padded::<Pkcs7>(&mut buffer).ok()?.len();
+    buffer.truncate(len);
+    Some(buffer)
+}
+
+/// Blowfish-ECB decryption in place, keyed as BouncyCastle C# keys it (WinAuth): the key
+/// bytes are cycled over the 18 P-array words, 4 big-endian bytes a word, with no length limit,
+/// so a key of 72 bytes or more acts as its first 72 bytes and a shorter one repeats. (OpenSSL
+/// does the same up to 72 bytes; `KeyInit` refuses keys over 56.) `None` for an empty key or a
+/// buffer that is not whole 8-byte blocks.
+pub fn blowfish_ecb_decrypt(key: &[u8], buffer: &mut [u8]) -> Option<()> {
+    use blowfish::cipher::BlockCipherDecrypt as _;
+    if key.is_empty() || !buffer.len().is_multiple_of(8) {
+        return None;
+    }
+    let mut cipher = blowfish::Blowfish::bc_init_state();
+    cipher.bc_expand_key(key);
+    let (blocks, rest) = blowfish::cipher::Block::<blowfish::Blowfish>::slice_as_chunks_mut(buffer);
+    debug_assert!(rest.is_empty());
+    cipher.decrypt_blocks(blocks);
+    Some(())
+}
+
+/// [`blowfish_ecb_decrypt`] of `ciphertext` with ISO 10126-2 padding removed (random filler,
+/// the last byte the pad length). `None` when the key is empty, the ciphertext is empty or not
+/// whole blocks, or the pad length is not 1..=8 (BouncyCastle also accepts 0, which no
+/// encryption writes: refusing it catches more wrong keys).
+pub fn blowfish_ecb_open_iso10126(key: &[u8], ciphertext: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+    if ciphertext.is_empty() {
+        return None;
+    }
+    let mut buffer = Zeroizing::new(ciphertext.to_vec());
+    blowfish_ecb_decrypt(key, &mut buffer)?;
+    let pad = usize::from(*buffer.last()?);
+    if !(1..=8).contains(&pad) {
+        return None;
+    }
+    let len = buffer.len() - pad;
     buffer.truncate(len);
     Some(buffer)
 }
@@ -435,5 +507,45 @@ mod tests {
         // RFC 6070: PBKDF2-HMAC-SHA1, "password"/"salt", 2 iterations.
         let key = pbkdf2("t", Prf::Sha1, "password", b"salt", 2).unwrap();
         assert_eq!(&key[..4], &[0xea, 0x6c, 0x01, 0x4d]);
+        // The same, 25 bytes (RFC 6070's fifth vector, 4096 iterations): output past one block.
+        let key = pbkdf2_bytes::<25>(
+            "t",
+            Prf::Sha1,
+            "passwordPASSWORDpassword",
+            b"saltSALTsaltSALTsaltSALTsaltSALTsalt",
+            4096,
+        )
+        .unwrap();
+        assert_eq!(
+            data_encoding::HEXLOWER.encode(&key[..]),
+            "3d2eec4fe41c849b80c8d83662c0e44a8b291a964cf2f07038"
+        );
+    }
+
+    #[test]
+    fn blowfish_keys_of_any_length() {
+        let hex = |s: &str| data_encoding::HEXUPPER.decode(s.as_bytes()).unwrap();
+        // Schneier's first vector: all-zero key and block.
+        let mut block = hex("4EF997456198DD78");
+        blowfish_ecb_decrypt(&[0; 8], &mut block).unwrap();
+        assert_eq!(block, [0; 8]);
+        // OpenSSL's BF_set_key / BF_ecb_encrypt (Python ctypes): a 72-byte key, a 256-byte key
+        // (OpenSSL uses its first 72 bytes, BouncyCastle cycles: the same schedule) and a 20-byte
+        // key (a YubiKey response), which both cycle.
+        let encrypted = hex("4047A5D9C7267A8FF0F0B1D813A75A4E");
+        for key in [(0..72).collect::<Vec<u8>>(), (0..=255).collect()] {
+            let mut block = encrypted.clone();
+            blowfish_ecb_decrypt(&key, &mut block).unwrap();
+            assert_eq!(block, b"12345678WinAuth3");
+        }
+        let mut block = hex("809544E67CF46B5E");
+        blowfish_ecb_decrypt(&(0..20).collect::<Vec<u8>>(), &mut block).unwrap();
+        assert_eq!(block, b"12345678");
+        // Not whole blocks, no key, bad padding.
+        assert!(blowfish_ecb_decrypt(&[1; 8], &mut [0; 7]).is_none());
+        assert!(blowfish_ecb_decrypt(&[], &mut [0; 8]).is_none());
+        assert!(blowfish_ecb_open_iso10126(&[1; 8], &[]).is_none());
+        let last_byte_zero = hex("4EF997456198DD78");
+        assert!(blowfish_ecb_open_iso10126(&[0; 8], &last_byte_zero).is_none());
     }
 }

@@ -3,8 +3,8 @@
 //! Secrets are arrays of signed bytes. Issuer = `issuerAlt`, else `issuerExt`, else
 //! `issuerInt`; account = `labelAlt`, else `label`. Counter convention: FreeOTP stores the URI
 //! counter minus one, so the imported counter is the stored value + 1 (the report says so).
-//! Every token is imported, in file order. Lost in conversion: icons and colours; Steam tokens
-//! (`issuerExt` `Steam`) are rejected.
+//! Every token is imported, in file order. A token whose `issuerExt` is `Steam` is a Steam
+//! account, as in FreeOTP. Lost in conversion: icons and colours.
 
 use serde_json::Value;
 
@@ -46,7 +46,7 @@ pub fn import(bytes: &[u8], _password: Option<&str>) -> Result<Parsed, ImportErr
     Ok(parsed)
 }
 
-fn first_nonempty<'a>(token: &'a Value, fields: &[&str]) -> &'a str {
+pub(crate) fn first_nonempty<'a>(token: &'a Value, fields: &[&str]) -> &'a str {
     fields
         .iter()
         .map(|f| str_field(token, f))
@@ -71,21 +71,49 @@ fn convert(token: &Value) -> Result<crate::account::OtpParams, EntryError> {
         .get("secret")
         .and_then(Value::as_array)
         .ok_or(EntryError::Missing("secret"))?;
-    let mut secret = zeroize::Zeroizing::new(Vec::with_capacity(bytes.len()));
-    for b in bytes {
-        let n = b
-            .as_i64()
-            .filter(|n| (-128..=255).contains(n))
-            .ok_or_else(|| EntryError::BadValue {
-                field: "secret",
-                value: b.to_string(),
-            })?;
-        secret.push(n as u8);
-    }
+    let mut secret = signed_bytes(bytes, "secret")?;
     if secret.is_empty() {
         return Err(EntryError::Secret(crate::secret::SecretError::Empty));
     }
     let secret = Secret::from_bytes(std::mem::take(&mut *secret));
+    token_params(token, secret, Counter::StoredMinusOne)
+}
+
+/// An array of Java bytes (-128..=127; 128..=255 taken as unsigned) as bytes.
+pub(crate) fn signed_bytes(
+    values: &[Value],
+    field: &'static str,
+) -> Result<zeroize::Zeroizing<Vec<u8>>, EntryError> {
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(values.len()));
+    for b in values {
+        let n = b
+            .as_i64()
+            .filter(|n| (-128..=255).contains(n))
+            .ok_or_else(|| EntryError::BadValue {
+                field,
+                value: b.to_string(),
+            })?;
+        out.push(n as u8);
+    }
+    Ok(out)
+}
+
+/// What a token's `counter` holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Counter {
+    /// FreeOTP+ (and FreeOTP 1): the URI counter minus one, so -1 for a new token.
+    StoredMinusOne,
+    /// FreeOTP 2: the URI counter itself.
+    AsIs,
+}
+
+/// The code parameters of a FreeOTP token (FreeOTP+ and FreeOTP 2 share the fields) with its
+/// key.
+pub(crate) fn token_params(
+    token: &Value,
+    secret: Secret,
+    convention: Counter,
+) -> Result<crate::account::OtpParams, EntryError> {
     let kind = match str_field(token, "type").to_ascii_uppercase().as_str() {
         // FreeOTP computes Steam codes for a token whose label issuer is `Steam`.
         "" | "TOTP" if str_field(token, "issuerExt") == "Steam" => OtpKind::Steam {
@@ -95,13 +123,16 @@ fn convert(token: &Value) -> Result<crate::account::OtpParams, EntryError> {
             period: period_field(token, "period")?,
         },
         "HOTP" => {
-            // FreeOTP stores the URI counter minus one (so -1 for a new token).
+            let offset = match convention {
+                Counter::StoredMinusOne => 1,
+                Counter::AsIs => 0,
+            };
             let counter = match token.get("counter") {
                 None | Some(Value::Null) => 0,
                 Some(v) => v
                     .as_i64()
-                    .filter(|n| *n >= -1)
-                    .map(|n| (n + 1) as u64)
+                    .and_then(|n| n.checked_add(offset))
+                    .and_then(|n| u64::try_from(n).ok())
                     .ok_or_else(|| EntryError::BadValue {
                         field: "counter",
                         value: v.to_string(),
@@ -112,6 +143,10 @@ fn convert(token: &Value) -> Result<crate::account::OtpParams, EntryError> {
         other => return Err(EntryError::UnsupportedType(other.to_ascii_lowercase())),
     };
     let algorithm = algorithm(str_field(token, "algo"))?;
-    let digits = int_field(token, "digits", default_digits(kind), 0..=u64::MAX)?;
+    // FreeOTP draws 5 Steam characters whatever `digits` says.
+    let digits = match kind {
+        OtpKind::Steam { .. } => default_digits(kind),
+        _ => int_field(token, "digits", default_digits(kind), 0..=u64::MAX)?,
+    };
     otp_params(secret, kind, algorithm, digits)
 }

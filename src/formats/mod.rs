@@ -38,7 +38,9 @@ mod csv_records;
 pub mod ente;
 pub mod export;
 pub mod freeotp;
+pub mod freeotp2;
 pub mod google_migration;
+mod java_map;
 pub mod json;
 pub mod keepass;
 pub mod note_block;
@@ -46,9 +48,11 @@ pub mod otpauth_list;
 pub mod qr_image;
 mod read;
 mod secretstream;
+pub mod stratum;
 mod text;
 pub mod transfer_codes;
 pub mod twofas;
+pub mod winauth_xml;
 pub mod zipped_uri_list;
 
 use std::borrow::Cow;
@@ -109,6 +113,10 @@ pub enum Format {
     BitwardenCsv,
     /// FreeOTP+ JSON (§10).
     FreeOtpPlus,
+    /// FreeOTP 2 `externalBackup.xml` (§10).
+    FreeOtp2,
+    /// Stratum / Authenticator Pro backup, plain or encrypted (§14).
+    Stratum,
     /// The Authenticator browser extension's backup (§13).
     AuthenticatorExt,
     /// A CSV export of KeePassXC/KeePass with OTP columns (§12).
@@ -118,6 +126,8 @@ pub enum Format {
     /// A ZIP of `otpauth://` lists, plain or with a password: WinAuth (§11), Authenticator Plus
     /// (§14).
     ZipUriList,
+    /// WinAuth's own configuration file `winauth.xml`, plain or protected by a password (§11).
+    WinAuthXml,
 }
 
 /// What the registry knows about one format: the capabilities the shells need without knowing
@@ -178,6 +188,26 @@ pub static REGISTRY: &[FormatInfo] = &[
         encryptable: false,
         detect: freeotp::detect,
         import: freeotp::import,
+    },
+    FormatInfo {
+        format: Format::FreeOtp2,
+        id: "freeotp2",
+        aliases: &["freeotp-2"],
+        name: "FreeOTP 2",
+        patterns: &["externalBackup.xml", "*.xml"],
+        encryptable: true,
+        detect: freeotp2::detect,
+        import: freeotp2::import,
+    },
+    FormatInfo {
+        format: Format::Stratum,
+        id: "stratum",
+        aliases: &["authenticator-pro", "authenticatorpro"],
+        name: "Stratum / Authenticator Pro",
+        patterns: &["*.authpro", "*.json"],
+        encryptable: true,
+        detect: stratum::detect,
+        import: stratum::import,
     },
     FormatInfo {
         format: Format::Bitwarden,
@@ -248,6 +278,16 @@ pub static REGISTRY: &[FormatInfo] = &[
         encryptable: false,
         detect: google_migration::detect,
         import: google_migration::import,
+    },
+    FormatInfo {
+        format: Format::WinAuthXml,
+        id: "winauth-xml",
+        aliases: &["winauth.xml"],
+        name: "WinAuth (winauth.xml)",
+        patterns: &["winauth.xml", "*.xml"],
+        encryptable: true,
+        detect: winauth_xml::detect,
+        import: winauth_xml::import,
     },
     FormatInfo {
         format: Format::UriList,
@@ -419,16 +459,7 @@ fn not_recognised(bytes: &[u8]) -> ImportError {
     if head.starts_with("-----BEGIN PGP MESSAGE-----") {
         return ImportError::Unsupported("pgp");
     }
-    if bytes.starts_with(&[0xAC, 0xED, 0x00, 0x05]) {
-        return ImportError::Unsupported("freeotp2");
-    }
-    if bytes.starts_with(b"AUTHENTICATORPRO") || bytes.starts_with(b"AuthenticatorPro") {
-        return ImportError::Unsupported("stratum");
-    }
-    if let Some(json) = &sniff.json {
-        if json.get("Authenticators").is_some() {
-            return ImportError::Unsupported("stratum");
-        }
+    if sniff.json.is_some() {
         return ImportError::UnknownJson;
     }
     ImportError::NotRecognised
@@ -627,6 +658,9 @@ pub enum EntryError {
     Migration(crate::uri::migration::EntryProblem),
     /// The entry is not an object of the expected shape.
     Shape,
+    /// The entry is protected on its own and could not be opened: `password` (not the password
+    /// given), `winauth-dpapi`, `winauth-dpapi-elsewhere`, `winauth-yubikey`.
+    Protected(&'static str),
 }
 
 impl From<UriError> for EntryError {
@@ -663,6 +697,7 @@ impl Localize for EntryError {
             EntryError::Missing(field) => tr(lang, "import-entry-missing", &[("field", field)]),
             EntryError::Migration(p) => p.localize(lang),
             EntryError::Shape => tr(lang, "import-entry-shape", &[]),
+            EntryError::Protected(what) => tr(lang, &format!("import-entry-protected-{what}"), &[]),
         }
     }
 }
@@ -676,8 +711,8 @@ pub enum ImportError {
     NotRecognised,
     /// JSON, but of no shape Mamori knows.
     UnknownJson,
-    /// Known, but not readable by Mamori (yet): `pgp`, `freeotp2`, `stratum`,
-    /// `bitwarden-account`.
+    /// Known, but not readable by Mamori: `pgp`, `bitwarden-account`, `winauth-dpapi`,
+    /// `winauth-dpapi-elsewhere`, `winauth-yubikey`.
     Unsupported(&'static str),
     /// The file is encrypted and no password was given.
     PasswordRequired,

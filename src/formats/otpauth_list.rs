@@ -6,8 +6,9 @@
 //! with raw or percent-encoded Japanese, unencoded `#` in labels (Ente, WinAuth), Ente's
 //! `codeDisplay` metadata (its `note` is kept, with a block of backup codes in it read back as
 //! backup codes, see [`super::note_block`]; its tags and pin too, and `trashed` entries go to
-//! Mamori's trash) and its old `issuer=…period=` bug. Lost in conversion: icons (`image`,
-//! `icon`), WinAuth's Battle.net/Steam extras (those entries are rejected as unsupported types).
+//! Mamori's trash) and its old `issuer=…period=` bug. WinAuth's Battle.net lines are plain
+//! 8-digit TOTP; its Steam lines (issuer `Steam` with a `deviceid`) are Steam. Lost in
+//! conversion: icons (`image`, `icon`), WinAuth's `serial`, `deviceid` and `data` parameters.
 
 use percent_encoding::percent_decode_str;
 

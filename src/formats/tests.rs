@@ -615,6 +615,95 @@ fn encrypted_exports_from_independent_implementations() {
     }
 }
 
+const STRATUM_PLAIN: &[u8] = include_bytes!("../../tests/data/formats/stratum-backup.json");
+const STRATUM_ENCRYPTED: &[u8] = include_bytes!("../../tests/data/formats/stratum-backup.authpro");
+const STRATUM_LEGACY: &[u8] =
+    include_bytes!("../../tests/data/formats/stratum-backup-legacy.authpro");
+const FREEOTP2: &[u8] = include_bytes!("../../tests/data/formats/freeotp2-externalBackup.xml");
+
+/// Stratum (Python's `cryptography`, argon2-cffi) and FreeOTP 2 (the JDK's ObjectOutputStream,
+/// PBKDF2 and AES-GCM) backups: the three accounts, Stratum's categories as tags and its custom
+/// icon, FreeOTP 2's counter as stored.
+#[test]
+fn stratum_and_freeotp2_backups() {
+    round(STRATUM_PLAIN, None, &[0, 4, 6], Format::Stratum);
+    for (bytes, format) in [
+        (STRATUM_ENCRYPTED, Format::Stratum),
+        (STRATUM_LEGACY, Format::Stratum),
+        (FREEOTP2, Format::FreeOtp2),
+    ] {
+        round(bytes, Some(PW), &[0, 4, 6], format);
+        assert_eq!(
+            import(bytes, format, None),
+            Err(ImportError::PasswordRequired),
+            "{format:?}"
+        );
+        for wrong in ["パスワード correct hors", ""] {
+            assert_eq!(
+                import(bytes, format, Some(wrong)),
+                Err(ImportError::WrongPassword),
+                "{format:?}"
+            );
+        }
+    }
+    for bytes in [STRATUM_PLAIN, STRATUM_ENCRYPTED, STRATUM_LEGACY] {
+        let parsed = import(bytes, Format::Stratum, Some(PW)).unwrap();
+        let entries: Vec<&Entry> = parsed.entries().collect();
+        // Stratum's order (Ranking), categories by the exact secret: the HOTP account's key is
+        // the Steam key in lower case and is in no category.
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["山田 太郎", "ops-hotp", "gaben"]);
+        assert_eq!(entries[0].tags, ["仕事"]);
+        assert!(entries[1].tags.is_empty());
+        assert_eq!(entries[2].tags, ["Games"]);
+        let icon = entries[0].icon.as_deref().expect("custom icon");
+        assert!(icon.starts_with(b"\x89PNG"));
+        // A bundled icon name (`steam`) is Stratum's own: not carried.
+        assert_eq!(entries[2].icon, None);
+    }
+}
+
+/// Damage to a Stratum or FreeOTP 2 file is an error or rejected entries, never a panic or a
+/// success with wrong keys: every cut of the files and a flipped byte in every position of
+/// FreeOTP 2's stream.
+#[test]
+fn damaged_stratum_and_freeotp2_files() {
+    for (bytes, format) in [
+        (STRATUM_ENCRYPTED, Format::Stratum),
+        (STRATUM_LEGACY, Format::Stratum),
+        (FREEOTP2, Format::FreeOtp2),
+    ] {
+        for cut in [0, 10, 16, 40, bytes.len() / 2, bytes.len() - 1] {
+            let result = import(&bytes[..cut], format, Some(PW));
+            assert!(result.is_err(), "{format:?} cut at {cut}: {result:?}");
+        }
+    }
+    // The stream part of FreeOTP 2's file, byte by byte (the key derivation runs once per
+    // flip that still parses, so only the first 400 bytes: the header and the master key).
+    for at in (0..FREEOTP2.len().min(400)).step_by(13) {
+        let mut bytes = FREEOTP2.to_vec();
+        bytes[at] ^= 0x41;
+        if let Ok(parsed) = import(&bytes, Format::FreeOtp2, Some(PW)) {
+            for e in parsed.entries() {
+                assert!(
+                    [0, 4, 6]
+                        .iter()
+                        .any(|&i| e.otp.secret.as_bytes() == bytes_of(CANON[i].secret)),
+                    "flip at {at} gave a wrong key"
+                );
+            }
+        }
+    }
+    let legacy_flipped = {
+        let mut b = STRATUM_LEGACY.to_vec();
+        let last = b.len() - 20;
+        b[last] ^= 1;
+        b
+    };
+    let result = import(&legacy_flipped, Format::Stratum, Some(PW));
+    assert!(result.is_err(), "{result:?}");
+}
+
 /// A changed byte in the ciphertext is caught by each format's MAC (Ente, Bitwarden) or
 /// padding and JSON (CryptoJS has no MAC: the entry is rejected, the others still import).
 #[test]
@@ -1128,6 +1217,7 @@ fn wrong_json_shapes_are_specific_errors() {
         (r#"{"a":1}"#, Format::AndOtp),
         (r#"{"encrypted":false,"items":{}}"#, Format::Bitwarden),
         (r#"{"tokens":{}}"#, Format::FreeOtpPlus),
+        (r#"{"Authenticators":{}}"#, Format::Stratum),
         (r#"[1,2]"#, Format::AuthenticatorExt),
         ("not json", Format::Aegis),
     ] {
@@ -1323,16 +1413,10 @@ fn unknown_and_unsupported_files_are_explained() {
         detect_and_import(b"{\"x\": 1}", None),
         Err(ImportError::UnknownJson)
     );
-    for (bytes, what) in [
-        (&b"-----BEGIN PGP MESSAGE-----\n..."[..], "pgp"),
-        (&[0xAC, 0xED, 0x00, 0x05, 1, 2][..], "freeotp2"),
-        (&b"{\"Authenticators\": []}"[..], "stratum"),
-    ] {
-        assert_eq!(
-            detect_and_import(bytes, None),
-            Err(ImportError::Unsupported(what))
-        );
-    }
+    assert_eq!(
+        detect_and_import(b"-----BEGIN PGP MESSAGE-----\n...", None),
+        Err(ImportError::Unsupported("pgp"))
+    );
     // Encrypted exports with broken fields are damaged files, said before a password is asked.
     for broken in [
         &br#"{"version":1,"kdfParams":{"memLimit":1,"opsLimit":1,"salt":""},"encryptedData":"","encryptionNonce":""}"#[..],
@@ -1354,7 +1438,7 @@ fn unknown_and_unsupported_files_are_explained() {
         Err(ImportError::PasswordRequired)
     );
     // Every message is in both catalogues.
-    for what in ["pgp", "freeotp2", "stratum", "bitwarden-account"] {
+    for what in ["pgp", "bitwarden-account"] {
         for lang in [Lang::En, Lang::Ja] {
             let text = ImportError::Unsupported(what).localize(lang);
             assert!(!text.starts_with("import-"), "{what}: {text}");
@@ -1375,10 +1459,13 @@ fn every_format_has_one_registry_entry() {
         | Format::Bitwarden
         | Format::BitwardenCsv
         | Format::FreeOtpPlus
+        | Format::Stratum
+        | Format::FreeOtp2
         | Format::AuthenticatorExt
         | Format::KeePassCsv
         | Format::EnteEncrypted
-        | Format::ZipUriList => true,
+        | Format::ZipUriList
+        | Format::WinAuthXml => true,
     };
     let all = [
         Format::UriList,
@@ -1390,10 +1477,13 @@ fn every_format_has_one_registry_entry() {
         Format::Bitwarden,
         Format::BitwardenCsv,
         Format::FreeOtpPlus,
+        Format::Stratum,
+        Format::FreeOtp2,
         Format::AuthenticatorExt,
         Format::KeePassCsv,
         Format::EnteEncrypted,
         Format::ZipUriList,
+        Format::WinAuthXml,
     ];
     for format in all {
         assert!(listed(format));
@@ -1596,6 +1686,7 @@ fn json_beyond_the_bounds_is_refused_before_parsing() {
         Format::AndOtp,
         Format::TwoFas,
         Format::FreeOtpPlus,
+        Format::Stratum,
         Format::Bitwarden,
     ] {
         assert_eq!(

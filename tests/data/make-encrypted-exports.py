@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the encrypted export fixtures of tests/data/formats/ with implementations independent
-of Mamori: libsodium (PyNaCl) for Ente Auth, `cryptography` and argon2-cffi for Bitwarden and
-the Authenticator extension. Each file follows docs/formats.md (§8, §9, §13) and holds the
-three accounts of FIXTURE_ACCOUNTS; the password of every file is PASSWORD.
+of Mamori: libsodium (PyNaCl) for Ente Auth, `cryptography` and argon2-cffi for Bitwarden, the
+Authenticator extension and Stratum. Each file follows docs/formats.md (§8, §9, §13, §14) and
+holds the three accounts of FIXTURE_ACCOUNTS; the password of every file is PASSWORD.
 
     pip install cryptography argon2-cffi pynacl
     python3 tests/data/make-encrypted-exports.py [FILE NAME...]
@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import uuid
+import zlib
 from pathlib import Path
 
 import argon2
@@ -25,6 +26,7 @@ import nacl.bindings as sodium
 import nacl.pwhash
 from cryptography.hazmat.primitives import hashes, padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDFExpand
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
@@ -231,7 +233,95 @@ def authenticator_older(version: int) -> dict:
     return root
 
 
+def png(width: int, height: int, rgba: bytes) -> bytes:
+    """A small RGBA PNG (a Stratum custom icon)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    rows = b"".join(b"\0" + rgba * width for _ in range(height))
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 6, 0, 0, 0])
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def stratum_backup() -> bytes:
+    """§14: the Backup JSON as Stratum writes it (Newtonsoft JsonConvert.SerializeObject: no
+    whitespace, PascalCase properties in declaration order, enums as numbers, nulls written,
+    raw UTF-8). Type 2 TOTP, 1 HOTP, 4 Steam; Algorithm 0 SHA1; Counter is the counter of the
+    code Stratum shows (it computes HOTP(Counter) and increments on refresh), so 5.
+    Categories: 仕事 (TOTP) with a GUID id as Stratum makes them, Games (Steam) with the
+    8-hex SHA-1 id of Authenticator Pro. The Secret is Stratum's primary key and the binding
+    key of AuthenticatorCategories, so the HOTP and Steam accounts, which share a key, cannot
+    both be stored under one string: the HOTP secret is written in lower case (the same key;
+    Stratum decodes Base32 without regard to case) so that the Games binding names only Steam.
+    The TOTP account has a custom icon (Icon "@" + CustomIcons[].Id)."""
+    icon = png(2, 2, bytes([0x4A, 0x90, 0xD9, 0xFF]))
+    icon_id = hashlib.sha1(icon).hexdigest()[:8]
+    work = {"Id": str(uuid.uuid4()), "Name": "仕事", "Ranking": 0}
+    games = {"Id": hashlib.sha1("Games".encode()).hexdigest()[:8], "Name": "Games", "Ranking": 1}
+
+    def auth(kind, icon_key, issuer, username, secret, digits, counter, copies, ranking):
+        return {
+            "Type": kind,
+            "Icon": icon_key,
+            "Issuer": issuer,
+            "Username": username,
+            "Secret": secret,
+            "Pin": None,
+            "Algorithm": 0,
+            "Digits": digits,
+            "Period": 30,
+            "Counter": counter,
+            "CopyCount": copies,
+            "Ranking": ranking,
+        }
+
+    doc = {
+        "Authenticators": [
+            auth(2, "@" + icon_id, "株式会社サンプル", "山田 太郎", "ABCDEFGHIJKL2345", 6, 0, 4, 0),
+            auth(1, None, "Example Co", "ops-hotp", "jbswy3dpehpk3pxp", 6, 5, 0, 1),
+            auth(4, "steam", "Steam", "gaben", "JBSWY3DPEHPK3PXP", 5, 0, 12, 2),
+        ],
+        "Categories": [work, games],
+        "AuthenticatorCategories": [
+            {"CategoryId": work["Id"], "AuthenticatorSecret": "ABCDEFGHIJKL2345", "Ranking": 0},
+            {"CategoryId": games["Id"], "AuthenticatorSecret": "JBSWY3DPEHPK3PXP", "Ranking": 0},
+        ],
+        "CustomIcons": [{"Id": icon_id, "Data": b64(icon)}],
+    }
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def stratum_strong(plain: bytes) -> bytes:
+    """§14 StrongBackupEncryption: "AUTHENTICATORPRO" + 16-byte salt + 12-byte IV +
+    AES-256-GCM ciphertext with its 16-byte tag at the end; key = Argon2id (t 3, m 64 MiB, p 4)."""
+    salt, iv = os.urandom(16), os.urandom(12)
+    key = argon2.low_level.hash_secret_raw(
+        PASSWORD.encode(),
+        salt,
+        time_cost=3,
+        memory_cost=65536,
+        parallelism=4,
+        hash_len=32,
+        type=argon2.low_level.Type.ID,
+    )
+    return b"AUTHENTICATORPRO" + salt + iv + AESGCM(key).encrypt(iv, plain, None)
+
+
+def stratum_legacy(plain: bytes) -> bytes:
+    """§14 LegacyBackupEncryption (Authenticator Pro before Argon2): "AuthenticatorPro" +
+    20-byte salt + 16-byte IV + AES-256-CBC/PKCS7; key = PBKDF2-HMAC-SHA1, 64 000 iterations."""
+    salt, iv = os.urandom(20), os.urandom(16)
+    key = PBKDF2HMAC(hashes.SHA1(), 32, salt, 64_000).derive(PASSWORD.encode())
+    padder = padding.PKCS7(128).padder()
+    padded = padder.update(plain) + padder.finalize()
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    return b"AuthenticatorPro" + salt + iv + encryptor.update(padded) + encryptor.finalize()
+
+
 def main() -> None:
+    stratum = stratum_backup()
     files = {
         "ente-auth-encrypted.txt": ente(),
         "bitwarden_encrypted_pbkdf2.json": bitwarden(0),
@@ -239,13 +329,19 @@ def main() -> None:
         "authenticator-encrypted.json": authenticator(),
         "authenticator-encrypted-v1.json": authenticator_older(1),
         "authenticator-encrypted-v2.json": authenticator_older(2),
+        "stratum-backup.json": stratum,
+        "stratum-backup.authpro": stratum_strong(stratum),
+        "stratum-backup-legacy.authpro": stratum_legacy(stratum),
     }
     # File names given on the command line: write only those (the others stay as committed).
     wanted = set(sys.argv[1:]) or set(files)
     for name, doc in files.items():
         if name not in wanted:
             continue
-        (OUT / name).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        if isinstance(doc, bytes):
+            (OUT / name).write_bytes(doc)
+        else:
+            (OUT / name).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print("wrote", OUT / name)
 
 

@@ -248,6 +248,9 @@ fn encrypted_exports_of_other_apps() {
         "authenticator-encrypted.json",
         "authenticator-encrypted-v1.json",
         "authenticator-encrypted-v2.json",
+        "stratum-backup.authpro",
+        "stratum-backup-legacy.authpro",
+        "freeotp2-externalBackup.xml",
     ] {
         let s = Sandbox::plain();
         let path = fixture(file);
@@ -278,6 +281,44 @@ fn encrypted_exports_of_other_apps() {
         assert_eq!(s.ok(&["code", "gaben", "--at", T]), "2KM2P\n", "{file}");
         assert_eq!(list(&s).len(), 3, "{file}");
     }
+}
+
+/// WinAuth's own `winauth.xml` protected by a password (tests/data/make-winauth-xml.py): no
+/// password and wrong ones (`wrong45` passes the padding, fails the SHA-256) exit 3 and leave
+/// the vault as it was; the right one imports the TOTP, HOTP, Steam and Battle.net accounts.
+#[test]
+fn winauth_xml_with_a_password() {
+    let s = Sandbox::plain();
+    let path = fixture("winauth-password.xml");
+    let path = path.to_str().unwrap();
+    let before = std::fs::read(&s.vault).unwrap();
+    assert_fails(&s.run(&["import", path]), 3, "--source-password-file");
+    for wrong in ["correct horse", "wrong45"] {
+        let file = s.path("wrong.txt");
+        std::fs::write(&file, format!("{wrong}\n")).unwrap();
+        let output = s.run(&[
+            "import",
+            path,
+            "--source-password-file",
+            file.to_str().unwrap(),
+        ]);
+        assert_fails(&output, 3, "wrong password");
+        assert_eq!(std::fs::read(&s.vault).unwrap(), before, "{wrong}");
+    }
+    let right = s.path("right.txt");
+    std::fs::write(&right, "パスワード correct horse\n").unwrap();
+    let output = s.run(&[
+        "import",
+        path,
+        "--source-password-file",
+        right.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(s.ok(&["code", "山田", "--at", T]), "524686\n");
+    assert_eq!(s.ok(&["code", "ops-hotp"]), "768897\n");
+    assert_eq!(s.ok(&["code", "gaben", "--at", T]), "2KM2P\n");
+    assert_eq!(s.ok(&["code", "Battle.net", "--at", T]), "92612336\n");
+    assert_eq!(list(&s).len(), 4);
 }
 
 /// WinAuth's ZIP export with a ZipCrypto password (made by Info-ZIP): a wrong password exits
