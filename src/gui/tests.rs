@@ -1492,42 +1492,51 @@ fn an_encrypted_backup_asks_for_its_password_and_a_wrong_one_imports_nothing() {
     assert_eq!(accounts_on_disk(&world.vault(), None)[0].issuer, "Slack");
 }
 
-/// Ente Auth's encrypted export (made by libsodium, tests/data/make-encrypted-exports.py)
-/// dropped on the window: the password question, the preview, and after the import the rows
-/// show the TOTP code and the Steam account's 5-character code.
+/// Encrypted backups of other apps, made by independent implementations (libsodium,
+/// `cryptography`/argon2-cffi, the JDK, OpenSSL's Blowfish: tests/data/), dropped on the window:
+/// the password question, the preview, and after the import the rows show the TOTP code and the
+/// Steam account's 5-character code.
 #[test]
-fn an_ente_encrypted_export_with_a_steam_account_imports_from_the_window() {
-    let world = World::new();
-    plain_vault(&world.vault(), &[]);
-    let mut harness = world.harness();
-    harness.run();
-    drop_file(&mut harness, fixture("ente-auth-encrypted.txt"));
-    wait_until(&mut harness, "the password question", import_preview_ready);
-    harness.get_by_label("This file is encrypted. Enter the password it was exported with.");
-    type_password(&mut harness, "File password", "パスワード correct horse");
-    harness.get_by_role_and_label(Role::Button, "Open").click();
-    wait_until(&mut harness, "the preview", |app| {
-        app.session()
-            .and_then(|s| s.import.as_ref())
-            .is_some_and(|d| !d.waiting && d.preview.is_some())
-    });
-    harness.get_by_label_contains("3 to add");
-    harness
-        .get_by_role_and_label(Role::Button, "Import 3 accounts")
-        .click();
-    wait_until(&mut harness, "the import to be saved", |app| {
-        app.session().is_some_and(|s| s.import.is_none())
-    });
-    harness.run();
-    harness.get_by_label("524 686");
-    harness.get_by_label("2KM2P");
-    let accounts = accounts_on_disk(&world.vault(), None);
-    assert!(
-        accounts
-            .iter()
-            .any(|a| matches!(a.otp.kind, mamori::account::OtpKind::Steam { period: 30 })),
-        "{accounts:?}"
-    );
+fn encrypted_backups_with_a_steam_account_import_from_the_window() {
+    for (file, count) in [
+        ("ente-auth-encrypted.txt", 3),
+        ("stratum-backup.authpro", 3),
+        ("freeotp2-externalBackup.xml", 3),
+        ("winauth-password.xml", 4),
+    ] {
+        let world = World::new();
+        plain_vault(&world.vault(), &[]);
+        let mut harness = world.harness();
+        harness.run();
+        drop_file(&mut harness, fixture(file));
+        wait_until(&mut harness, "the password question", import_preview_ready);
+        harness.get_by_label("This file is encrypted. Enter the password it was exported with.");
+        type_password(&mut harness, "File password", "パスワード correct horse");
+        harness.get_by_role_and_label(Role::Button, "Open").click();
+        wait_until(&mut harness, "the preview", |app| {
+            app.session()
+                .and_then(|s| s.import.as_ref())
+                .is_some_and(|d| !d.waiting && d.preview.is_some())
+        });
+        harness.get_by_label_contains(&format!("{count} to add"));
+        harness
+            .get_by_role_and_label(Role::Button, &format!("Import {count} accounts"))
+            .click();
+        wait_until(&mut harness, "the import to be saved", |app| {
+            app.session().is_some_and(|s| s.import.is_none())
+        });
+        harness.run();
+        harness.get_by_label("524 686");
+        harness.get_by_label("2KM2P");
+        let accounts = accounts_on_disk(&world.vault(), None);
+        assert_eq!(accounts.len(), count, "{file}");
+        assert!(
+            accounts
+                .iter()
+                .any(|a| matches!(a.otp.kind, mamori::account::OtpKind::Steam { period: 30 })),
+            "{file}: {accounts:?}"
+        );
+    }
 }
 
 #[test]
