@@ -16,6 +16,8 @@ for target in "${targets[@]}"; do
   fi
 done
 start=$(date +%s)
+# tee -a: opening /dev/stderr without O_APPEND truncates a log file that stderr goes to
+# (it did: a CI log kept only its last 273 lines).
 cargo check --locked --all-features --target aarch64-apple-darwin --target x86_64-apple-darwin \
-  --message-format short 2>&1 | tee /dev/stderr | { ! grep -E '(^|: )(warning|error)(\[|:)' >/dev/null; }
+  --message-format short 2>&1 | tee -a /dev/stderr | { ! grep -E '(^|: )(warning|error)(\[|:)' >/dev/null; }
 echo "macOS type-check of ${targets[*]}: clean ($(($(date +%s) - start)) s)"
