@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Mamori's QR reading beside zxing-cpp's, in one run (issue 18; numbers in the README):
 #  1. every corpus decoded from memory: Mamori on one core and on every core, zxing-cpp on one
-#     (benches/qr_corpus.rs);
+#     (benches/qr_corpus.rs), then each group again under criterion;
 #  2. whole processes: `mamori scan FILE` against zxing-cpp's command-line reader on the same
 #     files (file decoding, process start and all), median of 11 runs each.
-# Needs g++ and network access to PyPI once (benches/peers/build-zxing.sh). About 8 minutes on
+# Needs g++ and network access to PyPI once (benches/peers/build-zxing.sh). About 35 minutes on
 # two cores. QR_REPS and QR_SETS are passed on to the benchmark.
 set -euo pipefail
 cd "$(dirname "$0")/.."

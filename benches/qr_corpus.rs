@@ -23,11 +23,21 @@
 //! ```
 //! `QR_REPS` (default 3) sets the runs per image (the median is kept); `QR_SETS=real,hard`
 //! picks sets.
+//!
+//! Then criterion measures each group (a set, or a screen size of one) as one benchmark per
+//! reader: `qr_corpus/<set>/<group>/mamori-<N>-core` (N the cores the process may use), one
+//! iteration reading every image of the group through `scan_image`, and
+//! `qr_corpus/<set>/<group>/zxing-cpp`, the same images decoded `iters` times by the
+//! reader in one process (`--time iters`; its per-image medians, decoding only, summed). Its
+//! estimates and change reports are criterion's own (`target/criterion/`). `QR_CRITERION=0`
+//! skips this part; arguments after `--` go to criterion (`-- no-code` filters).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
 
 /// The seed of `tests/integration/qr_synthetic.rs` and `docs/qr-decoding.md`.
 const SEED: u64 = 20240601;
@@ -367,20 +377,88 @@ fn main() {
     println!("\nms per image, median / p95 (Mamori on {cores} core; zxing-cpp on one):\n");
     println!("| set | group | Mamori | zxing-cpp |");
     println!("|---|---|---|---|");
-    let mut groups: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
-    for (i, case) in cases.iter().enumerate() {
-        let group = if matches!(case.set, "real" | "rotated") {
-            "all"
-        } else {
-            case.group.as_str()
-        };
-        groups.entry((case.set, group)).or_default().push(i);
-    }
-    for ((set, group), index) in groups {
+    for ((set, group), index) in groups_of(&cases) {
         let m = median_p95(index.iter().map(|&i| mamori[i].ms).collect());
         let z = zxing.as_ref().map_or("–".into(), |z| {
             median_p95(index.iter().map(|&i| z[i].ms).collect())
         });
         println!("| {set} | {group} | {m} | {z} |");
     }
+
+    if std::env::var("QR_CRITERION").as_deref() != Ok("0") {
+        criterion_groups(&cases, &groups_of(&cases));
+    }
+}
+
+/// The cases of each (set, group) of the time tables.
+fn groups_of(cases: &[Case]) -> BTreeMap<(&'static str, String), Vec<usize>> {
+    let mut groups: BTreeMap<(&'static str, String), Vec<usize>> = BTreeMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        let group = if matches!(case.set, "real" | "rotated") {
+            "all".to_string()
+        } else {
+            case.group.clone()
+        };
+        groups.entry((case.set, group)).or_default().push(i);
+    }
+    groups
+}
+
+/// Criterion's measurement of every group, Mamori and zxing-cpp side by side.
+fn criterion_groups(cases: &[Case], groups: &BTreeMap<(&'static str, String), Vec<usize>>) {
+    let mut criterion = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args();
+    let reader = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/peers/zxing-reader");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    for ((set, group), index) in groups {
+        let name = format!("{set}/{group}");
+        let images: Vec<image::GrayImage> = index
+            .iter()
+            .map(|&i| {
+                mamori::image_file::load_gray(&cases[i].path).unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        let mut bench = criterion.benchmark_group(format!("qr_corpus/{name}"));
+        let mamori = format!("mamori-{cores}-core");
+        bench.bench_function(mamori, |b| {
+            b.iter(|| {
+                for image in &images {
+                    std::hint::black_box(mamori::scan::scan_image("bench", image));
+                }
+            })
+        });
+        drop(images);
+        if reader.is_file() {
+            let paths: Vec<&Path> = index.iter().map(|&i| cases[i].path.as_path()).collect();
+            bench.bench_function("zxing-cpp", |b| {
+                b.iter_custom(|iters| zxing_time(&reader, &paths, iters))
+            });
+        }
+        bench.finish();
+    }
+    criterion.final_summary();
+}
+
+/// The time zxing-cpp's reader takes to decode every one of `paths` `iters` times (the sum of
+/// its per-image medians, times `iters`), on the pinned core.
+fn zxing_time(reader: &Path, paths: &[&Path], iters: u64) -> Duration {
+    let mut ms = 0.0;
+    for chunk in paths.chunks(64) {
+        let output = Command::new("taskset")
+            .args(["-c", &pinned_core()])
+            .arg(reader)
+            .args(["--time", &iters.to_string()])
+            .args(chunk)
+            .output()
+            .unwrap_or_else(|e| panic!("running {}: {e}", reader.display()));
+        ms += String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["ms"].as_f64())
+            .sum::<f64>();
+    }
+    Duration::from_secs_f64(ms * iters as f64 / 1000.0)
 }
