@@ -197,6 +197,35 @@ with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
             entry.write(chunk)
 case("zip-bomb-2GiB.zip", buffer.getvalue())
 
+# Stratum: a 64 MiB AUTHENTICATORPRO file (Argon2id's fixed 64 MiB, then GCM over all of it).
+case("stratum-64MiB.authpro", b"AUTHENTICATORPRO" + bytes(CAP - 16))
+# FreeOTP 2: a Java-serialised map whose master key asks for PBKDF2-SHA512 at the 10 million
+# iteration ceiling, and one that claims two billion pairs.
+def java_map(pairs, size=None):
+    def s(t):
+        b = t.encode()
+        return (b"\x74" + len(b).to_bytes(2, "big") + b) if len(b) < 65536 else (b"\x7c" + len(b).to_bytes(8, "big") + b)
+    head = (b"\xac\xed\x00\x05\x73\x72\x00\x11java.util.HashMap\x05\x07\xda\xc1\xc3\x16\x60\xd1\x03\x00\x02"
+            b"F\x00\x0aloadFactorI\x00\x09threshold\x78\x70\x3f\x40\x00\x00\x00\x00\x00\x0c\x77\x08\x00\x00\x00\x10")
+    n = len(pairs) if size is None else size
+    return head + n.to_bytes(4, "big") + b"".join(s(k) + s(v) for k, v in pairs) + b"\x78"
+wrapped = {"mCipher": "AES/GCM/NoPadding", "mCipherText": [1] * 48,
+           "mParameters": [48, 17, 4, 12] + [0] * 12 + [2, 1, 16], "mToken": "AES"}
+master = {"mAlgorithm": "PBKDF2withHmacSHA512", "mIterations": 10_000_000, "mSalt": [7] * 32,
+          "mEncryptedKey": wrapped}
+case("freeotp2-10M-iterations.xml", java_map([("masterKey", json.dumps(master))]), "freeotp2")
+case("freeotp2-2G-pairs.xml", java_map([("masterKey", json.dumps(master))], size=2**31 - 1), "freeotp2")
+# winauth.xml: 128 entries each under its own password (the most it derives: 128 x PBKDF2-SHA1
+# 2000 x 256 bytes), then 129 (refused before any derivation), then 10 000 elements nested deep.
+def winauth_locked(count):
+    data = "57494E4155544833" + "00" * 8 + "00" * 32 + "00" * 8 + "00" * 16
+    entry = ('<WinAuthAuthenticator id="x" type="WinAuth.GoogleAuthenticator"><name>n</name>'
+             '<authenticatordata encrypted="y">%s</authenticatordata></WinAuthAuthenticator>' % data)
+    return '<?xml version="1.0"?><WinAuth version="3.6">' + entry * count + "</WinAuth>"
+case("winauth-128-passwords.xml", winauth_locked(128), "winauth-xml")
+case("winauth-129-passwords.xml", winauth_locked(129), "winauth-xml")
+case("winauth-deep-nesting.xml", '<WinAuth version="3.6">' + "<config>" * 100_000 + "</config>" * 100_000 + "</WinAuth>", "winauth-xml")
+
 with open(os.path.join(out, "cases.tsv"), "w") as f:
     for name, path, fmt in cases:
         f.write("%s\t%s\t%s\n" % (name, path, fmt))
