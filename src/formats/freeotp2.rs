@@ -7,6 +7,8 @@
 //! DER-encoded GCM parameters. Tokens are imported in the order of their metadata's key (the
 //! map itself has no order). Lost in conversion: FreeOTP's icons and colours.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 use zeroize::Zeroizing;
 
@@ -32,11 +34,15 @@ pub fn detect(sniff: &Sniff) -> bool {
 pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportError> {
     let pairs = java_map::read_string_map(bytes).map_err(|e| ImportError::damaged(NAME, e))?;
     check_entry_count(pairs.len() / 2)?;
-    let master = pairs
+    // Keys are unique in a map; hashed, as every import's lookups are.
+    let values: HashMap<&str, &str> = pairs
         .iter()
-        .find(|(k, _)| k == MASTER_KEY)
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let master = values
+        .get(MASTER_KEY)
         .ok_or_else(|| ImportError::damaged(NAME, "no masterKey"))?;
-    let master: Value = json::parse(&master.1, NAME)?;
+    let master: Value = json::parse(master, NAME)?;
     let password = password.ok_or(ImportError::PasswordRequired)?;
     let master_key = unwrap_master_key(&master, password)?;
 
@@ -47,13 +53,7 @@ pub fn import(bytes: &[u8], password: Option<&str>) -> Result<Parsed, ImportErro
     tokens.sort_unstable_by_key(|(uuid, _)| *uuid);
     let items = tokens
         .into_iter()
-        .map(|(uuid, metadata)| {
-            let key = pairs
-                .iter()
-                .find(|(k, _)| k == uuid)
-                .map(|(_, v)| v.as_str());
-            read_token(metadata, key, &master_key)
-        })
+        .map(|(uuid, metadata)| read_token(metadata, values.get(uuid).copied(), &master_key))
         .collect();
     Ok(Parsed::new(Format::FreeOtp2, items))
 }
@@ -97,7 +97,8 @@ fn unwrap_master_key(master: &Value, password: &str) -> Result<Zeroizing<Vec<u8>
 }
 
 fn read_token(metadata: &str, key: Option<&str>, master_key: &[u8]) -> Item {
-    let token: Value = serde_json::from_str(metadata).unwrap_or(Value::Null);
+    // Each JSON text within json::check_size's bounds, like a whole file's.
+    let token = json::parse(metadata, NAME).unwrap_or(Value::Null);
     let issuer = first_nonempty(&token, &["issuerAlt", "issuerExt", "issuerInt"]);
     let name = first_nonempty(&token, &["labelAlt", "label"]);
     match convert(&token, key, master_key) {
@@ -114,11 +115,10 @@ fn convert(
     if !token.is_object() {
         return Err(EntryError::Shape);
     }
-    let key: Value = serde_json::from_str(key.ok_or(EntryError::Missing("key"))?)
-        .map_err(|_| EntryError::Shape)?;
+    let key =
+        json::parse(key.ok_or(EntryError::Missing("key"))?, NAME).map_err(|_| EntryError::Shape)?;
     // The wrapped key is itself JSON text inside the `key` field.
-    let wrapped: Value =
-        serde_json::from_str(str_field(&key, "key")).map_err(|_| EntryError::Shape)?;
+    let wrapped = json::parse(str_field(&key, "key"), NAME).map_err(|_| EntryError::Shape)?;
     let parts = Wrapped::read(&wrapped).map_err(|_| EntryError::Shape)?;
     let mut secret = parts.open(master_key).ok_or(EntryError::BadValue {
         field: "key",

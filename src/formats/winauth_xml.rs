@@ -742,7 +742,7 @@ fn read_secret(kind: Kind, secretdata: &str) -> Result<(OtpParams, String), Entr
             // code, or (older) the bare revocation code.
             if let Some(data) = extra.get(2).and_then(|h| hex_text(h)) {
                 let revocation = if data.trim_start().starts_with('{') {
-                    serde_json::from_str::<serde_json::Value>(&data)
+                    super::json::parse(&data, NAME)
                         .ok()
                         .and_then(|j| Some(j.get("revocation_code")?.as_str()?.to_string()))
                 } else {
