@@ -26,14 +26,18 @@
 //! 4K screen with no code, step 3 alone took longer than steps 1 and 2 together, for nothing
 //! (see `benches/qr.rs`).
 //!
+//! The regions come from the first pass's own finder-pattern search (its loop over pattern
+//! triples is written out in [`Pass::read`], so the search runs once), and only where the
+//! triple frames something data-like ([`frames_data`]): the "scan with your phone" icons on
+//! half of the synthetic screens no longer cost an enlarged look each.
+//!
 //! On two cores the steps run side by side with the same results: a screen of 2 MP or more as
-//! two overlapping halves at once (then the inverted halves, each with a half-size copy for
-//! codes larger than the overlap), a smaller image's normal and inverted passes at once, rqrr's
-//! passes as two chains. On a large image the inverted pass reads the normal pass's black
-//! matrix flipped, as zxing-cpp does, instead of binarising again; a smaller image's inverted
-//! pixels are binarised on their own, which reads two rotated samples more. A 4K screen with a
-//! code: 12 ms on two cores; with none, 27 ms (`benches/qr-peers.sh`; zxing-cpp 24 and 19 ms
-//! on one).
+//! two overlapping halves at once (then the inverted halves; a half-size copy only after a
+//! finder pattern as wide as a code larger than the overlap), a smaller image's normal and
+//! inverted passes at once, rqrr's passes as two chains. On a large image the inverted pass
+//! reads the normal pass's black matrix flipped, as zxing-cpp does, instead of binarising
+//! again; a smaller image's inverted pixels are binarised on their own, which reads two
+//! rotated samples more. Measured numbers: `docs/qr-decoding.md`.
 //!
 //! Without rqrr's plain and inverted passes step 4 reads 129, so they stay. Screenshots (2 MP
 //! and more) never reach rqrr: its cascade costs about 0.5 s on a 4K screen with no code.
@@ -44,9 +48,9 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use image::GrayImage;
-use rxing::common::HybridBinarizer;
-use rxing::multi::MultipleBarcodeReader as _;
-use rxing::qrcode::cpp_port::QrReader;
+use rxing::common::{BitMatrix, DetectorRXingResult as _, HybridBinarizer};
+use rxing::qrcode::cpp_port::decoder;
+use rxing::qrcode::cpp_port::detector::{self, FinderPatternSet};
 use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, LuminanceSource as _};
 
 /// Images under this many pixels also go through the rqrr passes.
@@ -107,7 +111,7 @@ pub fn decode(image: &GrayImage) -> Vec<Symbol> {
 /// [`decode`] with chosen fallbacks; benchmarks and the sample tests use it to measure what
 /// each step earns.
 pub fn decode_with(image: &GrayImage, fallbacks: Fallbacks) -> Vec<Symbol> {
-    decode_passes(image, fallbacks, Passes::DEFAULT, threads()).symbols
+    decode_passes(image, fallbacks, RqrrPasses::All, threads()).symbols
 }
 
 /// What [`decode_and_locate`] found.
@@ -123,27 +127,22 @@ pub struct Decoded {
 /// from the first pass's own binarised image (no second binarisation). What `mamori scan` and
 /// the window run first.
 pub fn decode_and_locate(image: &GrayImage) -> Decoded {
-    let passes = Passes {
-        locate: true,
-        ..Passes::DEFAULT
-    };
-    decode_passes(image, Fallbacks::ALL, passes, threads())
+    decode_passes(image, Fallbacks::ALL, RqrrPasses::All, threads())
 }
 
-/// What [`decode_passes`] does beyond its fallbacks.
-#[derive(Clone, Copy)]
-struct Passes {
-    /// Find QR-shaped regions when nothing is read.
-    locate: bool,
-    /// Let rqrr's rescue enlarge a small image ×2.
-    upscale: bool,
-}
-
-impl Passes {
-    const DEFAULT: Passes = Passes {
-        locate: false,
-        upscale: true,
-    };
+/// Which of rqrr's passes [`rqrr_rescue`] runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RqrrPasses {
+    /// Plain, inverted, padded and enlarged ×2, adaptive threshold: a whole small image.
+    All,
+    /// The same without the ×2 enlargement: a region already enlarged from a screenshot (the
+    /// ×2 would cost 120-160 ms a region on a 4K screen; its adaptive threshold is what reads
+    /// a blurred 2-px code there).
+    NoUpscale,
+    /// The plain pass alone: a region already enlarged from a photo, whose other passes ran on
+    /// the whole photo. It reads one rotated sample more; all four took 20-50 ms a photo for
+    /// nothing more.
+    PlainOnly,
 }
 
 /// How many threads decoding may use: the cores this process may run on (a `taskset` or a
@@ -183,10 +182,9 @@ where
 fn decode_passes(
     image: &GrayImage,
     fallbacks: Fallbacks,
-    passes: Passes,
+    rqrr: RqrrPasses,
     threads: usize,
 ) -> Decoded {
-    let locate = passes.locate;
     if image.width() == 0 || image.height() == 0 {
         return Decoded::default();
     }
@@ -196,25 +194,27 @@ fn decode_passes(
         mut symbols,
         regions,
     } = if threads >= 2 && pixels >= SPLIT_PIXELS {
-        split_passes(image, locate, threads)
+        split_passes(image, threads)
     } else if pixels >= SPLIT_PIXELS {
         // One core, a large image: the inverted pass on the normal pass's black matrix
         // flipped, as the split passes do.
-        let (mut normal, pass) = rxing_pass(image, [0, 0, image.width(), image.height()], locate);
+        let (normal, pass) = rxing_pass(image, [0, 0, image.width(), image.height()]);
+        let mut normal = normal.decoded();
         if normal.symbols.is_empty() {
-            normal.symbols = pass.map(|mut p| p.inverted()).unwrap_or_default();
+            normal.symbols = pass.map(|mut p| p.inverted().symbols).unwrap_or_default();
         }
         normal
     } else {
         // A smaller image: the inverted pixels binarised on their own, which reads two rotated
         // samples the flipped black matrix misses; at once with the normal pass on two cores,
         // on one only when the normal pass read nothing.
-        let (mut normal, inverted) = both(
+        let (normal, inverted) = both(
             threads,
-            || rxing_multi(image, false, locate),
-            || rxing_multi(image, true, false).symbols,
+            || rxing_multi(image, false),
+            || rxing_multi(image, true).symbols,
             |normal| !normal.symbols.is_empty(),
         );
+        let mut normal = normal.decoded();
         if normal.symbols.is_empty() {
             normal.symbols = inverted;
         }
@@ -226,7 +226,7 @@ fn decode_passes(
         symbols = rxing_single(image);
     }
     if symbols.is_empty() && small && fallbacks.rqrr {
-        symbols = rqrr_rescue(image, passes.upscale, threads);
+        symbols = rqrr_rescue(image, rqrr, threads);
     }
     let mut unique: Vec<Symbol> = Vec::with_capacity(symbols.len());
     merge(&mut unique, symbols);
@@ -258,49 +258,96 @@ pub fn qr_shaped_regions(image: &GrayImage) -> Vec<[u32; 4]> {
         return Vec::new();
     };
     let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    regions_in(&bitmap, image.width(), image.height())
+    regions_in(&bitmap)
 }
 
-/// The QR-shaped regions of a binarised image of `width` × `height` (its black matrix is
-/// computed once and cached by the bitmap, so after a decoding pass this costs only the finder
-/// search).
+/// The QR-shaped regions of a binarised image (its black matrix is computed once and cached by
+/// the bitmap, so after a decoding pass this costs only the finder search).
 fn regions_in<S: rxing::LuminanceSource>(
     bitmap: &BinaryBitmap<HybridBinarizer<S>>,
-    width: u32,
-    height: u32,
 ) -> Vec<[u32; 4]> {
     catch_unwind(AssertUnwindSafe(|| {
-        let mut patterns = rxing::qrcode::cpp_port::detector::FindFinderPatterns(
-            bitmap.get_black_matrix(),
-            true,
-            0,
-        );
-        let sets = rxing::qrcode::cpp_port::detector::GenerateFinderPatternSets(&mut patterns);
-        let mut regions: Vec<[u32; 4]> = Vec::new();
-        for set in sets.iter().take(MAX_REGIONS) {
-            let corners = [set.bl, set.tl, set.tr];
-            let xs = corners.iter().map(|c| c.p.x);
-            let ys = corners.iter().map(|c| c.p.y);
-            let (x0, x1) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(0.0, f32::max));
-            let (y0, y1) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(0.0, f32::max));
-            // The centres of the finder patterns are 3.5 modules in from the symbol's edges;
-            // the region adds those, the quiet zone and a margin for a skewed symbol.
-            let size = corners.iter().map(|c| c.size).max().unwrap_or(7).max(7) as f32;
-            let pad = size * 1.5 + (x1 - x0).max(y1 - y0) * 0.15;
-            let left = (x0 - pad).max(0.0) as u32;
-            let top = (y0 - pad).max(0.0) as u32;
-            let right = ((x1 + pad) as u32).min(width);
-            let bottom = ((y1 + pad) as u32).min(height);
-            if right > left && bottom > top {
-                let region = [left, top, right - left, bottom - top];
-                if !regions.contains(&region) {
-                    regions.push(region);
-                }
-            }
+        let matrix = bitmap.get_black_matrix();
+        let mut patterns = detector::FindFinderPatterns(matrix, true, 0);
+        let mut regions = Vec::new();
+        for set in detector::GenerateFinderPatternSets(&mut patterns) {
+            add_region(&mut regions, matrix, &set);
         }
         regions
     }))
     .unwrap_or_default()
+}
+
+/// Adds the region framed by the finder patterns `set` (with room for the quiet zone) to
+/// `regions`, each once and at most [`MAX_REGIONS`], when what they frame looks like a
+/// symbol's data ([`frames_data`]).
+fn add_region(regions: &mut Vec<[u32; 4]>, matrix: &BitMatrix, set: &FinderPatternSet) {
+    if regions.len() >= MAX_REGIONS || !frames_data(matrix, set) {
+        return;
+    }
+    let corners = [set.bl, set.tl, set.tr];
+    let xs = corners.iter().map(|c| c.p.x);
+    let ys = corners.iter().map(|c| c.p.y);
+    let (x0, x1) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(0.0, f32::max));
+    let (y0, y1) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(0.0, f32::max));
+    // The centres of the finder patterns are 3.5 modules in from the symbol's edges; the
+    // region adds those, the quiet zone and a margin for a skewed symbol.
+    let size = corners.iter().map(|c| c.size).max().unwrap_or(7).max(7) as f32;
+    let pad = size * 1.5 + (x1 - x0).max(y1 - y0) * 0.15;
+    let left = (x0 - pad).max(0.0) as u32;
+    let top = (y0 - pad).max(0.0) as u32;
+    let right = ((x1 + pad) as u32).min(matrix.width());
+    let bottom = ((y1 + pad) as u32).min(matrix.height());
+    if right > left && bottom > top {
+        let region = [left, top, right - left, bottom - top];
+        if !regions.contains(&region) {
+            regions.push(region);
+        }
+    }
+}
+
+/// True when the part of `matrix` framed by the finder patterns `set` looks like a symbol's
+/// data: between 15 % and 85 % of its modules dark, sampled at module centres outside the
+/// finder corners. A QR code's mask keeps its data near half dark, even blurred; a "scan with
+/// your phone" icon drawn as three finder squares on an empty tile is almost all light. This
+/// keeps such icons out of the enlarged second look (7-22 ms each on a screen with no code).
+fn frames_data(matrix: &BitMatrix, set: &FinderPatternSet) -> bool {
+    let (tl, tr, bl) = (set.tl, set.tr, set.bl);
+    let module = (tl.size + tr.size + bl.size) as f32 / 21.0;
+    if module <= 0.0 {
+        return true;
+    }
+    let (ux, uy) = (tr.p.x - tl.p.x, tr.p.y - tl.p.y);
+    let (vx, vy) = (bl.p.x - tl.p.x, bl.p.y - tl.p.y);
+    let span = ((ux.hypot(uy) + vx.hypot(vy)) / 2.0 / module).round();
+    // Modules between the finder centres: dimension - 7, for versions 1 to 40.
+    let between = span.clamp(14.0, 170.0);
+    let dimension = between as i32 + 7;
+    let step = (dimension / 40).max(1) as usize;
+    let in_finder =
+        |i: i32, j: i32| (i < 8 && (j < 8 || j >= dimension - 8)) || (i >= dimension - 8 && j < 8);
+    let (mut dark, mut total) = (0u32, 0u32);
+    for j in (0..dimension).step_by(step) {
+        for i in (0..dimension).step_by(step) {
+            if in_finder(i, j) {
+                continue;
+            }
+            let (s, t) = ((i as f32 - 3.0) / between, (j as f32 - 3.0) / between);
+            let (x, y) = (tl.p.x + s * ux + t * vx, tl.p.y + s * uy + t * vy);
+            if x < 0.0 || y < 0.0 {
+                continue;
+            }
+            if let Some(black) = matrix.try_get(x as u32, y as u32) {
+                total += 1;
+                dark += u32::from(black);
+            }
+        }
+    }
+    if total == 0 {
+        return true;
+    }
+    let share = dark as f32 / total as f32;
+    (0.15..=0.85).contains(&share)
 }
 
 /// How many QR-shaped regions are looked at again, enlarged.
@@ -340,6 +387,18 @@ fn enlarge(image: &GrayImage, [x, y, w, h]: [u32; 4]) -> (GrayImage, f32) {
 /// `image`'s pixels.
 pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
     let regions = &regions[..regions.len().min(MAX_REGIONS)];
+    // rxing's multi-symbol reader, then rqrr. The single-symbol helper read nothing more in
+    // any region of any sample set.
+    let fallbacks = Fallbacks {
+        rxing_single: false,
+        rqrr: true,
+    };
+    let small = u64::from(image.width()) * u64::from(image.height()) < SMALL_IMAGE_PIXELS;
+    let rqrr = if small {
+        RqrrPasses::PlainOnly
+    } else {
+        RqrrPasses::NoUpscale
+    };
     // One region a thread when there are several (each then decodes on one), else the one
     // region's passes side by side.
     let threads = threads();
@@ -347,13 +406,7 @@ pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
     let read = |&[left, top, width, height]: &[u32; 4]| {
         let (enlarged, factor) = enlarge(image, [left, top, width, height]);
         let back = |v: u32| (v as f32 / factor) as u32;
-        // Already enlarged: rqrr's ×2 upscale would cost 120-160 ms a region on a 4K screen
-        // (its adaptive threshold is what reads a blurred 2-px code here).
-        let passes = Passes {
-            locate: false,
-            upscale: false,
-        };
-        let mut symbols = decode_passes(&enlarged, Fallbacks::ALL, passes, per_region).symbols;
+        let mut symbols = decode_passes(&enlarged, fallbacks, rqrr, per_region).symbols;
         for symbol in &mut symbols {
             symbol.bounds = symbol
                 .bounds
@@ -404,48 +457,48 @@ fn bounds_of(points: &[rxing::Point]) -> Option<[u32; 4]> {
     Some([clamp(x0), clamp(y0), clamp(x1 - x0), clamp(y1 - y0)])
 }
 
-/// Step 1 (or 2 with `inverted`): all symbols, zxing-cpp port; with `locate`, when it reads
-/// nothing, also the QR-shaped regions of the same binarised image.
-fn rxing_multi(image: &GrayImage, inverted: bool, locate: bool) -> Decoded {
-    rxing_multi_in(
-        image,
-        [0, 0, image.width(), image.height()],
-        inverted,
-        locate,
-    )
+/// Step 1 (or 2 with `inverted`, the inverted pixels binarised on their own): every symbol,
+/// zxing-cpp port, and the QR-shaped regions it could not read.
+fn rxing_multi(image: &GrayImage, inverted: bool) -> Reading {
+    Pass::new(image, [0, 0, image.width(), image.height()], inverted)
+        .map(|mut pass| pass.read())
+        .unwrap_or_default()
 }
 
-/// [`rxing_multi`] on the part `[x, y, w, h]` of `image`; bounds and regions in `image`'s
-/// pixels.
-fn rxing_multi_in(image: &GrayImage, part: [u32; 4], inverted: bool, locate: bool) -> Decoded {
-    if !inverted {
-        return rxing_pass(image, part, locate).0;
-    }
-    Decoded {
-        symbols: Pass::new(image, part, true)
-            .map(|mut p| p.read())
-            .unwrap_or_default(),
-        regions: Vec::new(),
+/// The normal pass over the part `[x, y, w, h]` of `image`, and the binarised part for
+/// [`Pass::inverted`].
+fn rxing_pass(image: &GrayImage, part: [u32; 4]) -> (Reading, Option<Pass<'_>>) {
+    match Pass::new(image, part, false) {
+        Some(mut pass) => (pass.read(), Some(pass)),
+        None => (Reading::default(), None),
     }
 }
 
-/// The normal pass over the part `[x, y, w, h]` of `image` (with `locate`, the QR-shaped
-/// regions too when it reads nothing), and the binarised part for [`Pass::inverted`].
-fn rxing_pass(image: &GrayImage, part: [u32; 4], locate: bool) -> (Decoded, Option<Pass<'_>>) {
-    let [x, y, w, h] = part;
-    let Some(mut pass) = Pass::new(image, part, false) else {
-        return (Decoded::default(), None);
-    };
-    let symbols = pass.read();
-    let regions = if symbols.is_empty() && locate {
-        regions_in(&pass.bitmap, w, h)
-            .into_iter()
-            .map(|[rx, ry, rw, rh]| [rx + x, ry + y, rw, rh])
-            .collect()
-    } else {
-        Vec::new()
-    };
-    (Decoded { symbols, regions }, Some(pass))
+/// What one read of a binarised image found.
+#[derive(Default)]
+struct Reading {
+    /// Every symbol read, bounds in the whole image's pixels.
+    symbols: Vec<Symbol>,
+    /// The QR-shaped regions whose symbol could not be read (as [`add_region`] adds them), in
+    /// the whole image's pixels.
+    unread: Vec<[u32; 4]>,
+    /// The widest finder pattern seen, in pixels; 0 when none.
+    widest_finder: u32,
+}
+
+impl Reading {
+    /// As [`Decoded`]: the regions only when nothing was read.
+    fn decoded(self) -> Decoded {
+        let regions = if self.symbols.is_empty() {
+            self.unread
+        } else {
+            Vec::new()
+        };
+        Decoded {
+            symbols: self.symbols,
+            regions,
+        }
+    }
 }
 
 /// A binarised part of an image at `origin`, kept so the inverted pass reads the same black
@@ -475,31 +528,60 @@ impl<'a> Pass<'a> {
         })
     }
 
-    /// Every symbol rxing's multi-symbol reader finds in the bitmap as it stands, bounds in the
-    /// whole image's pixels.
-    fn read(&mut self) -> Vec<Symbol> {
+    /// Every symbol in the bitmap as it stands, what rxing's multi-symbol QR reader (zxing-cpp
+    /// port, TryHarder) finds, and in the same finder-pattern search the regions it could not
+    /// read and the widest pattern: its loop over finder-pattern triples, written out here
+    /// so that the search is not run a second time to locate regions.
+    fn read(&mut self) -> Reading {
         let [x, y] = self.origin;
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            QrReader.decode_multiple_with_hints(&mut self.bitmap, &hints())
+        let at_origin = |[bx, by, bw, bh]: [u32; 4]| [bx + x, by + y, bw, bh];
+        let reading = catch_unwind(AssertUnwindSafe(|| {
+            let matrix = self.bitmap.get_black_matrix();
+            let mut patterns = detector::FindFinderPatterns(matrix, true, 0);
+            let mut reading = Reading {
+                widest_finder: patterns
+                    .iter()
+                    .map(|p| p.size.max(0) as u32)
+                    .max()
+                    .unwrap_or(0),
+                ..Reading::default()
+            };
+            let mut used = Vec::new();
+            for set in detector::GenerateFinderPatternSets(&mut patterns) {
+                let corners = [set.bl, set.tl, set.tr];
+                if corners.iter().any(|c| used.contains(c)) {
+                    continue;
+                }
+                let symbol = detector::SampleQR(matrix, &set).ok().and_then(|sampled| {
+                    let result = decoder::Decode(sampled.getBits()).ok()?;
+                    result.isValid().then(|| Symbol {
+                        text: result.text(),
+                        bounds: bounds_of(sampled.getPoints()),
+                    })
+                });
+                match symbol {
+                    Some(symbol) => {
+                        used.extend(corners);
+                        reading.symbols.push(symbol);
+                    }
+                    None => add_region(&mut reading.unread, matrix, &set),
+                }
+            }
+            reading
         }));
-        match result {
-            Ok(Ok(results)) => results
-                .iter()
-                .map(|r| Symbol {
-                    text: r.getText().to_string(),
-                    bounds: bounds_of(r.getPoints())
-                        .map(|[bx, by, bw, bh]| [bx + x, by + y, bw, bh]),
-                })
-                .collect(),
-            _ => Vec::new(),
+        let mut reading = reading.unwrap_or_default();
+        for symbol in &mut reading.symbols {
+            symbol.bounds = symbol.bounds.map(at_origin);
         }
+        reading.unread = reading.unread.into_iter().map(at_origin).collect();
+        reading
     }
 
     /// Step 2: the black matrix flipped (light modules on a dark page), read again.
-    fn inverted(&mut self) -> Vec<Symbol> {
+    fn inverted(&mut self) -> Reading {
         let flipped = catch_unwind(AssertUnwindSafe(|| self.bitmap.invert()));
         if flipped.is_err() {
-            return Vec::new();
+            return Reading::default();
         }
         self.read()
     }
@@ -555,16 +637,23 @@ fn halves(width: u32, height: u32) -> [[u32; 4]; 2] {
 
 /// Steps 1 and 2 on a large image with two cores: the normal pass over its two [`halves`] at
 /// once (views of the image, not copies); when that reads nothing, the inverted pass over each
-/// half's black matrix flipped (no second binarisation), each followed by a half-size copy (normal on one core, inverted on the other): a code larger than the overlap
-/// has modules large enough for half size. Each text once.
-fn split_passes(image: &GrayImage, locate: bool, threads: usize) -> Decoded {
+/// half's black matrix flipped (no second binarisation). A code larger than the overlap lies
+/// whole in neither half, but its modules are large enough for a half-size copy, which is read
+/// when either half saw a finder pattern that large (normal and inverted at once, each only
+/// for the polarity that saw one). Each text once.
+fn split_passes(image: &GrayImage, threads: usize) -> Decoded {
     let [first, second] = halves(image.width(), image.height());
-    let ((mut normal, first_pass), (other, second_pass)) = both(
+    let ((first_read, first_pass), (second_read, second_pass)) = both(
         threads,
-        || rxing_pass(image, first, locate),
-        || rxing_pass(image, second, locate),
+        || rxing_pass(image, first),
+        || rxing_pass(image, second),
         |_| false,
     );
+    let overlap = image.width().min(image.height()) / 2;
+    let normal_large =
+        larger_than_overlap(&first_read, overlap) || larger_than_overlap(&second_read, overlap);
+    let mut normal = first_read.decoded();
+    let other = second_read.decoded();
     merge(&mut normal.symbols, other.symbols);
     if !normal.symbols.is_empty() {
         normal.regions.clear();
@@ -576,36 +665,50 @@ fn split_passes(image: &GrayImage, locate: bool, threads: usize) -> Decoded {
         }
     }
     normal.regions.truncate(MAX_REGIONS);
-    let half = half_size(image);
-    let doubled = |symbols: Vec<Symbol>| -> Vec<Symbol> {
-        symbols
-            .into_iter()
-            .map(|mut symbol| {
-                symbol.bounds = symbol.bounds.map(|b| b.map(|v| v * 2));
-                symbol
-            })
-            .collect()
-    };
-    let half_then = |pass: Option<Pass>, half_inverted: bool| {
-        let found = pass.map(|mut p| p.inverted()).unwrap_or_default();
-        if found.is_empty() {
-            doubled(rxing_multi(&half, half_inverted, false).symbols)
-        } else {
-            found
-        }
-    };
-    let (mut symbols, other) = both(
+    let flipped = |pass: Option<Pass>| pass.map(|mut p| p.inverted()).unwrap_or_default();
+    let (first_inverted, second_inverted) = both(
         threads,
-        || half_then(first_pass, false),
-        || half_then(second_pass, true),
+        || flipped(first_pass),
+        || flipped(second_pass),
         |_| false,
     );
-    merge(&mut symbols, other);
+    let inverted_large = larger_than_overlap(&first_inverted, overlap)
+        || larger_than_overlap(&second_inverted, overlap);
+    let mut symbols = first_inverted.symbols;
+    merge(&mut symbols, second_inverted.symbols);
+    if symbols.is_empty() && (normal_large || inverted_large) {
+        let half = half_size(image);
+        let read_half = |inverted: bool, wanted: bool| -> Vec<Symbol> {
+            if !wanted {
+                return Vec::new();
+            }
+            let mut found = rxing_multi(&half, inverted).symbols;
+            for symbol in &mut found {
+                symbol.bounds = symbol.bounds.map(|b| b.map(|v| v * 2));
+            }
+            found
+        };
+        let (normal_half, inverted_half) = both(
+            threads,
+            || read_half(false, normal_large),
+            || read_half(true, inverted_large),
+            |_| false,
+        );
+        symbols = normal_half;
+        merge(&mut symbols, inverted_half);
+    }
     if !symbols.is_empty() {
         normal.regions.clear();
     }
     normal.symbols = symbols;
     normal
+}
+
+/// True when `reading` saw a finder pattern as wide as one of a code larger than `overlap`
+/// pixels: at least 7 of its modules, of which a version 40 code has 177 across. A 45°-turned
+/// pattern measures wider and a turned code needs less than the overlap, hence 32, not 25.
+fn larger_than_overlap(reading: &Reading, overlap: u32) -> bool {
+    reading.widest_finder.saturating_mul(32) >= overlap
 }
 
 /// Adds each of `more` whose text `symbols` lacks (so each text once, the first kept).
@@ -642,13 +745,17 @@ fn rxing_single(image: &GrayImage) -> Vec<Symbol> {
 /// Step 4: rqrr as it is, on the inverted image, on a padded ×2 copy, then with an adaptive
 /// threshold, stopping at the first that reads something. On two cores as two chains at once
 /// (plain then padded; inverted then adaptive), with the same result.
-fn rqrr_rescue(image: &GrayImage, upscale: bool, threads: usize) -> Vec<Symbol> {
+fn rqrr_rescue(image: &GrayImage, passes: RqrrPasses, threads: usize) -> Vec<Symbol> {
     let plain = || rqrr_decode(RqrrInput::Grey(image));
     let inverted = || {
         let mut inverted = image.clone();
         inverted.iter_mut().for_each(|p| *p = 255 - *p);
         rqrr_decode(RqrrInput::Grey(&inverted))
     };
+    if passes == RqrrPasses::PlainOnly {
+        return plain();
+    }
+    let upscale = passes == RqrrPasses::All;
     let padded = || rqrr_decode(RqrrInput::Grey(&pad_and_upscale(image, upscale)));
     let adaptive = || {
         let radius = ((image.width().min(image.height()) / 60) as usize).max(12);
@@ -878,12 +985,15 @@ mod tests {
             .render::<image::Luma<u8>>()
             .module_dimensions(45, 45)
             .build();
-        assert!(large.width() > 1080, "{}", large.width());
+        // The symbol (inside a quiet zone of 4 modules) from x = 1250 to past 2460: in neither
+        // half, which end at 2460 and start at 1380.
+        let quiet = 4 * 45;
+        assert!(large.width() - 2 * quiet > 1080, "{}", large.width());
         let mut both_codes = GrayImage::from_pixel(3840, 2160, image::Luma([235]));
-        image::imageops::replace(&mut both_codes, &large, 1300, 400);
+        image::imageops::replace(&mut both_codes, &large, i64::from(1250 - quiet), 400);
 
-        let two = |image: &GrayImage| decode_passes(image, Fallbacks::ALL, Passes::DEFAULT, 2);
-        let one = |image: &GrayImage| decode_passes(image, Fallbacks::ALL, Passes::DEFAULT, 1);
+        let two = |image: &GrayImage| decode_passes(image, Fallbacks::ALL, RqrrPasses::All, 2);
+        let one = |image: &GrayImage| decode_passes(image, Fallbacks::ALL, RqrrPasses::All, 1);
         let seam = two(&alone).symbols;
         assert_eq!(seam.len(), 1, "{seam:?}");
         assert_eq!(seam[0].text, text);
@@ -898,9 +1008,63 @@ mod tests {
         assert_eq!(larger[0].text, big);
         let [x, y, _, _] = larger[0].bounds.unwrap();
         assert!(
-            (1300..1600).contains(&x) && (500..800).contains(&y),
+            (1250..1450).contains(&x) && (500..800).contains(&y),
             "{x} {y}"
         );
+        // The same light on a dark screen: only the inverted half-size copy reads it.
+        let mut dark = both_codes.clone();
+        dark.iter_mut().for_each(|p| *p = 255 - *p);
+        let inverted = two(&dark).symbols;
+        assert_eq!(inverted.len(), 1, "{inverted:?}");
+        assert_eq!(inverted[0].text, big);
+    }
+
+    /// A "scan with your phone" icon, three finder squares on an empty tile (as qrgen draws
+    /// it on half its screens), at 1 to 4 pixels a module.
+    fn icon(image: &mut GrayImage, x: u32, y: u32, module: u32) {
+        let mut square = |left: u32, top: u32, size: u32, value: u8| {
+            for yy in top..top + size {
+                for xx in left..left + size {
+                    image.put_pixel(
+                        x + xx * module / 4,
+                        y + yy * module / 4,
+                        image::Luma([value]),
+                    );
+                }
+            }
+        };
+        // In quarter modules, so that each pixel of the tile is painted.
+        square(0, 0, 21 * 4, 250);
+        for (fx, fy) in [(0, 0), (14, 0), (0, 14)] {
+            square(fx * 4, fy * 4, 28, 20);
+            square(fx * 4 + 4, fy * 4 + 4, 20, 250);
+            square(fx * 4 + 8, fy * 4 + 8, 12, 20);
+        }
+        square(36, 36, 12, 20);
+    }
+
+    #[test]
+    fn a_three_square_icon_is_not_taken_for_a_code() {
+        for module in [1, 2, 3, 4] {
+            let mut screen = GrayImage::from_pixel(1920, 1080, image::Luma([200]));
+            icon(&mut screen, 700, 400, module);
+            let decoded = decode_and_locate(&screen);
+            assert!(decoded.symbols.is_empty());
+            assert!(
+                decoded.regions.is_empty(),
+                "{module}: {:?}",
+                decoded.regions
+            );
+            assert!(!looks_like_a_qr_code(&screen), "{module}");
+        }
+        // Beside a code, only the code is QR-shaped.
+        let mut screen = GrayImage::from_pixel(1920, 1080, image::Luma([200]));
+        icon(&mut screen, 300, 300, 4);
+        let code = qr_image("otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP", 2, false);
+        image::imageops::replace(&mut screen, &code, 1050, 500);
+        let regions = qr_shaped_regions(&screen);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        assert!((1100..1300).contains(&regions[0][0]), "{regions:?}");
     }
 
     #[test]
