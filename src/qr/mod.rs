@@ -45,16 +45,24 @@
 //! The API takes an image and returns results, with no global state, so callers can run it on
 //! any thread.
 
+mod binarizer;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use image::GrayImage;
-use rxing::common::{BitMatrix, DetectorRXingResult as _, HybridBinarizer};
+use rxing::common::{BitMatrix, DetectorRXingResult as _};
+
+use binarizer::FastHybrid;
 use rxing::qrcode::cpp_port::decoder;
 use rxing::qrcode::cpp_port::detector::{self, FinderPatternSet};
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, LuminanceSource as _};
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Reader as _};
 
 /// Images under this many pixels also go through the rqrr passes.
 const SMALL_IMAGE_PIXELS: u64 = 2_000_000;
+
+/// Images under this many pixels read their normal and inverted passes one after the other even
+/// on two cores.
+const SEQUENTIAL_PIXELS: u64 = 300_000;
 
 /// One decoded QR code.
 #[derive(Clone, Debug, PartialEq)]
@@ -84,7 +92,7 @@ pub fn luma(r: u8, g: u8, b: u8) -> u8 {
 /// Which fallbacks [`decode_with`] runs after rxing's multi-symbol reader (normal and inverted).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fallbacks {
-    /// Step 3: rxing's single-symbol helper.
+    /// Step 3: rxing's single-symbol helper (its Java port, on both polarities).
     pub rxing_single: bool,
     /// Step 4: rqrr's upscale and adaptive passes on small images.
     pub rqrr: bool,
@@ -190,6 +198,8 @@ fn decode_passes(
     }
     let pixels = u64::from(image.width()) * u64::from(image.height());
     let small = pixels < SMALL_IMAGE_PIXELS;
+    // A small image's normal pass, kept binarised for step 3.
+    let mut normal_pass = None;
     let Decoded {
         mut symbols,
         regions,
@@ -207,23 +217,33 @@ fn decode_passes(
     } else {
         // A smaller image: the inverted pixels binarised on their own, which reads two rotated
         // samples the flipped black matrix misses; at once with the normal pass on two cores,
-        // on one only when the normal pass read nothing.
-        let (normal, inverted) = both(
-            threads,
-            || rxing_multi(image, false),
+        // on one only when the normal pass read nothing. Under 0.3 MP a pass takes less than
+        // a second thread costs to start (with its own malloc arena, whose pages are touched
+        // anew), so the inverted pass waits for the normal one to fail.
+        let first_threads = if pixels < SEQUENTIAL_PIXELS {
+            1
+        } else {
+            threads
+        };
+        let ((normal, pass), inverted) = both(
+            first_threads,
+            || rxing_pass(image, [0, 0, image.width(), image.height()]),
             || rxing_multi(image, true).symbols,
-            |normal| !normal.symbols.is_empty(),
+            |(normal, _)| !normal.symbols.is_empty(),
         );
+        normal_pass = pass;
         let mut normal = normal.decoded();
         if normal.symbols.is_empty() {
             normal.symbols = inverted;
         }
         normal
     };
-    // The single-symbol helper first, alone: it is quick, and when it reads the code nothing
-    // waits for rqrr (on a photo it reads, rqrr's passes took 40 ms more).
+    // Step 3 first, alone: it is quick, and when it reads the code nothing waits for rqrr (on
+    // a photo it reads, rqrr's passes took 40 ms more).
     if symbols.is_empty() && small && fallbacks.rxing_single {
-        symbols = rxing_single(image);
+        symbols = normal_pass
+            .map(|mut pass| java_port(&mut pass))
+            .unwrap_or_default();
     }
     if symbols.is_empty() && small && fallbacks.rqrr {
         symbols = rqrr_rescue(image, rqrr, threads);
@@ -253,21 +273,11 @@ pub fn looks_like_a_qr_code(image: &GrayImage) -> bool {
 /// [`MAX_REGIONS`], each with room for the quiet zone), for a second, enlarged look when
 /// nothing could be read. Empty when nothing QR-shaped is there.
 pub fn qr_shaped_regions(image: &GrayImage) -> Vec<[u32; 4]> {
-    let Ok(source) = Luma8Source::new_with_slice(image.as_raw(), image.width(), image.height())
-    else {
+    let Some(pass) = Pass::new(image, [0, 0, image.width(), image.height()], false) else {
         return Vec::new();
     };
-    let bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    regions_in(&bitmap)
-}
-
-/// The QR-shaped regions of a binarised image (its black matrix is computed once and cached by
-/// the bitmap, so after a decoding pass this costs only the finder search).
-fn regions_in<S: rxing::LuminanceSource>(
-    bitmap: &BinaryBitmap<HybridBinarizer<S>>,
-) -> Vec<[u32; 4]> {
     catch_unwind(AssertUnwindSafe(|| {
-        let matrix = bitmap.get_black_matrix();
+        let matrix = pass.bitmap.get_black_matrix();
         let mut patterns = detector::FindFinderPatterns(matrix, true, 0);
         let mut regions = Vec::new();
         for set in detector::GenerateFinderPatternSets(&mut patterns) {
@@ -505,7 +515,7 @@ impl Reading {
 /// matrix flipped instead of binarising the inverted pixels again (as zxing-cpp's `tryInvert`
 /// does): on a 4K screen with no code, one binarisation of each half saved.
 struct Pass<'a> {
-    bitmap: BinaryBitmap<HybridBinarizer<Luma8Source<'a>>>,
+    bitmap: BinaryBitmap<FastHybrid<'a>>,
     origin: [u32; 2],
 }
 
@@ -513,17 +523,9 @@ impl<'a> Pass<'a> {
     /// The part `[x, y, w, h]` of `image` (a view, no copy), to be binarised on its first
     /// read; with `inverted_source`, its pixels inverted before they are binarised.
     fn new(image: &'a GrayImage, part: [u32; 4], inverted_source: bool) -> Option<Pass<'a>> {
-        let [x, y, w, h] = part;
-        let whole = Luma8Source::new_with_slice(image.as_raw(), image.width(), image.height());
-        let mut source = whole
-            .ok()?
-            .crop(x as usize, y as usize, w as usize, h as usize)
-            .ok()?;
-        if inverted_source {
-            source.invert();
-        }
+        let [x, y, ..] = part;
         Some(Pass {
-            bitmap: BinaryBitmap::new(HybridBinarizer::new(source)),
+            bitmap: BinaryBitmap::new(FastHybrid::new(image, part, inverted_source)?),
             origin: [x, y],
         })
     }
@@ -720,26 +722,34 @@ fn merge(symbols: &mut Vec<Symbol>, more: impl IntoIterator<Item = Symbol>) {
     }
 }
 
-/// Step 3: rxing's one-symbol helper (zxing-cpp port, then Java port; also inverted).
-fn rxing_single(image: &GrayImage) -> Vec<Symbol> {
-    let mut hints = hints();
-    hints.AlsoInverted = Some(true);
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        rxing::helpers::detect_in_luma_slice_with_hints(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            Some(BarcodeFormat::QR_CODE),
-            &mut hints,
-        )
-    }));
-    match result {
-        Ok(Ok(r)) => vec![Symbol {
-            text: r.getText().to_string(),
-            bounds: bounds_of(r.getPoints()),
-        }],
-        _ => Vec::new(),
+/// Step 3: rxing's port of the Java reader (its one-symbol helper's second reader, which reads
+/// a camera photo the zxing-cpp port misses) on the normal pass's black matrix, then the
+/// zxing-cpp port and the Java port on it flipped: what the helper does, without binarising
+/// the image again or repeating the zxing-cpp port's normal pass.
+fn java_port(pass: &mut Pass) -> Vec<Symbol> {
+    let hints = hints();
+    let [x, y] = pass.origin;
+    let java = |bitmap: &mut BinaryBitmap<FastHybrid>| {
+        let read = catch_unwind(AssertUnwindSafe(|| {
+            rxing::qrcode::QRCodeReader.decode_with_hints(bitmap, &hints)
+        }));
+        match read {
+            Ok(Ok(r)) => vec![Symbol {
+                text: r.getText().to_string(),
+                bounds: bounds_of(r.getPoints()).map(|[bx, by, bw, bh]| [bx + x, by + y, bw, bh]),
+            }],
+            _ => Vec::new(),
+        }
+    };
+    let normal = java(&mut pass.bitmap);
+    if !normal.is_empty() {
+        return normal;
     }
+    let flipped = pass.inverted().symbols;
+    if !flipped.is_empty() {
+        return flipped;
+    }
+    java(&mut pass.bitmap)
 }
 
 /// Step 4: rqrr as it is, on the inverted image, on a padded ×2 copy, then with an adaptive
