@@ -14,7 +14,7 @@ mod session;
 use std::process::ExitCode;
 use std::sync::OnceLock;
 
-use clap::FromArgMatches as _;
+use clap::{FromArgMatches as _, Parser as _};
 
 use mamori::i18n::Lang;
 
@@ -62,20 +62,24 @@ pub fn run() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lang = lang_from_args(&args).unwrap_or_else(Lang::from_env);
     let _ = LANG.set(lang);
-    let mut command = args::localized_command(lang);
-    let matches = match command.try_get_matches_from_mut(&args) {
-        Ok(matches) => matches,
-        Err(error) => {
-            // Help and version are not errors; clap prints them and picks the code.
-            let _ = error.print();
-            return ExitCode::from(error.exit_code() as u8);
-        }
-    };
-    let cli = match Cli::from_arg_matches(&matches) {
+    // Parsed with the plain command; only help, version and usage errors, which print its
+    // texts, need the localized one, whose help texts would otherwise be looked up and set on
+    // every run.
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(error) => {
-            let _ = error.print();
-            return ExitCode::from(2);
+        Err(_) => {
+            let mut command = args::localized_command(lang);
+            let parsed = command
+                .try_get_matches_from_mut(&args)
+                .and_then(|matches| Cli::from_arg_matches(&matches));
+            match parsed {
+                Ok(cli) => cli,
+                Err(error) => {
+                    // Help and version are not errors; clap prints them and picks the code.
+                    let _ = error.print();
+                    return ExitCode::from(error.exit_code() as u8);
+                }
+            }
         }
     };
     if let Some(code) = &cli.lang
@@ -91,7 +95,7 @@ pub fn run() -> ExitCode {
     if let Err(refusal) = policy().policy.check_portable(&mamori::paths::mode()) {
         return Failure::refused(&refusal).report();
     }
-    match commands::dispatch(&cli, &mut command) {
+    match commands::dispatch(&cli, lang) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
     }
