@@ -5,9 +5,9 @@
 //! 1. rxing's zxing-cpp-port reader in multi-symbol mode (TryHarder, QR only) at full
 //!    resolution, never downscaled: every symbol on the screen, not just the first;
 //! 2. the same on the inverted image (light modules on a dark page);
-//! 3. on small images only (under 2 MP: photos and cropped files, not screenshots), rxing's
-//!    single-symbol helper, which also tries its Java port (reads a camera photo the multi
-//!    reader misses);
+//! 3. on small images only (under 2 MP: photos and cropped files, not screenshots), what rxing's
+//!    single-symbol helper adds: its Java port on the normal pass's black matrix, then both ports
+//!    on it flipped (reads a camera photo the multi reader misses);
 //! 4. on small images only, rqrr as it is, on the inverted image, with a white border and ×2 upscale, then with a local adaptive
 //!    threshold. Every rqrr call runs inside `catch_unwind`: rqrr 0.11 panics on some inputs.
 //!
