@@ -393,8 +393,8 @@ fn enlarge(image: &GrayImage, [x, y, w, h]: [u32; 4]) -> (GrayImage, f32) {
 }
 
 /// Reads the codes in `regions` of `image` (from [`qr_shaped_regions`]), each enlarged as
-/// [`enlarged_region`] does and read with every step of [`decode`]; bounds are given in
-/// `image`'s pixels.
+/// [`enlarged_region`] does and read with steps 1, 2 and 4 of [`decode`] (see the comment
+/// inside for which of rqrr's passes); bounds are given in `image`'s pixels.
 pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
     let regions = &regions[..regions.len().min(MAX_REGIONS)];
     // rxing's multi-symbol reader, then rqrr. The single-symbol helper read nothing more in
