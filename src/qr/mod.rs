@@ -8,8 +8,9 @@
 //! 3. on small images only (under 2 MP: photos and cropped files, not screenshots), what rxing's
 //!    single-symbol helper adds: its Java port on the normal pass's black matrix, then both ports
 //!    on it flipped (reads a camera photo the multi reader misses);
-//! 4. on small images only, rqrr as it is, on the inverted image, with a white border and ×2 upscale, then with a local adaptive
-//!    threshold. Every rqrr call runs inside `catch_unwind`: rqrr 0.11 panics on some inputs.
+//! 4. on small images only, rqrr as it is, on the inverted image, with a white border and ×2
+//!    upscale, then with a local adaptive threshold. Every rqrr call runs inside
+//!    `catch_unwind`: rqrr 0.11 panics on some inputs.
 //!
 //! What each step earns, measured on `tests/fixtures/qr-samples` at 0° (141 images; the
 //! `qr_samples` integration test prints it):
