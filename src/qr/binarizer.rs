@@ -192,20 +192,29 @@ fn threshold(pixels: &Pixels) -> Result<BitMatrix> {
     let mut row_bits = BitArray::with_size(width);
     let mut words = vec![0usize; width.div_ceil(usize::BITS as usize)];
     for by in 0..sub_height {
-        let rows = if by + 1 == sub_height {
+        let last = by + 1 == sub_height;
+        let rows = if last {
             // The last row of blocks: the rows the one before did not cover.
             (by * BLOCK).min(height)..height
         } else {
             by * BLOCK..(by + 1) * BLOCK
         };
-        let own = if by + 1 == sub_height {
-            last_row.clone()
+        let own_row;
+        let own: &[u8] = if last {
+            &last_row
         } else {
-            per_pixel(&block_thresholds(by))
+            own_row = per_pixel(&block_thresholds(by));
+            &own_row
         };
-        let merged: Vec<u8> = own.iter().zip(&last_row).map(|(a, b)| *a.max(b)).collect();
+        // Only the rows the last row of blocks also covers (at most the last 8) take the
+        // higher of the two thresholds; the last row of blocks is its own.
+        let merged: Option<Vec<u8>> = (!last && rows.end > height - BLOCK)
+            .then(|| own.iter().zip(&last_row).map(|(a, b)| *a.max(b)).collect());
         for y in rows {
-            let thresholds = if y >= height - BLOCK { &merged } else { &own };
+            let thresholds = match &merged {
+                Some(merged) if y >= height - BLOCK => merged,
+                _ => own,
+            };
             pack_row(pixels.row(y), thresholds, &mut words);
             for (i, word) in words.iter().enumerate() {
                 row_bits.setBulk(i * usize::BITS as usize, *word);
