@@ -279,14 +279,25 @@ pub fn qr_shaped_regions(image: &GrayImage) -> Vec<[u32; 4]> {
     };
     catch_unwind(AssertUnwindSafe(|| {
         let matrix = pass.bitmap.get_black_matrix();
-        let mut patterns = detector::FindFinderPatterns(matrix, true, 0);
         let mut regions = Vec::new();
-        for set in detector::GenerateFinderPatternSets(&mut patterns) {
+        for set in finder_triples(matrix).0 {
             add_region(&mut regions, matrix, &set);
         }
         regions
     }))
     .unwrap_or_default()
+}
+
+/// rxing's finder-pattern search (zxing-cpp port, TryHarder) on `matrix`: the triples that
+/// could frame a QR code, and the widest pattern in pixels (0 when none).
+fn finder_triples(matrix: &BitMatrix) -> (detector::FinderPatternSets, u32) {
+    let mut patterns = detector::FindFinderPatterns(matrix, true, 0);
+    let widest = patterns
+        .iter()
+        .map(|p| p.size.max(0) as u32)
+        .max()
+        .unwrap_or(0);
+    (detector::GenerateFinderPatternSets(&mut patterns), widest)
 }
 
 /// Adds the region framed by the finder patterns `set` (with room for the quiet zone) to
@@ -536,21 +547,15 @@ impl<'a> Pass<'a> {
     /// read and the widest pattern: its loop over finder-pattern triples, written out here
     /// so that the search is not run a second time to locate regions.
     fn read(&mut self) -> Reading {
-        let [x, y] = self.origin;
-        let at_origin = |[bx, by, bw, bh]: [u32; 4]| [bx + x, by + y, bw, bh];
         let reading = catch_unwind(AssertUnwindSafe(|| {
             let matrix = self.bitmap.get_black_matrix();
-            let mut patterns = detector::FindFinderPatterns(matrix, true, 0);
+            let (sets, widest_finder) = finder_triples(matrix);
             let mut reading = Reading {
-                widest_finder: patterns
-                    .iter()
-                    .map(|p| p.size.max(0) as u32)
-                    .max()
-                    .unwrap_or(0),
+                widest_finder,
                 ..Reading::default()
             };
             let mut used = Vec::new();
-            for set in detector::GenerateFinderPatternSets(&mut patterns) {
+            for set in sets {
                 let corners = [set.bl, set.tl, set.tr];
                 if corners.iter().any(|c| used.contains(c)) {
                     continue;
@@ -574,10 +579,15 @@ impl<'a> Pass<'a> {
         }));
         let mut reading = reading.unwrap_or_default();
         for symbol in &mut reading.symbols {
-            symbol.bounds = symbol.bounds.map(at_origin);
+            symbol.bounds = symbol.bounds.map(|b| self.in_image(b));
         }
-        reading.unread = reading.unread.into_iter().map(at_origin).collect();
+        reading.unread = reading.unread.iter().map(|&b| self.in_image(b)).collect();
         reading
+    }
+
+    /// `[x, y, w, h]` in this part's pixels, in the whole image's.
+    fn in_image(&self, [x, y, w, h]: [u32; 4]) -> [u32; 4] {
+        [x + self.origin[0], y + self.origin[1], w, h]
     }
 
     /// Step 2: the black matrix flipped (light modules on a dark page), read again.
@@ -729,20 +739,19 @@ fn merge(symbols: &mut Vec<Symbol>, more: impl IntoIterator<Item = Symbol>) {
 /// the image again or repeating the zxing-cpp port's normal pass.
 fn java_port(pass: &mut Pass) -> Vec<Symbol> {
     let hints = hints();
-    let [x, y] = pass.origin;
-    let java = |bitmap: &mut BinaryBitmap<FastHybrid>| {
+    let java = |pass: &mut Pass| {
         let read = catch_unwind(AssertUnwindSafe(|| {
-            rxing::qrcode::QRCodeReader.decode_with_hints(bitmap, &hints)
+            rxing::qrcode::QRCodeReader.decode_with_hints(&mut pass.bitmap, &hints)
         }));
         match read {
             Ok(Ok(r)) => vec![Symbol {
                 text: r.getText().to_string(),
-                bounds: bounds_of(r.getPoints()).map(|[bx, by, bw, bh]| [bx + x, by + y, bw, bh]),
+                bounds: bounds_of(r.getPoints()).map(|b| pass.in_image(b)),
             }],
             _ => Vec::new(),
         }
     };
-    let normal = java(&mut pass.bitmap);
+    let normal = java(pass);
     if !normal.is_empty() {
         return normal;
     }
@@ -750,7 +759,7 @@ fn java_port(pass: &mut Pass) -> Vec<Symbol> {
     if !flipped.is_empty() {
         return flipped;
     }
-    java(&mut pass.bitmap)
+    java(pass)
 }
 
 /// Step 4: rqrr as it is, on the inverted image, on a padded ×2 copy, then with an adaptive
