@@ -95,7 +95,7 @@ pub fn run() -> ExitCode {
     if let Err(refusal) = policy().policy.check_portable(&mamori::paths::mode()) {
         return Failure::refused(&refusal).report();
     }
-    match commands::dispatch(&cli, lang) {
+    match commands::dispatch(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => failure.report(),
     }

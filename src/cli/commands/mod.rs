@@ -22,10 +22,10 @@ use super::{Cli, Command, Failure};
 
 /// Runs the subcommand `cli` names. With none (or `gui`), opens the desktop window; a build
 /// without the window prints help instead.
-pub fn dispatch(cli: &Cli, lang: mamori::i18n::Lang) -> Result<(), Failure> {
+pub fn dispatch(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
-        None => gui(cli, &super::args::GuiArgs::default(), lang),
-        Some(Command::Gui(args)) => gui(cli, args, lang),
+        None => gui(cli, &super::args::GuiArgs::default()),
+        Some(Command::Gui(args)) => gui(cli, args),
         Some(Command::Init(args)) => init::run(cli, args),
         Some(Command::Code(args)) => code::run(cli, args),
         Some(Command::List(args)) => list::run(cli, args),
@@ -47,7 +47,7 @@ pub fn dispatch(cli: &Cli, lang: mamori::i18n::Lang) -> Result<(), Failure> {
 }
 
 #[cfg(feature = "gui")]
-fn gui(cli: &Cli, args: &super::args::GuiArgs, _lang: mamori::i18n::Lang) -> Result<(), Failure> {
+fn gui(cli: &Cli, args: &super::args::GuiArgs) -> Result<(), Failure> {
     let path = super::session::vault_path(cli)?;
     let lang = cli.lang.as_deref().and_then(mamori::i18n::Lang::from_code);
     let start = crate::gui::Start {
@@ -61,7 +61,7 @@ fn gui(cli: &Cli, args: &super::args::GuiArgs, _lang: mamori::i18n::Lang) -> Res
 }
 
 #[cfg(not(feature = "gui"))]
-fn gui(_cli: &Cli, _args: &super::args::GuiArgs, lang: mamori::i18n::Lang) -> Result<(), Failure> {
-    let _ = super::args::localized_command(lang).print_help();
+fn gui(_cli: &Cli, _args: &super::args::GuiArgs) -> Result<(), Failure> {
+    let _ = super::args::localized_command(super::lang()).print_help();
     Ok(())
 }
