@@ -18,22 +18,12 @@ echo
 echo "## In memory, $(nproc) cores (zxing-cpp on one)"
 cargo bench --locked --bench qr_corpus 2>/dev/null
 
-# Whole processes, with a scratch home so no vault or settings are touched.
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-export HOME=$scratch XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data
+# Whole processes.
+source benches/peers/process-timing.sh
 synth=$(ls -d target/tmp/synthetic-screens-v1-seed20240601)
 nocode=target/tmp/qr-corpus-bench/no-code
 median_ms() { # command...: the median wall time of 11 runs, in ms
-    local runs=()
-    for _ in $(seq 11); do
-        local start end
-        start=$(date +%s%N)
-        "$@" >/dev/null 2>&1 || true
-        end=$(date +%s%N)
-        runs+=($(((end - start) / 1000)))
-    done
-    printf '%s\n' "${runs[@]}" | sort -n | sed -n 6p | awk '{printf "%.1f", $1 / 1000}'
+    median_us 11 "$@" | awk '{printf "%.1f", $1 / 1000}'
 }
 echo
 echo "## Whole process, ms (median of 11)"

@@ -20,22 +20,7 @@ hard=target/tmp/synthetic-hard-v1-seed20240601
 for need in "$mamori" "$zxing" "$bench/webp-as-png" "$bench/no-code" "$synth" "$hard"; do
     [[ -e $need ]] || { echo "missing $need: run benches/qr-peers.sh first" >&2; exit 1; }
 done
-# A scratch home, so no vault or settings are read or touched.
-scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
-export HOME=$scratch XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data
-
-median_us() { # command...: the median wall time of $runs runs, in µs
-    local times=()
-    for _ in $(seq "$runs"); do
-        local start end
-        start=$(date +%s%N)
-        "$@" >/dev/null 2>&1 || true
-        end=$(date +%s%N)
-        times+=($(((end - start) / 1000)))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p"
-}
+source benches/peers/process-timing.sh
 
 files() { # set name and its files, one "set<TAB>file" a line
     find tests/fixtures/qr-samples -type f \( -name '*.png' -o -name '*.jpg' \) | sed 's/^/real\t/'
@@ -49,8 +34,8 @@ files() { # set name and its files, one "set<TAB>file" a line
 
 table=$scratch/times.tsv
 files | sort | while IFS=$'\t' read -r set file; do
-    printf '%s\t%s\t%s\t%s\n' "$set" "$file" "$(median_us "$mamori" scan "$file")" \
-        "$(median_us "$zxing" "$file")"
+    printf '%s\t%s\t%s\t%s\n' "$set" "$file" "$(median_us "$runs" "$mamori" scan "$file")" \
+        "$(median_us "$runs" "$zxing" "$file")"
 done >"$table"
 
 echo "## Whole process, every file (median of $runs runs each)"

@@ -377,7 +377,8 @@ fn main() {
     println!("\nms per image, median / p95 (Mamori on {cores} core; zxing-cpp on one):\n");
     println!("| set | group | Mamori | zxing-cpp |");
     println!("|---|---|---|---|");
-    for ((set, group), index) in groups_of(&cases) {
+    let groups = groups_of(&cases);
+    for ((set, group), index) in &groups {
         let m = median_p95(index.iter().map(|&i| mamori[i].ms).collect());
         let z = zxing.as_ref().map_or("–".into(), |z| {
             median_p95(index.iter().map(|&i| z[i].ms).collect())
@@ -386,7 +387,7 @@ fn main() {
     }
 
     if std::env::var("QR_CRITERION").as_deref() != Ok("0") {
-        criterion_groups(&cases, &groups_of(&cases));
+        criterion_groups(&cases, &groups);
     }
 }
 
