@@ -1,12 +1,15 @@
 //! English and Japanese text for every message Mamori shows.
 //!
 //! One catalogue per language (`assets/i18n/en.json`, `assets/i18n/ja.json`), a flat map from
-//! message key to template. Templates name their arguments in braces (`{path}`); a test checks
+//! message key to template, compiled in by `build.rs` as a table sorted by key (nothing is parsed
+//! at run time). Templates name their arguments in braces (`{path}`); a test checks
 //! that both catalogues have the same keys and the same arguments for each key. Errors in this
 //! crate implement [`Localize`], so the shells can print them in the user's language.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+/// The compiled catalogues, `EN` and `JA` (see `build.rs`).
+mod tables {
+    include!(concat!(env!("OUT_DIR"), "/catalogues.rs"));
+}
 
 /// A language Mamori speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -77,19 +80,59 @@ macro_rules! localized_error {
     )+};
 }
 
-fn parse_catalogue(text: &'static str) -> HashMap<String, String> {
-    // The catalogues are compiled in and checked by tests; an unreadable one is a build defect,
-    // shown as empty rather than a panic so a message still appears (as its key).
-    serde_json::from_str(text).unwrap_or_default()
+/// The messages of one language: `(key, template)` pairs sorted by key.
+#[derive(Clone, Copy, Debug)]
+pub struct Catalogue(&'static [(&'static str, &'static str)]);
+
+impl Catalogue {
+    /// The template of `key`, if the catalogue has it.
+    pub fn get(self, key: &str) -> Option<&'static str> {
+        self.0
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .map(|i| self.0[i].1)
+    }
+
+    /// Whether the catalogue has `key`.
+    pub fn contains_key(self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Every `(key, template)`, by key.
+    pub fn iter(self) -> impl Iterator<Item = (&'static str, &'static str)> {
+        self.0.iter().copied()
+    }
+
+    /// Every key, sorted.
+    pub fn keys(self) -> impl Iterator<Item = &'static str> {
+        self.iter().map(|(key, _)| key)
+    }
+
+    /// How many messages it has.
+    pub fn len(self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl IntoIterator for Catalogue {
+    type Item = (&'static str, &'static str);
+    type IntoIter = std::iter::Copied<std::slice::Iter<'static, (&'static str, &'static str)>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().copied()
+    }
 }
 
 /// The catalogue of one language.
-pub fn catalogue(lang: Lang) -> &'static HashMap<String, String> {
-    static EN: OnceLock<HashMap<String, String>> = OnceLock::new();
-    static JA: OnceLock<HashMap<String, String>> = OnceLock::new();
+pub fn catalogue(lang: Lang) -> Catalogue {
     match lang {
-        Lang::En => EN.get_or_init(|| parse_catalogue(include_str!("../assets/i18n/en.json"))),
-        Lang::Ja => JA.get_or_init(|| parse_catalogue(include_str!("../assets/i18n/ja.json"))),
+        Lang::En => Catalogue(tables::EN),
+        Lang::Ja => Catalogue(tables::JA),
     }
 }
 
@@ -101,7 +144,6 @@ pub fn tr(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> Str
     let template = catalogue(lang)
         .get(key)
         .or_else(|| catalogue(Lang::En).get(key))
-        .map(String::as_str)
         .unwrap_or(key);
     fill(template, args)
 }
@@ -283,7 +325,7 @@ mod tests {
     fn japanese_text_is_japanese() {
         // A copied-but-untranslated entry would pass the key test; catch it here.
         for (key, template) in catalogue(Lang::Ja) {
-            let english = &catalogue(Lang::En)[key];
+            let english = catalogue(Lang::En).get(key).unwrap_or_default();
             let words = fill(template, &[])
                 .split(['{', '}'])
                 .enumerate()
@@ -392,7 +434,7 @@ mod tests {
             .filter(|(_, key)| key.starts_with("os-error-"))
         {
             assert!(
-                placeholders(&catalogue(lang)[key]) == ["detail"],
+                placeholders(catalogue(lang).get(key).unwrap_or_default()) == ["detail"],
                 "{key} ({lang:?}) must show the system's text"
             );
         }

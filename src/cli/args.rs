@@ -391,7 +391,7 @@ pub struct DoctorArgs {
 /// The clap command with every help text from the catalogue of `lang`.
 pub fn localized_command(lang: Lang) -> clap::Command {
     let texts = catalogue(lang);
-    let text = |key: String| texts.get(&key).cloned();
+    let text = |key: String| texts.get(&key);
     let mut command = Cli::command();
     if let Some(about) = text("help-mamori".into()) {
         command = command.about(about);
