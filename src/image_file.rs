@@ -59,7 +59,10 @@ pub fn load_gray(path: &Path) -> Result<GrayImage, ImageError> {
 /// Decodes image bytes (named `path` in errors) to grey. Decoding and conversion run inside
 /// `catch_unwind`: a decoder bug on a hostile file is an error, never a crash.
 pub fn decode_gray(path: &Path, bytes: &[u8]) -> Result<GrayImage, ImageError> {
-    std::panic::catch_unwind(|| decode(path, bytes).map(to_gray)).unwrap_or_else(|_| {
+    std::panic::catch_unwind(|| {
+        png_gray(path, bytes).unwrap_or_else(|| decode(path, bytes).map(to_gray))
+    })
+    .unwrap_or_else(|_| {
         Err(ImageError::Damaged {
             path: path.to_path_buf(),
             detail: "the decoder failed on this file".into(),
@@ -101,6 +104,96 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
             detail: other.to_string(),
         },
     })
+}
+
+/// An 8-bit PNG (or one of fewer bits: grey is widened, a palette looked up), not interlaced,
+/// decoded a row at a time straight to grey: never the full-size RGB or RGBA copy `image`
+/// decodes to (33 MB for a 4K screenshot, most of a small photo's page faults). The grey is the
+/// same as [`to_gray`]'s. `None` for anything else (16-bit, interlaced, not a PNG), which
+/// [`decode`] then reads.
+fn png_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> {
+    use png::{BitDepth, ColorType, Transformations};
+
+    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return None;
+    }
+    let damaged = |error: png::DecodingError| match error {
+        png::DecodingError::LimitsExceeded => ImageError::TooLarge(path.to_path_buf()),
+        other => ImageError::Damaged {
+            path: path.to_path_buf(),
+            detail: other.to_string(),
+        },
+    };
+    let limits = png::Limits {
+        bytes: usize::try_from(MAX_ALLOC).unwrap_or(usize::MAX),
+    };
+    let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), limits);
+    let header = match decoder.read_header_info() {
+        Ok(header) => header,
+        Err(error) => return Some(Err(damaged(error))),
+    };
+    let (width, height) = (header.width, header.height);
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Some(Err(ImageError::TooLarge(path.to_path_buf())));
+    }
+    if header.interlaced || header.bit_depth == BitDepth::Sixteen {
+        return None;
+    }
+    // 8-bit palette indices are looked up in a grey palette; anything else is expanded to 8 bits
+    // a sample (palettes of fewer bits to RGB or RGBA, grey of fewer bits widened).
+    let indexed = header.color_type == ColorType::Indexed && header.bit_depth == BitDepth::Eight;
+    decoder.set_transformations(if indexed {
+        Transformations::IDENTITY
+    } else {
+        Transformations::EXPAND
+    });
+    let mut reader = match decoder.read_info() {
+        Ok(reader) => reader,
+        Err(error) => return Some(Err(damaged(error))),
+    };
+    let palette = match (indexed, reader.info().palette.as_deref()) {
+        (false, _) => None,
+        (true, Some(rgb)) => Some(grey_palette(rgb)),
+        (true, None) => return None,
+    };
+    let channels = match (palette.is_some(), reader.output_color_type()) {
+        (true, _) => 1,
+        (false, (ColorType::Grayscale, BitDepth::Eight)) => 1,
+        (false, (ColorType::GrayscaleAlpha, BitDepth::Eight)) => 2,
+        (false, (ColorType::Rgb, BitDepth::Eight)) => 3,
+        (false, (ColorType::Rgba, BitDepth::Eight)) => 4,
+        _ => return None,
+    };
+    let mut grey = Vec::with_capacity(width as usize * height as usize);
+    loop {
+        let row = match reader.next_row() {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(error) => return Some(Err(damaged(error))),
+        };
+        let pixels = row.data().chunks_exact(channels);
+        match (&palette, channels) {
+            (Some(palette), _) => grey.extend(row.data().iter().map(|&i| palette[usize::from(i)])),
+            (None, 1 | 2) => grey.extend(pixels.map(|px| px[0])),
+            (None, _) => grey.extend(pixels.map(|px| crate::qr::luma(px[0], px[1], px[2]))),
+        }
+    }
+    Some(
+        GrayImage::from_raw(width, height, grey).ok_or_else(|| ImageError::Damaged {
+            path: path.to_path_buf(),
+            detail: "fewer rows than its header says".into(),
+        }),
+    )
+}
+
+/// The grey of each entry of a PNG palette (RGB triples), with black for indices past its end,
+/// as `png` expands them.
+fn grey_palette(rgb: &[u8]) -> [u8; 256] {
+    let mut grey = [0; 256];
+    for (slot, px) in grey.iter_mut().zip(rgb.chunks_exact(3)) {
+        *slot = crate::qr::luma(px[0], px[1], px[2]);
+    }
+    grey
 }
 
 /// Grey from any decoded image; RGBA goes through the fast integer loop.
@@ -164,6 +257,109 @@ mod tests {
         ));
         png.extend(chunk(b"IEND", &[]));
         let result = decode_gray(Path::new("bomb.png"), &png);
+        assert!(matches!(result, Err(ImageError::TooLarge(_))), "{result:?}");
+    }
+
+    /// A `width` × 3 PNG of `color` and `depth` whose samples run through every value.
+    fn png_of(color: png::ColorType, depth: png::BitDepth) -> Vec<u8> {
+        let (width, height) = (37u32, 3u32);
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(color);
+        encoder.set_depth(depth);
+        if color == png::ColorType::Indexed {
+            let entries = 1usize << (depth as u8).min(8);
+            // Fewer entries than indices, so some index past the palette's end (black).
+            let rgb: Vec<u8> = (0..entries.saturating_sub(1) * 3)
+                .map(|i| (i * 53 % 256) as u8)
+                .collect();
+            encoder.set_palette(rgb);
+            encoder.set_trns(vec![0u8, 128]);
+        }
+        let samples = match color {
+            png::ColorType::Grayscale | png::ColorType::Indexed => 1,
+            png::ColorType::GrayscaleAlpha => 2,
+            png::ColorType::Rgb => 3,
+            png::ColorType::Rgba => 4,
+        };
+        let bits = samples * depth as usize;
+        let row = (width as usize * bits).div_ceil(8);
+        let data: Vec<u8> = (0..row * height as usize)
+            .map(|i| (i * 97 % 251) as u8)
+            .collect();
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&data).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn pngs_read_row_by_row_give_the_grey_of_the_full_decode() {
+        use png::{BitDepth as B, ColorType as C};
+        let cases = [
+            (C::Grayscale, B::One),
+            (C::Grayscale, B::Two),
+            (C::Grayscale, B::Four),
+            (C::Grayscale, B::Eight),
+            (C::GrayscaleAlpha, B::Eight),
+            (C::Rgb, B::Eight),
+            (C::Rgba, B::Eight),
+            (C::Indexed, B::One),
+            (C::Indexed, B::Four),
+            (C::Indexed, B::Eight),
+            // Not read row by row: 16-bit goes through `image`.
+            (C::Rgb, B::Sixteen),
+            (C::GrayscaleAlpha, B::Sixteen),
+        ];
+        for (color, depth) in cases {
+            let bytes = png_of(color, depth);
+            let path = Path::new("case.png");
+            let full = decode(path, &bytes).map(to_gray).unwrap();
+            let rows = png_gray(path, &bytes);
+            assert_eq!(rows.is_none(), depth == B::Sixteen, "{color:?} {depth:?}");
+            let grey = decode_gray(path, &bytes).unwrap();
+            assert_eq!(grey, full, "{color:?} {depth:?}");
+        }
+        // Interlaced (Adam7) goes through `image` too: a 1 × 1 grey image, whose one pixel is
+        // all of the first pass, in a stored (uncompressed) zlib stream.
+        let mut ihdr = 1u32.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&1u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 0, 0, 0, 1]);
+        let raw = [0u8, 200];
+        // Adler-32: a = 1 + Σ bytes, b = Σ of a after each byte.
+        let a = (1 + u32::from(raw[0]) + u32::from(raw[1])) % 65_521;
+        let b = (2 + u32::from(raw[0]) * 2 + u32::from(raw[1])) % 65_521;
+        let adler = (b << 16) | a;
+        let mut idat = vec![0x78, 0x01, 0x01, 2, 0, 0xfd, 0xff];
+        idat.extend_from_slice(&raw);
+        idat.extend_from_slice(&adler.to_be_bytes());
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &ihdr));
+        png.extend(chunk(b"IDAT", &idat));
+        png.extend(chunk(b"IEND", &[]));
+        let path = Path::new("adam7.png");
+        assert!(png_gray(path, &png).is_none());
+        assert_eq!(decode_gray(path, &png).unwrap().into_raw(), [200]);
+    }
+
+    #[test]
+    fn a_cut_png_is_damaged_and_a_huge_one_too_large() {
+        let bytes = png_of(png::ColorType::Rgb, png::BitDepth::Eight);
+        for cut in [bytes.len() / 2, bytes.len() - 13, 40] {
+            let result = decode_gray(Path::new("cut.png"), &bytes[..cut]);
+            assert!(
+                matches!(result, Err(ImageError::Damaged { .. })),
+                "{cut}: {result:?}"
+            );
+        }
+        // 40000 × 1: one side over the limit, the pixel count under it.
+        let mut ihdr = 40_000u32.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&1u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &ihdr));
+        png.extend(chunk(b"IEND", &[]));
+        let result = decode_gray(Path::new("wide.png"), &png);
         assert!(matches!(result, Err(ImageError::TooLarge(_))), "{result:?}");
     }
 
