@@ -47,6 +47,7 @@
 //! any thread.
 
 mod binarizer;
+mod upscale;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -398,10 +399,7 @@ fn enlarge(image: &GrayImage, [x, y, w, h]: [u32; 4]) -> (GrayImage, f32) {
         return (crop, 1.0);
     }
     let (nw, nh) = ((w as f32 * factor) as u32, (h as f32 * factor) as u32);
-    (
-        image::imageops::resize(&crop, nw, nh, image::imageops::FilterType::Triangle),
-        factor,
-    )
+    (upscale::bilinear(&crop, nw, nh), factor)
 }
 
 /// Reads the codes in `regions` of `image` (from [`qr_shaped_regions`]), each enlarged as
@@ -883,12 +881,7 @@ fn pad_and_upscale(image: &GrayImage, upscale: bool) -> GrayImage {
     );
     image::imageops::replace(&mut padded, image, i64::from(margin), i64::from(margin));
     if upscale && padded.width().min(padded.height()) < 800 {
-        padded = image::imageops::resize(
-            &padded,
-            padded.width() * 2,
-            padded.height() * 2,
-            image::imageops::FilterType::Triangle,
-        );
+        padded = upscale::bilinear(&padded, padded.width() * 2, padded.height() * 2);
     }
     padded
 }
