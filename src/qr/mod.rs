@@ -8,9 +8,9 @@
 //! 3. on small images only (under 2 MP: photos and cropped files, not screenshots), what rxing's
 //!    single-symbol helper adds: its Java port on the normal pass's black matrix, then both ports
 //!    on it flipped (reads a camera photo the multi reader misses);
-//! 4. on small images only, rqrr as it is, on the inverted image, with a white border and ×2
-//!    upscale, then with a local adaptive threshold. Every rqrr call runs inside
-//!    `catch_unwind`: rqrr 0.11 panics on some inputs.
+//! 4. on small images only, rqrr as it is, with a white border and ×2 upscale, then with a local
+//!    adaptive threshold. Every rqrr call runs inside `catch_unwind`: rqrr 0.11 panics on some
+//!    inputs.
 //!
 //! What each step earns, measured on `tests/fixtures/qr-samples` at 0° (141 images; the
 //! `qr_samples` integration test prints it):
@@ -35,13 +35,15 @@
 //! On two cores the steps run side by side with the same results: a screen of 2 MP or more as
 //! two overlapping halves at once (then the inverted halves; a half-size copy only after a
 //! finder pattern as wide as a code larger than the overlap), a smaller image's normal and
-//! inverted passes at once, rqrr's passes as two chains. On a large image the inverted pass
+//! inverted passes at once, rqrr's passes as two chains (plain then padded; adaptive). On a large image the inverted pass
 //! reads the normal pass's black matrix flipped, as zxing-cpp does, instead of binarising
 //! again; a smaller image's inverted pixels are binarised on their own, which reads two
 //! rotated samples more. Measured numbers: `docs/qr-decoding.md`.
 //!
-//! Without rqrr's plain and inverted passes step 4 reads 129, so they stay. Screenshots (2 MP
-//! and more) never reach rqrr: its cascade costs about 0.5 s on a 4K screen with no code.
+//! Without rqrr's plain pass step 4 reads one real and three rotated samples fewer, so it stays;
+//! rqrr on the inverted image read nothing the other steps do not (every sample set), so it is
+//! gone, and with it one rqrr pass on every photo no step reads. Screenshots (2 MP and more)
+//! never reach rqrr: its cascade costs about 0.5 s on a 4K screen with no code.
 //!
 //! The API takes an image and returns results, with no global state, so callers can run it on
 //! any thread.
@@ -760,16 +762,11 @@ fn java_port(pass: &mut Pass) -> Vec<Symbol> {
     java(pass)
 }
 
-/// Step 4: rqrr as it is, on the inverted image, on a padded ×2 copy, then with an adaptive
-/// threshold, stopping at the first that reads something. On two cores as two chains at once
-/// (plain then padded; inverted then adaptive), with the same result.
+/// Step 4: rqrr as it is, on a padded ×2 copy, then with an adaptive threshold, stopping at the
+/// first that reads something. On two cores as two chains at once (plain then padded; adaptive),
+/// with the same result.
 fn rqrr_rescue(image: &GrayImage, passes: RqrrPasses, threads: usize) -> Vec<Symbol> {
     let plain = || rqrr_decode(RqrrInput::Grey(image));
-    let inverted = || {
-        let mut inverted = image.clone();
-        inverted.iter_mut().for_each(|p| *p = 255 - *p);
-        rqrr_decode(RqrrInput::Grey(&inverted))
-    };
     if passes == RqrrPasses::PlainOnly {
         return plain();
     }
@@ -784,46 +781,27 @@ fn rqrr_rescue(image: &GrayImage, passes: RqrrPasses, threads: usize) -> Vec<Sym
             &black,
         ))
     };
-    if threads < 2 {
-        return [
-            &plain as &dyn Fn() -> Vec<Symbol>,
-            &inverted,
-            &padded,
-            &adaptive,
-        ]
-        .iter()
-        .map(|step| step())
-        .find(|found| !found.is_empty())
-        .unwrap_or_default();
-    }
-    // Two chains at once, each stopping at its first read; the earlier step of the order
-    // above wins, so the result is the one core's.
-    let ((plain_read, padded_read), (inverted_read, adaptive_read)) = both(
+    // Plain then padded, each only when the one before read nothing; the adaptive pass too,
+    // at once on a second core (its result is used only when the chain read nothing, so the
+    // result is the one core's).
+    let (chain, adaptive_read) = both(
         threads,
         || {
             let plain_read = plain();
-            let padded_read = if plain_read.is_empty() {
+            if plain_read.is_empty() {
                 padded()
             } else {
-                Vec::new()
-            };
-            (plain_read, padded_read)
+                plain_read
+            }
         },
-        || {
-            let inverted_read = inverted();
-            let adaptive_read = if inverted_read.is_empty() {
-                adaptive()
-            } else {
-                Vec::new()
-            };
-            (inverted_read, adaptive_read)
-        },
-        |_| false,
+        adaptive,
+        |chain: &Vec<Symbol>| !chain.is_empty(),
     );
-    [plain_read, inverted_read, padded_read, adaptive_read]
-        .into_iter()
-        .find(|found| !found.is_empty())
-        .unwrap_or_default()
+    if chain.is_empty() {
+        adaptive_read
+    } else {
+        chain
+    }
 }
 
 fn rqrr_symbol(text: String, bounds: &[rqrr::Point; 4]) -> Symbol {
