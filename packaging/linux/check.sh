@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What CI checks of the Linux packages (after build.sh): the .deb installs with apt, the
-# installed `mamori` runs, the desktop entry and AppStream metainfo validate, icons and
+# installed `mamori` runs and links only the C runtime, the desktop entry and AppStream metainfo validate, icons and
 # licences are in place, and removing the package leaves none of its files behind; the
 # .tar.gz unpacks to a binary that runs. Installs packages system-wide: meant for CI or a
 # throw-away machine (sudo when not root).
@@ -29,6 +29,12 @@ echo "checking $deb ($(du -h "$deb" | cut -f1))"
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "./$deb" >/dev/null
 [[ "$(command -v mamori)" == /usr/bin/mamori ]] || fail "mamori is not /usr/bin/mamori after install"
 mamori --version | grep -qF "${version%-*}" || fail "mamori --version does not say ${version%-*}"
+# The binary links only the C runtime: X11, XCB, Wayland, OpenGL and PipeWire are opened when
+# the window or a screen capture needs them, so the command line runs (and starts fast) on a
+# machine without them; the package depends on what is opened, dpkg-shlibdeps cannot see it.
+needed="$(readelf -d /usr/bin/mamori | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')"
+[[ "$needed" == "libc.so.6 libgcc_s.so.1 libm.so.6 " ]] || fail "mamori links more than the C runtime: $needed"
+dpkg-deb --field "$deb" Depends | grep -q "libxcb1" || fail "the .deb does not depend on libxcb1"
 desktop-file-validate /usr/share/applications/io.github.mamori.Mamori.desktop
 appstreamcli validate --no-net /usr/share/metainfo/io.github.mamori.Mamori.metainfo.xml
 for size in 16 24 32 48 64 128 256 512; do
