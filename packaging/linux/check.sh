@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What CI checks of the Linux packages (after build.sh): the .deb installs with apt, the
-# installed `mamori` runs and links only the C runtime, the desktop entry and AppStream metainfo validate, icons and
-# licences are in place, and removing the package leaves none of its files behind; the
-# .tar.gz unpacks to a binary that runs. Installs packages system-wide: meant for CI or a
-# throw-away machine (sudo when not root).
+# installed `mamori` runs and links only the C runtime, the desktop entry and AppStream metainfo
+# validate, icons and licences are in place, and removing the package leaves none of its files
+# behind; the .tar.gz unpacks to a binary that runs. Installs packages system-wide: meant for CI
+# or a throw-away machine (sudo when not root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
