@@ -54,4 +54,4 @@ done
 echo
 echo "Largest differences (ms, Mamori / zxing-cpp):"
 awk -F'\t' '{ printf "%d\t%s\t%.1f / %.1f\n", $3 - $4, $2, $3 / 1000, $4 / 1000 }' "$table" |
-    sort -rn | head -10 | cut -f2-
+    sort -rn | sed -n '1,10p' | cut -f2-
