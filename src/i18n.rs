@@ -80,17 +80,33 @@ macro_rules! localized_error {
     )+};
 }
 
-/// The messages of one language: `(key, template)` pairs sorted by key.
+/// The messages of one language: every key and template in one string, and their byte ranges
+/// in it sorted by key (see `build.rs`).
 #[derive(Clone, Copy, Debug)]
-pub struct Catalogue(&'static [(&'static str, &'static str)]);
+pub struct Catalogue {
+    text: &'static str,
+    ranges: &'static [[u32; 4]],
+}
 
 impl Catalogue {
+    /// The text between two of the generated offsets.
+    fn slice(self, start: u32, end: u32) -> &'static str {
+        self.text
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// The key and template of one entry.
+    fn entry(self, [key_start, key_end, start, end]: [u32; 4]) -> (&'static str, &'static str) {
+        (self.slice(key_start, key_end), self.slice(start, end))
+    }
+
     /// The template of `key`, if the catalogue has it.
     pub fn get(self, key: &str) -> Option<&'static str> {
-        self.0
-            .binary_search_by(|(k, _)| (*k).cmp(key))
+        self.ranges
+            .binary_search_by(|&[start, end, ..]| self.slice(start, end).cmp(key))
             .ok()
-            .map(|i| self.0[i].1)
+            .map(|i| self.entry(self.ranges[i]).1)
     }
 
     /// Whether the catalogue has `key`.
@@ -100,7 +116,7 @@ impl Catalogue {
 
     /// Every `(key, template)`, by key.
     pub fn iter(self) -> impl Iterator<Item = (&'static str, &'static str)> {
-        self.0.iter().copied()
+        self.ranges.iter().map(move |&range| self.entry(range))
     }
 
     /// Every key, sorted.
@@ -110,29 +126,26 @@ impl Catalogue {
 
     /// How many messages it has.
     pub fn len(self) -> usize {
-        self.0.len()
+        self.ranges.len()
     }
 
     /// Whether it has none.
     pub fn is_empty(self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl IntoIterator for Catalogue {
-    type Item = (&'static str, &'static str);
-    type IntoIter = std::iter::Copied<std::slice::Iter<'static, (&'static str, &'static str)>>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().copied()
+        self.ranges.is_empty()
     }
 }
 
 /// The catalogue of one language.
 pub fn catalogue(lang: Lang) -> Catalogue {
     match lang {
-        Lang::En => Catalogue(tables::EN),
-        Lang::Ja => Catalogue(tables::JA),
+        Lang::En => Catalogue {
+            text: tables::EN_TEXT,
+            ranges: &tables::EN,
+        },
+        Lang::Ja => Catalogue {
+            text: tables::JA_TEXT,
+            ranges: &tables::JA,
+        },
     }
 }
 
@@ -275,7 +288,7 @@ mod tests {
         // Advice that names a command comes from the shell (`crate::advice`): the window shows
         // these messages too. Keys of the shells (`cli-`, `gui-`, `help-`, `doctor-`) may.
         for lang in [Lang::En, Lang::Ja] {
-            for (key, text) in catalogue(lang) {
+            for (key, text) in catalogue(lang).iter() {
                 if ["cli-", "gui-", "help-", "doctor-"]
                     .iter()
                     .any(|shell| key.starts_with(shell))
@@ -303,7 +316,7 @@ mod tests {
             en.len()
         );
         let mut missing = Vec::new();
-        for (key, template) in en {
+        for (key, template) in en.iter() {
             match ja.get(key) {
                 None => missing.push(format!("ja lacks {key}")),
                 Some(ja_template) => assert_eq!(
@@ -324,7 +337,7 @@ mod tests {
     #[test]
     fn japanese_text_is_japanese() {
         // A copied-but-untranslated entry would pass the key test; catch it here.
-        for (key, template) in catalogue(Lang::Ja) {
+        for (key, template) in catalogue(Lang::Ja).iter() {
             let english = catalogue(Lang::En).get(key).unwrap_or_default();
             let words = fill(template, &[])
                 .split(['{', '}'])
