@@ -35,10 +35,10 @@
 //! On two cores the steps run side by side with the same results: a screen of 2 MP or more as
 //! two overlapping halves at once (then the inverted halves; a half-size copy only after a
 //! finder pattern as wide as a code larger than the overlap), a smaller image's normal and
-//! inverted passes at once, rqrr's passes as two chains (plain then padded; adaptive). On a large image the inverted pass
-//! reads the normal pass's black matrix flipped, as zxing-cpp does, instead of binarising
-//! again; a smaller image's inverted pixels are binarised on their own, which reads two
-//! rotated samples more. Measured numbers: `docs/qr-decoding.md`.
+//! inverted passes at once, rqrr's passes as two chains (plain then padded; adaptive). On a
+//! large image the inverted pass reads the normal pass's black matrix flipped, as zxing-cpp
+//! does, instead of binarising again; a smaller image's inverted pixels are binarised on their
+//! own, which reads two rotated samples more. Measured numbers: `docs/qr-decoding.md`.
 //!
 //! Without rqrr's plain pass step 4 reads one real and three rotated samples fewer, so it stays;
 //! rqrr on the inverted image read nothing the other steps do not (every sample set), so it is
@@ -145,14 +145,14 @@ pub fn decode_and_locate(image: &GrayImage) -> Decoded {
 /// Which of rqrr's passes [`rqrr_rescue`] runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum RqrrPasses {
-    /// Plain, inverted, padded and enlarged ×2, adaptive threshold: a whole small image.
+    /// Plain, padded and enlarged ×2, adaptive threshold: a whole small image.
     All,
     /// The same without the ×2 enlargement: a region already enlarged from a screenshot (the
     /// ×2 would cost 120-160 ms a region on a 4K screen; its adaptive threshold is what reads
     /// a blurred 2-px code there).
     NoUpscale,
     /// The plain pass alone: a region already enlarged from a photo, whose other passes ran on
-    /// the whole photo. It reads one rotated sample more; all four took 20-50 ms a photo for
+    /// the whole photo. It reads one rotated sample more; the others took 20-50 ms a photo for
     /// nothing more.
     PlainOnly,
 }
@@ -378,7 +378,8 @@ fn frames_data(matrix: &BitMatrix, set: &FinderPatternSet) -> bool {
 /// How many QR-shaped regions are looked at again, enlarged.
 pub const MAX_REGIONS: usize = 4;
 
-/// A selected region's smaller side is enlarged to at least this many pixels (at most ×4).
+/// A selected region's smaller side is enlarged to at least this many pixels (at most ×4; a
+/// photo's regions in [`decode_regions`] at most ×2).
 pub const ENLARGE_TO: u32 = 900;
 
 /// The part `[x, y, w, h]` of `image`, enlarged so its smaller side is at least
@@ -392,11 +393,16 @@ pub fn enlarged_region(image: &GrayImage, [x, y, w, h]: [u32; 4]) -> GrayImage {
 /// The most a region is enlarged by: 1.25 px a module become 5.
 const MAX_ENLARGEMENT: f32 = 4.0;
 
-/// The most a region of a photo (an image under [`SMALL_IMAGE_PIXELS`]) is enlarged by in
-/// [`decode_regions`]: its modules are larger than a screen's, and on the 141 real samples
-/// and 423 rotated ones, ×2 read one of each more than ×4 did (131 and 393 → 132 and 394), in
-/// 17-22 % less time, where ×1.5 and ×3 read fewer.
-const MAX_PHOTO_ENLARGEMENT: f32 = 2.0;
+/// The most a large region (smaller side at least [`LARGE_REGION`] pixels) is enlarged by in
+/// [`decode_regions`]. Such a region frames large modules (a 2FA code of version 10 or less at
+/// 1.3 px a module is under 80 px): on the 141 real samples and 423 rotated ones (the regions
+/// that changed were 190-260 px), ×2 read one of each more than ×4 did (131 and 393 → 132 and 394), in
+/// 17-22 % less time, where ×1.5 and ×3 read fewer. Small regions, the small codes this look
+/// exists for, keep ×4 whatever the image's size (a 1600 × 1000 window capture included).
+const MAX_LARGE_REGION_ENLARGEMENT: f32 = 2.0;
+
+/// See [`MAX_LARGE_REGION_ENLARGEMENT`].
+const LARGE_REGION: u32 = 150;
 
 /// [`enlarged_region`] at most ×`most`, and the factor it was enlarged by.
 fn enlarge(image: &GrayImage, [x, y, w, h]: [u32; 4], most: f32) -> (GrayImage, f32) {
@@ -414,8 +420,9 @@ fn enlarge(image: &GrayImage, [x, y, w, h]: [u32; 4], most: f32) -> (GrayImage, 
 }
 
 /// Reads the codes in `regions` of `image` (from [`qr_shaped_regions`]), each enlarged as
-/// [`enlarged_region`] does and read with steps 1, 2 and 4 of [`decode`] (see the comment
-/// inside for which of rqrr's passes); bounds are given in `image`'s pixels.
+/// [`enlarged_region`] does (a large region at most ×2: [`MAX_LARGE_REGION_ENLARGEMENT`]) and read with
+/// steps 1, 2 and 4 of [`decode`] (see the comment inside for which of rqrr's passes); bounds
+/// are given in `image`'s pixels.
 pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
     let regions = &regions[..regions.len().min(MAX_REGIONS)];
     // rxing's multi-symbol reader, then rqrr. The single-symbol helper read nothing more in
@@ -425,16 +432,21 @@ pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
         rqrr: true,
     };
     let small = u64::from(image.width()) * u64::from(image.height()) < SMALL_IMAGE_PIXELS;
-    let (rqrr, most) = if small {
-        (RqrrPasses::PlainOnly, MAX_PHOTO_ENLARGEMENT)
+    let rqrr = if small {
+        RqrrPasses::PlainOnly
     } else {
-        (RqrrPasses::NoUpscale, MAX_ENLARGEMENT)
+        RqrrPasses::NoUpscale
     };
     // One region a thread when there are several (each then decodes on one), else the one
     // region's passes side by side.
     let threads = threads();
     let per_region = if regions.len() > 1 { 1 } else { threads };
     let read = |&[left, top, width, height]: &[u32; 4]| {
+        let most = if width.min(height) >= LARGE_REGION {
+            MAX_LARGE_REGION_ENLARGEMENT
+        } else {
+            MAX_ENLARGEMENT
+        };
         let (enlarged, factor) = enlarge(image, [left, top, width, height], most);
         let back = |v: u32| (v as f32 / factor) as u32;
         let mut symbols = decode_passes(&enlarged, fallbacks, rqrr, per_region).symbols;
