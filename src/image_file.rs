@@ -88,10 +88,8 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
     if reader.format().is_none() {
         return Err(ImageError::NotAnImage(path.to_path_buf()));
     }
-    if let Some((width, height)) = dimensions(bytes)
-        && u64::from(width) * u64::from(height) > MAX_PIXELS
-    {
-        return Err(ImageError::TooLarge(path.to_path_buf()));
+    if let Some((width, height)) = dimensions(bytes) {
+        check_size(path, width.into(), height.into())?;
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -130,13 +128,15 @@ fn png_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> 
         bytes: usize::try_from(MAX_ALLOC).unwrap_or(usize::MAX),
     };
     let mut decoder = png::Decoder::new_with_limits(Cursor::new(bytes), limits);
+    // The colour profile is never used; unread, a crafted one cannot cost memory to inflate.
+    decoder.set_ignore_iccp_chunk(true);
     let header = match decoder.read_header_info() {
         Ok(header) => header,
         Err(error) => return Some(Err(damaged(error))),
     };
     let (width, height) = (header.width, header.height);
-    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) > MAX_PIXELS {
-        return Some(Err(ImageError::TooLarge(path.to_path_buf())));
+    if let Err(too_large) = check_size(path, width.into(), height.into()) {
+        return Some(Err(too_large));
     }
     if header.interlaced || header.bit_depth == BitDepth::Sixteen {
         return None;
@@ -173,19 +173,43 @@ fn png_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> 
             Ok(None) => break,
             Err(error) => return Some(Err(damaged(error))),
         };
-        let pixels = row.data().chunks_exact(channels);
+        let data = row.data();
         match (&palette, channels) {
-            (Some(palette), _) => grey.extend(row.data().iter().map(|&i| palette[usize::from(i)])),
-            (None, 1 | 2) => grey.extend(pixels.map(|px| px[0])),
-            (None, _) => grey.extend(pixels.map(|px| crate::qr::luma(px[0], px[1], px[2]))),
+            (Some(palette), _) => grey.extend(data.iter().map(|&i| palette[usize::from(i)])),
+            (None, 1 | 2) => grey.extend(data.chunks_exact(channels).map(|px| px[0])),
+            (None, _) => grey.extend(lumas(data, channels)),
         }
     }
-    Some(
-        GrayImage::from_raw(width, height, grey).ok_or_else(|| ImageError::Damaged {
-            path: path.to_path_buf(),
-            detail: "fewer rows than its header says".into(),
-        }),
-    )
+    Some(grey_image(path, width, height, grey))
+}
+
+/// Width × height grey pixels as an image, or why not: fewer than the header said.
+fn grey_image(
+    path: &Path,
+    width: u32,
+    height: u32,
+    grey: Vec<u8>,
+) -> Result<GrayImage, ImageError> {
+    GrayImage::from_raw(width, height, grey).ok_or_else(|| ImageError::Damaged {
+        path: path.to_path_buf(),
+        detail: "fewer pixels than its header says".into(),
+    })
+}
+
+/// [`MAX_SIDE`] and [`MAX_PIXELS`], from the sizes a header claims, before anything is decoded.
+fn check_size(path: &Path, width: u64, height: u64) -> Result<(), ImageError> {
+    let side = u64::from(MAX_SIDE);
+    if width > side || height > side || width * height > MAX_PIXELS {
+        return Err(ImageError::TooLarge(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// The luma of each RGB or RGBA pixel (`channels` bytes each).
+fn lumas(pixels: &[u8], channels: usize) -> impl Iterator<Item = u8> + '_ {
+    pixels
+        .chunks_exact(channels)
+        .map(|px| crate::qr::luma(px[0], px[1], px[2]))
 }
 
 /// A JPEG in YCbCr or grey decoded straight to its luma (Y) channel: the chroma is never
@@ -201,25 +225,23 @@ fn jpeg_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>>
     if !bytes.starts_with(&[0xff, 0xd8]) {
         return None;
     }
-    let damaged = |error: zune_jpeg::errors::DecodeErrors| ImageError::Damaged {
-        path: path.to_path_buf(),
-        detail: error.to_string(),
-    };
+    // zune's own size limits off (JPEG's is 65535 a side): the sizes are checked below, as for
+    // every format, so an oversized file is "too large", not "damaged".
     let options = zune_core::options::DecoderOptions::default()
         .set_strict_mode(false)
-        .set_max_width(MAX_SIDE as usize)
-        .set_max_height(MAX_SIDE as usize)
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX))
         .jpeg_set_out_colorspace(ColorSpace::Luma);
     let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
         zune_core::bytestream::ZCursor::new(bytes),
         options,
     );
-    if let Err(error) = decoder.decode_headers() {
-        return Some(Err(damaged(error)));
-    }
+    // Any error (a damaged file, an arithmetic-coded or lossless one) is left to [`decode`],
+    // which reads it through `image` as before and says what is wrong in the same words.
+    decoder.decode_headers().ok()?;
     let (width, height) = decoder.dimensions()?;
-    if width as u64 * height as u64 > MAX_PIXELS {
-        return Some(Err(ImageError::TooLarge(path.to_path_buf())));
+    if let Err(too_large) = check_size(path, width as u64, height as u64) {
+        return Some(Err(too_large));
     }
     if !matches!(
         decoder.input_colorspace()?,
@@ -227,17 +249,9 @@ fn jpeg_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>>
     ) {
         return None;
     }
-    let grey = match decoder.decode() {
-        Ok(grey) => grey,
-        Err(error) => return Some(Err(damaged(error))),
-    };
+    let grey = decoder.decode().ok()?;
     let (width, height) = (u32::try_from(width).ok()?, u32::try_from(height).ok()?);
-    Some(
-        GrayImage::from_raw(width, height, grey).ok_or_else(|| ImageError::Damaged {
-            path: path.to_path_buf(),
-            detail: "fewer pixels than its header says".into(),
-        }),
-    )
+    Some(grey_image(path, width, height, grey))
 }
 
 /// The grey of each entry of a PNG palette (RGB triples), with black for indices past its end,
@@ -258,11 +272,7 @@ pub fn to_gray(image: DynamicImage) -> GrayImage {
             crate::qr::rgba_to_gray(rgba.width(), rgba.height(), rgba.as_raw())
         }
         DynamicImage::ImageRgb8(rgb) => {
-            let grey = rgb
-                .as_raw()
-                .chunks_exact(3)
-                .map(|px| crate::qr::luma(px[0], px[1], px[2]))
-                .collect();
+            let grey = lumas(rgb.as_raw(), 3).collect();
             GrayImage::from_raw(rgb.width(), rgb.height(), grey)
                 .unwrap_or_else(|| GrayImage::new(0, 0))
         }
@@ -398,7 +408,27 @@ mod tests {
 
     #[test]
     fn jpegs_give_their_luma_the_grey_of_the_rgb_decode_where_codes_are() {
-        // A black-and-white code on the left, saturated colours on the right.
+        // `tests/fixtures/jpeg`: a black-and-white code on the left half, saturated colours on
+        // the right, saved by ImageMagick as the kinds of JPEG cameras and browsers write.
+        let fixtures = [
+            (
+                "progressive-420",
+                include_bytes!("../tests/fixtures/jpeg/progressive-420.jpg").as_slice(),
+            ),
+            (
+                "baseline-422",
+                include_bytes!("../tests/fixtures/jpeg/baseline-422.jpg"),
+            ),
+            (
+                "baseline-444",
+                include_bytes!("../tests/fixtures/jpeg/baseline-444.jpg"),
+            ),
+            (
+                "progressive-grey",
+                include_bytes!("../tests/fixtures/jpeg/progressive-grey.jpg"),
+            ),
+        ];
+        // And image's own encoder (baseline 4:2:0), colour and grey.
         let colour = image::RgbImage::from_fn(96, 48, |x, y| {
             image::Rgb(match x {
                 0..48 if (x / 6 + y / 6) % 2 == 0 => [10, 10, 10],
@@ -407,38 +437,66 @@ mod tests {
             })
         });
         let grey = DynamicImage::ImageRgb8(colour.clone()).to_luma8();
-        for picture in [
+        let encoded: Vec<Vec<u8>> = [
             DynamicImage::ImageRgb8(colour),
             DynamicImage::ImageLuma8(grey),
-        ] {
+        ]
+        .iter()
+        .map(|picture| {
             let mut bytes = Vec::new();
             picture
                 .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
                     &mut bytes, 70,
                 ))
                 .unwrap();
+            bytes
+        })
+        .collect();
+        let all = fixtures.into_iter().chain([
+            ("image-420", encoded[0].as_slice()),
+            ("image-grey", &encoded[1]),
+        ]);
+        for (name, bytes) in all {
             let path = Path::new("shot.jpg");
-            let full = decode(path, &bytes).map(to_gray).unwrap();
-            let luma = jpeg_gray(path, &bytes).unwrap().unwrap();
-            assert_eq!(luma.dimensions(), full.dimensions());
+            let full = decode(path, bytes).map(to_gray).unwrap();
+            let luma = jpeg_gray(path, bytes).unwrap().unwrap();
+            assert_eq!(luma.dimensions(), (96, 48), "{name}");
+            assert_eq!(full.dimensions(), (96, 48), "{name}");
             // The code and a chroma block's width past it (colour bleeds that far in the RGB
             // rebuilt from quarter-resolution chroma; Y has no such bleeding).
             let worst = (0..48)
                 .flat_map(|y| (0..32).map(move |x| (x, y)))
                 .map(|(x, y)| luma.get_pixel(x, y).0[0].abs_diff(full.get_pixel(x, y).0[0]))
                 .max();
-            assert!(worst <= Some(1), "{:?}: off by {worst:?}", picture.color());
+            assert!(worst <= Some(1), "{name}: off by {worst:?}");
             // Cut short, it reads as `image` reads it; a header alone is damaged.
             let cut = &bytes[..bytes.len() / 2];
             assert_eq!(
                 decode_gray(path, cut).ok().map(|g| g.dimensions()),
-                decode(path, cut).ok().map(|i| (i.width(), i.height()))
+                decode(path, cut).ok().map(|i| (i.width(), i.height())),
+                "{name}"
             );
-            assert!(matches!(
-                decode_gray(path, &bytes[..4]),
-                Err(ImageError::Damaged { .. })
-            ));
+            assert!(
+                matches!(
+                    decode_gray(path, &bytes[..4]),
+                    Err(ImageError::Damaged { .. })
+                ),
+                "{name}"
+            );
         }
+    }
+
+    #[test]
+    fn a_jpeg_wider_than_the_limit_is_too_large_not_damaged() {
+        // A real 8 × 8 JPEG whose frame header is made to say 100 rows of 40000 pixels.
+        let mut jpeg = Vec::new();
+        DynamicImage::ImageLuma8(GrayImage::new(8, 8))
+            .write_with_encoder(image::codecs::jpeg::JpegEncoder::new(&mut jpeg))
+            .unwrap();
+        let frame = jpeg.windows(2).position(|m| m == [0xff, 0xc0]).unwrap();
+        jpeg[frame + 5..frame + 9].copy_from_slice(&[0, 100, 0x9c, 0x40]);
+        let result = decode_gray(Path::new("wide.jpg"), &jpeg);
+        assert!(matches!(result, Err(ImageError::TooLarge(_))), "{result:?}");
     }
 
     #[test]
