@@ -1,10 +1,11 @@
 //! English and Japanese text for every message Mamori shows.
 //!
 //! One catalogue per language (`assets/i18n/en.json`, `assets/i18n/ja.json`), a flat map from
-//! message key to template, compiled in by `build.rs` as a table sorted by key (nothing is parsed
-//! at run time). Templates name their arguments in braces (`{path}`); a test checks
-//! that both catalogues have the same keys and the same arguments for each key. Errors in this
-//! crate implement [`Localize`], so the shells can print them in the user's language.
+//! message key to template, compiled in by `build.rs` as one string and the byte ranges of its
+//! entries sorted by key (nothing is parsed at run time). Templates name their arguments in
+//! braces (`{path}`); a test checks that both catalogues have the same keys and the same
+//! arguments for each key. Errors in this crate implement [`Localize`], so the shells can print
+//! them in the user's language.
 
 /// The compiled catalogues, `EN` and `JA` (see `build.rs`).
 mod tables {

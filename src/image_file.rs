@@ -177,7 +177,7 @@ fn png_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> 
         match (&palette, channels) {
             (Some(palette), _) => grey.extend(data.iter().map(|&i| palette[usize::from(i)])),
             (None, 1 | 2) => grey.extend(data.chunks_exact(channels).map(|px| px[0])),
-            (None, _) => grey.extend(lumas(data, channels)),
+            (None, _) => grey.extend(crate::qr::lumas(data, channels)),
         }
     }
     Some(grey_image(path, width, height, grey))
@@ -203,13 +203,6 @@ fn check_size(path: &Path, width: u64, height: u64) -> Result<(), ImageError> {
         return Err(ImageError::TooLarge(path.to_path_buf()));
     }
     Ok(())
-}
-
-/// The luma of each RGB or RGBA pixel (`channels` bytes each).
-fn lumas(pixels: &[u8], channels: usize) -> impl Iterator<Item = u8> + '_ {
-    pixels
-        .chunks_exact(channels)
-        .map(|px| crate::qr::luma(px[0], px[1], px[2]))
 }
 
 /// A JPEG in YCbCr or grey decoded straight to its luma (Y) channel: the chroma is never
@@ -258,8 +251,8 @@ fn jpeg_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>>
 /// as `png` expands them.
 fn grey_palette(rgb: &[u8]) -> [u8; 256] {
     let mut grey = [0; 256];
-    for (slot, px) in grey.iter_mut().zip(rgb.chunks_exact(3)) {
-        *slot = crate::qr::luma(px[0], px[1], px[2]);
+    for (slot, luma) in grey.iter_mut().zip(crate::qr::lumas(rgb, 3)) {
+        *slot = luma;
     }
     grey
 }
@@ -272,7 +265,7 @@ pub fn to_gray(image: DynamicImage) -> GrayImage {
             crate::qr::rgba_to_gray(rgba.width(), rgba.height(), rgba.as_raw())
         }
         DynamicImage::ImageRgb8(rgb) => {
-            let grey = lumas(rgb.as_raw(), 3).collect();
+            let grey = crate::qr::lumas(rgb.as_raw(), 3).collect();
             GrayImage::from_raw(rgb.width(), rgb.height(), grey)
                 .unwrap_or_else(|| GrayImage::new(0, 0))
         }

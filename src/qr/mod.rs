@@ -80,11 +80,15 @@ pub struct Symbol {
 /// Converts RGBA pixels to grey (ITU-R BT.601 weights) with an integer loop; about half the
 /// time of `DynamicImage::to_luma8` on a 4K screenshot.
 pub fn rgba_to_gray(width: u32, height: u32, rgba: &[u8]) -> GrayImage {
-    let grey = rgba
-        .chunks_exact(4)
-        .map(|px| luma(px[0], px[1], px[2]))
-        .collect();
+    let grey = lumas(rgba, 4).collect();
     GrayImage::from_raw(width, height, grey).unwrap_or_else(|| GrayImage::new(0, 0))
+}
+
+/// The [`luma`] of each pixel of `channels` bytes (RGB or RGBA; alpha is ignored).
+pub fn lumas(pixels: &[u8], channels: usize) -> impl Iterator<Item = u8> + '_ {
+    pixels
+        .chunks_exact(channels)
+        .map(|px| luma(px[0], px[1], px[2]))
 }
 
 /// BT.601 luma of one pixel in integer arithmetic.
@@ -379,7 +383,7 @@ fn frames_data(matrix: &BitMatrix, set: &FinderPatternSet) -> bool {
 pub const MAX_REGIONS: usize = 4;
 
 /// A selected region's smaller side is enlarged to at least this many pixels (at most ×4; a
-/// photo's regions in [`decode_regions`] at most ×2).
+/// large region in [`decode_regions`] at most ×2).
 pub const ENLARGE_TO: u32 = 900;
 
 /// The part `[x, y, w, h]` of `image`, enlarged so its smaller side is at least
@@ -396,9 +400,10 @@ const MAX_ENLARGEMENT: f32 = 4.0;
 /// The most a large region (smaller side at least [`LARGE_REGION`] pixels) is enlarged by in
 /// [`decode_regions`]. Such a region frames large modules (a 2FA code of version 10 or less at
 /// 1.3 px a module is under 80 px): on the 141 real samples and 423 rotated ones (the regions
-/// that changed were 190-260 px), ×2 read one of each more than ×4 did (131 and 393 → 132 and 394), in
-/// 17-22 % less time, where ×1.5 and ×3 read fewer. Small regions, the small codes this look
-/// exists for, keep ×4 whatever the image's size (a 1600 × 1000 window capture included).
+/// that changed were 190-260 px), ×2 read one of each more than ×4 did (131 and 393 → 132 and
+/// 394), in 17-22 % less time, where ×1.5 and ×3 read fewer. Small regions, the small codes
+/// this look exists for, keep ×4 whatever the image's size (a 1600 × 1000 window capture
+/// included).
 const MAX_LARGE_REGION_ENLARGEMENT: f32 = 2.0;
 
 /// See [`MAX_LARGE_REGION_ENLARGEMENT`].
@@ -420,9 +425,9 @@ fn enlarge(image: &GrayImage, [x, y, w, h]: [u32; 4], most: f32) -> (GrayImage, 
 }
 
 /// Reads the codes in `regions` of `image` (from [`qr_shaped_regions`]), each enlarged as
-/// [`enlarged_region`] does (a large region at most ×2: [`MAX_LARGE_REGION_ENLARGEMENT`]) and read with
-/// steps 1, 2 and 4 of [`decode`] (see the comment inside for which of rqrr's passes); bounds
-/// are given in `image`'s pixels.
+/// [`enlarged_region`] does (a large region at most ×2: [`MAX_LARGE_REGION_ENLARGEMENT`]) and
+/// read with steps 1, 2 and 4 of [`decode`] (see the comment inside for which of rqrr's
+/// passes); bounds are given in `image`'s pixels.
 pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
     let regions = &regions[..regions.len().min(MAX_REGIONS)];
     // rxing's multi-symbol reader, then rqrr. The single-symbol helper read nothing more in
