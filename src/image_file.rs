@@ -106,8 +106,8 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
     })
 }
 
-/// An 8-bit PNG (or one of fewer bits: grey is widened, a palette looked up), not interlaced,
-/// decoded a row at a time straight to grey: never the full-size RGB or RGBA copy `image`
+/// An 8-bit PNG (or one of fewer bits: grey or palette samples unpacked and looked up in a
+/// table of greys), not interlaced, decoded a row at a time straight to grey: never the full-size RGB or RGBA copy `image`
 /// decodes to (33 MB for a 4K screenshot, most of a small photo's page faults). The grey is the
 /// same as [`to_gray`]'s. `None` for anything else (16-bit, interlaced, not a PNG), which
 /// [`decode`] then reads.
@@ -141,10 +141,13 @@ fn png_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> 
     if header.interlaced || header.bit_depth == BitDepth::Sixteen {
         return None;
     }
-    // 8-bit palette indices are looked up in a grey palette; anything else is expanded to 8 bits
-    // a sample (palettes of fewer bits to RGB or RGBA, grey of fewer bits widened).
-    let indexed = header.color_type == ColorType::Indexed && header.bit_depth == BitDepth::Eight;
-    decoder.set_transformations(if indexed {
+    // Palette indices and grey samples of fewer than 8 bits (codes saved as 1-bit grey or 2-bit
+    // palettes, most PNG codes) are read as packed and looked up in a table of greys; anything
+    // else is decoded to 8 bits a sample.
+    let bits = header.bit_depth as u8;
+    let grey_samples = header.color_type == ColorType::Grayscale;
+    let packed = header.color_type == ColorType::Indexed || (grey_samples && bits < 8);
+    decoder.set_transformations(if packed {
         Transformations::IDENTITY
     } else {
         Transformations::EXPAND
@@ -153,12 +156,13 @@ fn png_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> 
         Ok(reader) => reader,
         Err(error) => return Some(Err(damaged(error))),
     };
-    let palette = match (indexed, reader.info().palette.as_deref()) {
+    let greys = match (packed, reader.info().palette.as_deref()) {
         (false, _) => None,
+        (true, _) if grey_samples => Some(grey_levels(bits)),
         (true, Some(rgb)) => Some(grey_palette(rgb)),
         (true, None) => return None,
     };
-    let channels = match (palette.is_some(), reader.output_color_type()) {
+    let channels = match (greys.is_some(), reader.output_color_type()) {
         (true, _) => 1,
         (false, (ColorType::Grayscale, BitDepth::Eight)) => 1,
         (false, (ColorType::GrayscaleAlpha, BitDepth::Eight)) => 2,
@@ -174,8 +178,8 @@ fn png_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> 
             Err(error) => return Some(Err(damaged(error))),
         };
         let data = row.data();
-        match (&palette, channels) {
-            (Some(palette), _) => grey.extend(data.iter().map(|&i| palette[usize::from(i)])),
+        match (&greys, channels) {
+            (Some(greys), _) => unpack_row(&mut grey, data, bits, width as usize, greys),
             (None, 1 | 2) => grey.extend(data.chunks_exact(channels).map(|px| px[0])),
             (None, _) => grey.extend(crate::qr::lumas(data, channels)),
         }
@@ -245,6 +249,40 @@ fn jpeg_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>>
     let grey = decoder.decode().ok()?;
     let (width, height) = (u32::try_from(width).ok()?, u32::try_from(height).ok()?);
     Some(grey_image(path, width, height, grey))
+}
+
+/// Appends the grey of each of the first `width` samples of a packed PNG row: `bits` (1, 2, 4
+/// or 8) a sample, the first in the high bits of its byte, looked up in `greys`.
+fn unpack_row(grey: &mut Vec<u8>, row: &[u8], bits: u8, width: usize, greys: &[u8; 256]) {
+    let start = grey.len();
+    grey.resize(start + width, 0);
+    let out = &mut grey[start..];
+    match bits {
+        1 => unpack::<1>(out, row, greys),
+        2 => unpack::<2>(out, row, greys),
+        4 => unpack::<4>(out, row, greys),
+        _ => unpack::<8>(out, row, greys),
+    }
+}
+
+/// [`unpack_row`] for one sample size, so the loop over a byte's samples unrolls.
+fn unpack<const BITS: usize>(out: &mut [u8], row: &[u8], greys: &[u8; 256]) {
+    let mask = (1 << BITS) - 1;
+    for (pixels, &byte) in out.chunks_mut(8 / BITS).zip(row) {
+        for (k, pixel) in pixels.iter_mut().enumerate() {
+            *pixel = greys[(usize::from(byte) >> (8 - BITS * (k + 1))) & mask];
+        }
+    }
+}
+
+/// The grey of each value of a `bits`-bit grey sample, scaled to 0-255 as `png` expands them.
+fn grey_levels(bits: u8) -> [u8; 256] {
+    let top = (1u16 << bits) - 1;
+    let mut greys = [0; 256];
+    for (value, slot) in greys.iter_mut().enumerate().take(usize::from(top) + 1) {
+        *slot = (value as u16 * 255 / top) as u8;
+    }
+    greys
 }
 
 /// The grey of each entry of a PNG palette (RGB triples), with black for indices past its end,
@@ -362,6 +400,7 @@ mod tests {
             (C::Rgb, B::Eight),
             (C::Rgba, B::Eight),
             (C::Indexed, B::One),
+            (C::Indexed, B::Two),
             (C::Indexed, B::Four),
             (C::Indexed, B::Eight),
             // Not read row by row: 16-bit goes through `image`.
