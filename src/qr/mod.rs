@@ -127,7 +127,7 @@ pub fn decode(image: &GrayImage) -> Vec<Symbol> {
 /// [`decode`] with chosen fallbacks; benchmarks and the sample tests use it to measure what
 /// each step earns.
 pub fn decode_with(image: &GrayImage, fallbacks: Fallbacks) -> Vec<Symbol> {
-    decode_passes(image, fallbacks, RqrrPasses::All, threads()).symbols
+    decode_passes(image, fallbacks, RqrrPasses::All, Threads::Available).symbols
 }
 
 /// What [`decode_and_locate`] found.
@@ -143,7 +143,7 @@ pub struct Decoded {
 /// from the first pass's own binarised image (no second binarisation). What `mamori scan` and
 /// the window run first.
 pub fn decode_and_locate(image: &GrayImage) -> Decoded {
-    decode_passes(image, Fallbacks::ALL, RqrrPasses::All, threads())
+    decode_passes(image, Fallbacks::ALL, RqrrPasses::All, Threads::Available)
 }
 
 /// Which of rqrr's passes [`rqrr_rescue`] runs.
@@ -161,9 +161,29 @@ enum RqrrPasses {
     PlainOnly,
 }
 
+/// How many threads a decoding step may use.
+#[derive(Clone, Copy)]
+enum Threads {
+    /// [`available_threads`], asked only where a step could use a second thread: asking reads
+    /// cgroup files, about 80 µs, which a small photo read in one pass never needs.
+    Available,
+    /// This many: one a region when several are read at once (the tests compare one core
+    /// with two).
+    Exactly(usize),
+}
+
+impl Threads {
+    fn get(self) -> usize {
+        match self {
+            Threads::Available => available_threads(),
+            Threads::Exactly(threads) => threads,
+        }
+    }
+}
+
 /// How many threads decoding may use: the cores this process may run on (a `taskset` or a
 /// container's quota included), asked once.
-fn threads() -> usize {
+fn available_threads() -> usize {
     static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
@@ -199,7 +219,7 @@ fn decode_passes(
     image: &GrayImage,
     fallbacks: Fallbacks,
     rqrr: RqrrPasses,
-    threads: usize,
+    threads: Threads,
 ) -> Decoded {
     if image.width() == 0 || image.height() == 0 {
         return Decoded::default();
@@ -211,8 +231,8 @@ fn decode_passes(
     let Decoded {
         mut symbols,
         regions,
-    } = if threads >= 2 && pixels >= SPLIT_PIXELS {
-        split_passes(image, threads)
+    } = if pixels >= SPLIT_PIXELS && threads.get() >= 2 {
+        split_passes(image, threads.get())
     } else if pixels >= SPLIT_PIXELS {
         // One core, a large image: the inverted pass on the normal pass's black matrix
         // flipped, as the split passes do.
@@ -231,7 +251,7 @@ fn decode_passes(
         let first_threads = if pixels < SEQUENTIAL_PIXELS {
             1
         } else {
-            threads
+            threads.get()
         };
         let ((normal, pass), inverted) = both(
             first_threads,
@@ -254,7 +274,7 @@ fn decode_passes(
             .unwrap_or_default();
     }
     if symbols.is_empty() && small && fallbacks.rqrr {
-        symbols = rqrr_rescue(image, rqrr, threads);
+        symbols = rqrr_rescue(image, rqrr, threads.get());
     }
     let mut unique: Vec<Symbol> = Vec::with_capacity(symbols.len());
     merge(&mut unique, symbols);
@@ -444,8 +464,8 @@ pub fn decode_regions(image: &GrayImage, regions: &[[u32; 4]]) -> Vec<Symbol> {
     };
     // One region a thread when there are several (each then decodes on one), else the one
     // region's passes side by side.
-    let threads = threads();
-    let per_region = if regions.len() > 1 { 1 } else { threads };
+    let threads = available_threads();
+    let per_region = Threads::Exactly(if regions.len() > 1 { 1 } else { threads });
     let read = |&[left, top, width, height]: &[u32; 4]| {
         let most = if width.min(height) >= LARGE_REGION {
             MAX_LARGE_REGION_ENLARGEMENT
@@ -1009,8 +1029,12 @@ mod tests {
         let mut both_codes = GrayImage::from_pixel(3840, 2160, image::Luma([235]));
         image::imageops::replace(&mut both_codes, &large, i64::from(1250 - quiet), 400);
 
-        let two = |image: &GrayImage| decode_passes(image, Fallbacks::ALL, RqrrPasses::All, 2);
-        let one = |image: &GrayImage| decode_passes(image, Fallbacks::ALL, RqrrPasses::All, 1);
+        let two = |image: &GrayImage| {
+            decode_passes(image, Fallbacks::ALL, RqrrPasses::All, Threads::Exactly(2))
+        };
+        let one = |image: &GrayImage| {
+            decode_passes(image, Fallbacks::ALL, RqrrPasses::All, Threads::Exactly(1))
+        };
         let seam = two(&alone).symbols;
         assert_eq!(seam.len(), 1, "{seam:?}");
         assert_eq!(seam[0].text, text);
