@@ -124,8 +124,10 @@ const CLAUSE_REACH: usize = 4;
 
 /// Where `row` of `galley` should start instead (a byte offset in the text): if its break is
 /// forbidden, the last allowed break in the row before, leaving it at least one character;
-/// if it splits a clause, just after a 、 or 。 at most [`CLAUSE_REACH`] characters back.
-/// `None` if the break is fine where it is, was a `\n`, or has nowhere to go.
+/// if it splits a clause, just after a 、 or 。 at most [`CLAUSE_REACH`] characters back; if
+/// it would leave a paragraph's last row one character (and its closing marks), the nearest
+/// allowed break before, as far back. `None` if the break is fine where it is, was a `\n`, or
+/// has nowhere to go.
 fn pushed_out_break(galley: &Galley, row: usize) -> Option<usize> {
     let before = galley.rows.get(row.checked_sub(1)?)?;
     let after = galley.rows.get(row)?;
@@ -136,7 +138,12 @@ fn pushed_out_break(galley: &Galley, row: usize) -> Option<usize> {
     let first = after.glyphs.first()?.chr;
     let forbidden = no_row_start(first) || no_row_end(last);
     let mid_clause = is_japanese(last) && is_japanese(first) && !ends_clause(last);
-    if !forbidden && !mid_clause {
+    // A paragraph's last row holding a single character and its closing marks (「す。」).
+    let ends_paragraph = after.ends_with_newline || row + 1 == galley.rows.len();
+    let lone_last = ends_paragraph
+        && is_japanese(first)
+        && after.glyphs.iter().filter(|g| !no_row_start(g.chr)).count() < 2;
+    if !forbidden && !mid_clause && !lone_last {
         return None;
     }
     // One glyph per character, and a `\n` ends a row without a glyph.
@@ -154,11 +161,18 @@ fn pushed_out_break(galley: &Galley, row: usize) -> Option<usize> {
     }
     if !forbidden {
         let reach = CLAUSE_REACH.min(before.glyphs.len() / 4);
-        return (end - reach..end)
-            .rev()
-            .filter(|&i| i > start)
-            .find(|&i| ends_clause(chars[i - 1].1) && may_break(chars[i - 1].1, chars[i].1))
-            .map(|i| chars[i].0);
+        let within_reach = || (end - reach..end).rev().filter(|&i| i > start);
+        let after_clause = within_reach()
+            .filter(|_| mid_clause)
+            .find(|&i| ends_clause(chars[i - 1].1) && may_break(chars[i - 1].1, chars[i].1));
+        // Else a lone last character takes the one before it down (the nearest allowed break:
+        // the character that moves may start a row, so the row then holds two).
+        let with_company = || {
+            within_reach()
+                .filter(|_| lone_last)
+                .find(|&i| may_break(chars[i - 1].1, chars[i].1))
+        };
+        return after_clause.or_else(with_company).map(|i| chars[i].0);
     }
     (start + 1..end)
         .rev()
@@ -478,6 +492,31 @@ mod tests {
                 .all(|r| r.chars().count() + CLAUSE_REACH >= widest),
             "{rows:?}"
         );
+    }
+
+    #[test]
+    fn a_paragraph_never_ends_with_a_row_of_one_character() {
+        // The no-password warning once ended 「…追加できま」/「す。」.
+        let ctx = context();
+        let text = "パスワードがないと、保管庫ファイルをコピーした人は誰でもキーを読み取れます。パスワードは後から「設定」で追加できます。";
+        let mut lone = 0;
+        for width in widths().chain((300..=460).step_by(2).map(|w| w as f32)) {
+            let plain = ctx.fonts_mut(|fonts| fonts.layout_job(job(text, width)));
+            let galley = ctx.fonts_mut(|fonts| layout(fonts, job(text, width)));
+            let last_row = |galley: &Galley| {
+                let row = &galley.rows[galley.rows.len() - 1];
+                row.glyphs.iter().filter(|g| !no_row_start(g.chr)).count()
+            };
+            lone += usize::from(plain.rows.len() > 1 && last_row(&plain) < 2);
+            let rows = rows(&galley);
+            assert!(
+                galley.rows.len() == 1 || last_row(&galley) >= 2,
+                "{width}: {rows:?}"
+            );
+            assert_eq!(forbidden_breaks(&galley), Vec::<String>::new(), "{rows:?}");
+            assert_eq!(galley.job.text.replace('\n', ""), text);
+        }
+        assert!(lone > 0, "epaint alone never left a character on its own");
     }
 
     #[test]
