@@ -2,11 +2,16 @@
 //! (which shows and saves them), `mamori doctor` and `mamori code` (which read the clock keys)
 //! read the same keys of the same file the same way ([`Settings::load`]).
 //!
-//! Reading is lenient **per key**: a missing or unreadable file gives the defaults; a key whose
-//! value does not fit (`"theme": "purple"`, `"auto_lock_minutes": "x"`) keeps its default
-//! alone, the other keys keep their values, and [`Settings::load_reporting`] names the keys it
-//! ignored so `doctor` can say so. Unknown keys are skipped silently, so an older Mamori reads
-//! a newer file. Saving goes through [`crate::fsio::write_private`] (atomic, mode 0600).
+//! Reading is lenient **per key**: a missing file gives the defaults; a key whose value does not
+//! fit (`"theme": "purple"`, `"auto_lock_minutes": "x"`) keeps its default alone, the other keys
+//! keep their values, and [`Settings::load_reporting`] names the keys it ignored so `doctor` can
+//! say so. Unknown keys are skipped silently, so an older Mamori reads a newer file.
+//!
+//! A file that cannot be read at all (not JSON after a hand edit, not an object, too large,
+//! no permission) also gives the defaults, and [`Settings::load_reporting`] says why
+//! ([`Unreadable`]) so every shell can tell the user. It is the user's own text, so saving never
+//! overwrites it: [`Settings::save`] first renames it to `settings.json.unreadable`.
+//! Saving goes through [`crate::fsio::write_private`] (atomic, mode 0600).
 //!
 //! The file lives in the settings folder ([`crate::paths::settings_file`]).
 
@@ -17,7 +22,7 @@ use serde_json::{Map, Value};
 
 use crate::clock_check::ClockSettings;
 use crate::fsio::{IoAction, IoFailure};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Localize, tr};
 
 /// The largest `settings.json` read; a larger file gives the defaults.
 pub const MAX_SETTINGS_FILE: u64 = 1024 * 1024;
@@ -123,6 +128,95 @@ pub struct Loaded {
     /// Keys whose value did not fit (a wrong type or an unknown name), sorted; each kept its
     /// default.
     pub ignored_keys: Vec<String>,
+    /// Why the file could not be read at all (every key has its default); `None` when it was
+    /// read or is not there.
+    pub unreadable: Option<Unreadable>,
+}
+
+impl Loaded {
+    fn unreadable(why: Unreadable) -> Loaded {
+        Loaded {
+            unreadable: Some(why),
+            ..Loaded::default()
+        }
+    }
+}
+
+/// Why a `settings.json` that is there could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unreadable {
+    /// Not JSON (a hand edit gone wrong): where the parser stopped, counted from 1.
+    NotJson {
+        /// The line.
+        line: usize,
+        /// The column.
+        column: usize,
+    },
+    /// JSON, but not an object of settings (`[1, 2]`, `null`).
+    NotAnObject,
+    /// Larger than [`MAX_SETTINGS_FILE`].
+    TooLarge,
+    /// The system would not let it be read (no permission, a folder in its place).
+    Io {
+        /// The kind of error.
+        kind: std::io::ErrorKind,
+        /// The system's words.
+        text: String,
+    },
+}
+
+impl Unreadable {
+    /// The file's text is what is wrong (not the system refusing to read it): the text a save
+    /// must keep rather than overwrite.
+    fn is_content(&self) -> bool {
+        !matches!(self, Unreadable::Io { .. })
+    }
+}
+
+impl Localize for Unreadable {
+    /// Why, as a phrase to go inside [`UnreadableFile`]'s sentence.
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Unreadable::NotJson { line, column } => tr(
+                lang,
+                "settings-why-not-json",
+                &[("line", line), ("column", column)],
+            ),
+            Unreadable::NotAnObject => tr(lang, "settings-why-not-an-object", &[]),
+            Unreadable::TooLarge => tr(lang, "settings-why-too-large", &[]),
+            Unreadable::Io { kind, text } => crate::i18n::os_error_text(lang, *kind, text),
+        }
+    }
+}
+
+/// A `settings.json` that could not be read, and why: "Settings: PATH could not be read (WHY),
+/// so the default settings are in use. Correct the file, or delete it …", as every shell says it.
+pub struct UnreadableFile<'a> {
+    /// The file.
+    pub path: &'a Path,
+    /// Why it could not be read.
+    pub why: &'a Unreadable,
+}
+
+impl Localize for UnreadableFile<'_> {
+    fn localize(&self, lang: Lang) -> String {
+        tr(
+            lang,
+            "settings-unreadable",
+            &[
+                ("path", &self.path.display()),
+                ("why", &self.why.localize(lang)),
+            ],
+        )
+    }
+}
+
+/// Where [`Settings::save`] keeps a `settings.json` it could not read: `settings.json.unreadable`
+/// beside it.
+pub fn kept_unreadable_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".unreadable");
+    path.with_file_name(name)
 }
 
 impl Settings {
@@ -140,18 +234,32 @@ impl Settings {
         Settings::load_reporting(path).settings
     }
 
-    /// [`Settings::load`], also naming the keys it ignored.
+    /// [`Settings::load`], also naming the keys it ignored, or why the file could not be read.
     pub fn load_reporting(path: &Path) -> Loaded {
         match crate::fsio::read_capped(path, MAX_SETTINGS_FILE) {
+            Ok(bytes) if bytes.len() as u64 > MAX_SETTINGS_FILE => {
+                Loaded::unreadable(Unreadable::TooLarge)
+            }
             Ok(bytes) => Settings::from_json(&bytes),
-            Err(_) => Loaded::default(),
+            Err(e) if e.source.kind() == std::io::ErrorKind::NotFound => Loaded::default(),
+            Err(e) => Loaded::unreadable(Unreadable::Io {
+                kind: e.source.kind(),
+                text: e.source.to_string(),
+            }),
         }
     }
 
     /// Reads the text of a settings file, key by key (see [`Settings::load`]).
     pub fn from_json(bytes: &[u8]) -> Loaded {
-        let Ok(Value::Object(file)) = serde_json::from_slice::<Value>(bytes) else {
-            return Loaded::default();
+        let file = match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(file)) => file,
+            Ok(_) => return Loaded::unreadable(Unreadable::NotAnObject),
+            Err(e) => {
+                return Loaded::unreadable(Unreadable::NotJson {
+                    line: e.line(),
+                    column: e.column(),
+                });
+            }
         };
         let Ok(Value::Object(mut merged)) = serde_json::to_value(Settings::default()) else {
             return Loaded::default();
@@ -177,18 +285,31 @@ impl Settings {
         Loaded {
             settings,
             ignored_keys,
+            unreadable: None,
         }
     }
 
     /// Writes `path` atomically with mode 0600 ([`crate::fsio::write_private`]), creating its
-    /// folder (mode 0700) if needed.
-    pub fn save(&self, path: &Path) -> Result<(), IoFailure> {
+    /// folder (mode 0700) if needed. A file there whose text cannot be read as settings is
+    /// first renamed to [`kept_unreadable_path`] (replacing an older one), and that path is
+    /// returned; if it cannot be renamed, nothing is written.
+    pub fn save(&self, path: &Path) -> Result<Option<PathBuf>, IoFailure> {
         let json = serde_json::to_vec_pretty(self)
             .map_err(|e| IoFailure::new(IoAction::Write, path, std::io::Error::other(e)))?;
         if let Some(dir) = path.parent() {
             crate::fsio::create_private_dir(dir)?;
         }
-        crate::fsio::write_private(path, ".settings.json.tmp", &json)
+        let kept = match Settings::load_reporting(path).unreadable {
+            Some(why) if why.is_content() => {
+                let kept = kept_unreadable_path(path);
+                std::fs::rename(path, &kept)
+                    .map_err(|e| IoFailure::new(IoAction::Replace, &kept, e))?;
+                Some(kept)
+            }
+            _ => None,
+        };
+        crate::fsio::write_private(path, ".settings.json.tmp", &json)?;
+        Ok(kept)
     }
 }
 
@@ -227,12 +348,13 @@ mod tests {
                 apply_offset: true,
             },
         };
-        settings.save(&path).unwrap();
+        assert_eq!(settings.save(&path).unwrap(), None);
         assert_eq!(
             Settings::load_reporting(&path),
             Loaded {
                 settings: settings.clone(),
-                ignored_keys: Vec::new()
+                ignored_keys: Vec::new(),
+                unreadable: None,
             }
         );
         assert_eq!(Settings::load(&path).lang(), Lang::Ja);
@@ -242,15 +364,97 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        for bad in [&b"{not json"[..], b"\xff{", b"[1, 2]", b"null"] {
+        let not_json = |line, column| Some(Unreadable::NotJson { line, column });
+        for (bad, why) in [
+            (&b"{not json"[..], not_json(1, 2)),
+            (b"\xff{", not_json(1, 1)),
+            (b"{\n  \"theme\": \"dark\",\n}\n", not_json(3, 1)),
+            (b"[1, 2]", Some(Unreadable::NotAnObject)),
+            (b"null", Some(Unreadable::NotAnObject)),
+        ] {
             std::fs::write(&path, bad).unwrap();
-            assert_eq!(Settings::load_reporting(&path), Loaded::default());
+            let loaded = Settings::load_reporting(&path);
+            assert_eq!(loaded.settings, Settings::default());
+            assert_eq!(loaded.unreadable, why, "{}", String::from_utf8_lossy(bad));
         }
         // Unknown keys (from a newer Mamori) are skipped without a word.
         std::fs::write(&path, br#"{"theme":"light","future_field":1}"#).unwrap();
         let loaded = Settings::load_reporting(&path);
         assert_eq!(loaded.settings.theme, Theme::Light);
         assert!(loaded.ignored_keys.is_empty());
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_named_and_kept_aside_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("settings.json");
+        // A hand edit with a trailing comma: every key has its default, and the reason says
+        // where the text went wrong.
+        let hand_edited = b"{\n  \"theme\": \"dark\",\n  \"hide_codes\": true,\n}\n";
+        std::fs::write(&path, hand_edited).unwrap();
+        let loaded = Settings::load_reporting(&path);
+        assert_eq!(loaded.settings, Settings::default());
+        let why = loaded.unreadable.unwrap();
+        assert_eq!(why, Unreadable::NotJson { line: 4, column: 1 });
+        let file = UnreadableFile {
+            path: &path,
+            why: &why,
+        };
+        let message = file.localize(Lang::En);
+        assert!(message.contains("line 4, column 1"), "{message}");
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        let japanese = file.localize(Lang::Ja);
+        assert!(japanese.contains("4 行 1 桁目"), "{japanese}");
+        // Saving keeps the user's text, byte for byte, beside the new file.
+        let settings = Settings {
+            theme: Theme::Light,
+            ..Settings::default()
+        };
+        let kept = settings
+            .save(&path)
+            .unwrap()
+            .expect("the unreadable file is kept");
+        assert_eq!(kept, dir.path().join("settings.json.unreadable"));
+        assert_eq!(std::fs::read(&kept).unwrap(), hand_edited);
+        assert_eq!(Settings::load_reporting(&path).settings, settings);
+        assert_eq!(Settings::load_reporting(&path).unreadable, None);
+        // The next save has nothing to keep and leaves the kept file alone.
+        assert_eq!(settings.save(&path).unwrap(), None);
+        assert_eq!(std::fs::read(&kept).unwrap(), hand_edited);
+        // A file over the size limit is kept too.
+        std::fs::write(&path, vec![b' '; MAX_SETTINGS_FILE as usize + 1]).unwrap();
+        assert_eq!(
+            Settings::load_reporting(&path).unreadable,
+            Some(Unreadable::TooLarge)
+        );
+        assert_eq!(settings.save(&path).unwrap(), Some(kept.clone()));
+        assert_eq!(
+            std::fs::metadata(&kept).unwrap().len(),
+            MAX_SETTINGS_FILE + 1
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_settings_path_the_system_will_not_read_is_reported_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder where the file should be: reported, and not moved by a save, which fails.
+        let path = dir.path().join("settings.json");
+        std::fs::create_dir(&path).unwrap();
+        std::fs::write(path.join("inside"), b"x").unwrap();
+        let why = Settings::load_reporting(&path).unreadable.unwrap();
+        assert!(matches!(why, Unreadable::Io { .. }), "{why:?}");
+        let file = UnreadableFile {
+            path: &path,
+            why: &why,
+        };
+        assert!(
+            file.localize(Lang::Ja)
+                .contains(&path.display().to_string())
+        );
+        assert!(Settings::default().save(&path).is_err());
+        assert!(path.join("inside").exists());
+        assert!(!kept_unreadable_path(&path).exists());
     }
 
     #[test]

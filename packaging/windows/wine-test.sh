@@ -11,7 +11,8 @@
 #      Windows user, made here by CryptProtectData; Stratum and FreeOTP 2 backups), scan of the
 #      zxing-cpp samples (compared with the
 #      Linux build), doctor against a loopback SNTP
-#      server, vaults written by the Linux build opened by the Windows one and back;
+#      server, a settings.json broken by hand (doctor and code name it and leave it as it
+#      is), vaults written by the Linux build opened by the Windows one and back;
 #   3a. the language from the Windows user locale (Wine's, from LC_ALL) with no LANG/LC_* in the
 #      Windows environment: Japanese messages for ja-JP, English for en-US;
 #   3c. a managed policy in HKLM\Software\Policies\Mamori (reg add): init --no-password is
@@ -441,6 +442,27 @@ r = json.loads(sys.argv[1])
 sys.exit(not (sys.argv[2] == "0" and r["ok"] and abs(r["clock_offset_seconds"]) < 1.0
               and r["time_server"] == sys.argv[3] and r["vault_exists"] and r["vault_encrypted"]))' \
   "$report" "$status" "$server"
+
+step "a settings.json broken by hand: named by doctor and code, left as it is"
+# The settings folder the Windows build uses (%APPDATA%\Mamori\config), as doctor reports it.
+config_dir=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["config_dir"])' "$report" 2>/dev/null || true)
+config_unix=$(winepath -u "$config_dir" 2>/dev/null | tr -d '\r')
+if [ -n "$config_unix" ] && mkdir -p "$config_unix"; then
+  printf '{\r\n  "theme": "dark",\r\n}\r\n' >"$config_unix/settings.json"
+  cp "$config_unix/settings.json" "$work/settings-hand-edited.json"
+  broken=$(win "${V[@]}" --json doctor --time-server "$server" 2>/dev/null) || true
+  check "doctor --json: settings_unreadable says where settings.json breaks" python3 -c '
+import json, sys
+r = json.loads(sys.argv[1])
+sys.exit(not (r["settings_unreadable"] == "not valid JSON at line 3, column 1"
+              and "settings_unreadable" in r["warnings"]))' "$broken"
+  win "${V[@]}" code >/dev/null 2>"$work/code-settings.err" || true
+  check "code: the same warning on stderr" grep -q "could not be read (not valid JSON at line 3, column 1)" "$work/code-settings.err"
+  check "settings.json is left byte for byte as it was" cmp -s "$config_unix/settings.json" "$work/settings-hand-edited.json"
+  rm -f "$config_unix/settings.json"
+else
+  fail "settings.json: no settings folder in the doctor report ($config_dir)"
+fi
 
 step "vaults across platforms: written by Linux, opened by Windows, and back"
 ACCOUNTS=(

@@ -29,11 +29,20 @@ pub fn policy() -> &'static mamori::policy::Loaded {
     POLICY.get_or_init(mamori::policy::load)
 }
 
-/// `settings.json` as the policy leaves it (fixed values and caps applied).
+/// `settings.json` as the policy leaves it (fixed values and caps applied); a warning on stderr
+/// when the file is there but cannot be read (its defaults are used).
 pub fn settings() -> mamori::settings::Settings {
-    let mut settings = mamori::paths::settings_file()
-        .map(|path| mamori::settings::Settings::load(&path))
-        .unwrap_or_default();
+    use mamori::settings::{Settings, UnreadableFile};
+    let mut settings = match mamori::paths::settings_file() {
+        Some(path) => {
+            let loaded = Settings::load_reporting(&path);
+            if let Some(why) = &loaded.unreadable {
+                output::warn(&UnreadableFile { path: &path, why });
+            }
+            loaded.settings
+        }
+        None => Settings::default(),
+    };
     policy().policy.apply(&mut settings);
     settings
 }

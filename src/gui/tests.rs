@@ -1115,6 +1115,46 @@ fn a_slow_clock_is_warned_about_and_codes_can_be_generated_with_the_offset() {
     );
 }
 
+#[test]
+fn a_settings_file_broken_by_hand_is_reported_and_kept_when_settings_change() {
+    let world = World::new();
+    // A trailing comma after editing by hand: before, the window used the defaults without a
+    // word and its next save overwrote the user's text.
+    let hand_edited = b"{\n  \"hide_codes\": true,\n}\n";
+    std::fs::write(world.settings_file(), hand_edited).unwrap();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    let path = world.settings_file().display().to_string();
+    let message = format!(
+        "Settings: {path} could not be read (not valid JSON at line 3, column 1), so the \
+         default settings are in use. Correct the file, or delete it to start from the defaults."
+    );
+    // Said at once, and again in the settings, with what a change there does.
+    harness.get_by_label(&message);
+    menu(&mut harness, "Settings");
+    assert!(harness.query_all_by_label(&message).count() >= 1);
+    let kept = format!("{path}.unreadable");
+    let keep_line = format!(
+        "Changing a setting here saves new settings; the file that could not be read is then \
+         kept as {kept}."
+    );
+    harness.get_by_label(&keep_line);
+    assert_eq!(std::fs::read(world.settings_file()).unwrap(), hand_edited);
+    tick(&mut harness, "Start minimized");
+    harness.run();
+    // The user's text is kept byte for byte; the new file reads back whole.
+    assert_eq!(std::fs::read(&kept).unwrap(), hand_edited);
+    let loaded = mamori::settings::Settings::load_reporting(&world.settings_file());
+    assert_eq!(loaded.unreadable, None);
+    assert!(loaded.settings.start_minimized);
+    harness.get_by_label(&format!(
+        "Settings saved. The file that could not be read was kept as {kept}."
+    ));
+    // Once saved, the dialog no longer warns.
+    assert!(harness.query_by_label(&keep_line).is_none());
+}
+
 /// A year, in seconds: the offset a lying or broken time server was seen to report.
 const YEAR: f64 = 365.0 * 86400.0;
 

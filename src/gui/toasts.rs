@@ -100,19 +100,24 @@ impl Toasts {
             return None;
         }
         let mut action = None;
+        // A long message (a path, an error) wraps inside the window instead of running off
+        // both sides of it.
+        let max_width = (ui.ctx().content_rect().width() - 48.0).max(160.0);
         egui::Area::new(egui::Id::unique("toasts"))
             .anchor(Align2::CENTER_BOTTOM, [0.0, -16.0])
             .order(egui::Order::Tooltip)
             .show(ui.ctx(), |ui| {
                 for toast in &self.toasts {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.set_max_width(max_width);
                         ui.horizontal(|ui| {
+                            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Wrap);
                             let text = RichText::new(&toast.text);
                             let text = match toast.kind {
                                 Kind::Error => text.color(Color32::from_rgb(0xd0, 0x30, 0x30)),
                                 _ => text,
                             };
-                            ui.label(text);
+                            crate::gui::kinsoku::label(ui, text);
                             match &toast.kind {
                                 Kind::Undo if ui.button(tr(lang, "gui-undo", &[])).clicked() => {
                                     action = Some(ToastAction::Undo);

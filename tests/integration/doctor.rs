@@ -287,3 +287,74 @@ fn a_settings_key_that_does_not_fit_is_a_warning_and_the_other_keys_still_count(
     assert_eq!(report["settings_ignored_keys"], serde_json::json!([]));
     assert!(!names(&report, "warnings").contains(&"settings_ignored_keys".to_string()));
 }
+
+#[test]
+fn a_settings_file_that_is_not_json_is_named_with_where_it_breaks_and_left_as_it_is() {
+    let sandbox = Sandbox::plain();
+    sandbox.ok(&[
+        "add",
+        "--uri",
+        "otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP",
+    ]);
+    let config = sandbox.path("config");
+    std::fs::create_dir_all(&config).unwrap();
+    let file = config.join("settings.json");
+    // A hand edit that left a trailing comma.
+    let hand_edited = b"{\n  \"theme\": \"dark\",\n}\n";
+    std::fs::write(&file, hand_edited).unwrap();
+    let server = fake_server(Some(0.0));
+    let (report, code, _) = doctor_json(&sandbox, &server);
+    assert_eq!(
+        report["settings_unreadable"], "not valid JSON at line 3, column 1",
+        "{report}"
+    );
+    assert!(names(&report, "warnings").contains(&"settings_unreadable".to_string()));
+    assert_eq!(
+        code,
+        Some(0),
+        "a warning leaves the exit code at 0: {report}"
+    );
+
+    let (output, _) = doctor(&sandbox, &["--time-server", &server]);
+    let text = stdout(&output);
+    assert!(
+        text.contains(&format!(
+            "Settings: {} could not be read (not valid JSON at line 3, column 1), so the default \
+             settings are in use. Correct the file, or delete it to start from the defaults.",
+            file.display()
+        )),
+        "{text}"
+    );
+    let (output, _) = doctor(&sandbox, &["--time-server", &server, "--lang", "ja"]);
+    assert!(
+        stdout(&output).contains("3 行 1 桁目が JSON として正しくありません"),
+        "{}",
+        stdout(&output)
+    );
+
+    // `code` still prints the codes, with the same warning on stderr.
+    let output = sandbox.run(&["code"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).lines().count(), 1, "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("could not be read (not valid JSON at line 3, column 1)"),
+        "{}",
+        stderr(&output)
+    );
+    // Reading it never changes it.
+    assert_eq!(std::fs::read(&file).unwrap(), hand_edited);
+    assert!(!config.join("settings.json.unreadable").exists());
+
+    // Not an object: said as such.
+    std::fs::write(&file, b"[\"theme\", \"dark\"]").unwrap();
+    let (report, _, _) = doctor_json(&sandbox, &server);
+    assert_eq!(
+        report["settings_unreadable"], "it is JSON, but not an object of settings",
+        "{report}"
+    );
+    // A file that reads: nothing said.
+    std::fs::write(&file, b"{\"theme\": \"dark\"}").unwrap();
+    let (report, _, _) = doctor_json(&sandbox, &server);
+    assert_eq!(report["settings_unreadable"], Value::Null, "{report}");
+    assert!(!names(&report, "warnings").contains(&"settings_unreadable".to_string()));
+}

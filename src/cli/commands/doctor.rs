@@ -1,14 +1,15 @@
 //! `mamori doctor [--time-server HOST[:PORT]]... [--json]`: what makes codes fail or scans miss.
 //!
 //! Checks, each one line: the clock against time servers (SNTP, at most 2 s, run while the
-//! other checks go on), keys of `settings.json` ignored for a value that does not fit, the vault (path, present, encrypted, readable only by its owner; the
+//! other checks go on), a `settings.json` that cannot be read or keys of it ignored for a value
+//! that does not fit, the vault (path, present, encrypted, readable only by its owner; the
 //! header is read, the password never asked), screen capture and the clipboard.
 //!
 //! Exit 1 ("needs attention") only for what makes codes fail or exposes the keys: a clock more
 //! than [`WARN_OFFSET_SECONDS`] off, a vault that cannot be read, a vault file other users can
 //! read or change. Time servers that do not answer (an offline machine) or disagree with each
-//! other, a check turned off, ignored settings, no vault yet, a vault without a password, no display or
-//! clipboard are reported as warnings and leave the exit code at 0.
+//! other, a check turned off, unreadable or ignored settings, no vault yet, a vault without a
+//! password, no display or clipboard are reported as warnings and leave the exit code at 0.
 
 use std::path::{Path, PathBuf};
 
@@ -18,7 +19,7 @@ use mamori::clock_check::{
     self, ClockError, ClockReading, MAX_UNASKED_OFFSET_SECONDS, ServerReading, WARN_OFFSET_SECONDS,
 };
 use mamori::i18n::{Localize as _, tr};
-use mamori::settings::Settings;
+use mamori::settings::{Loaded, Settings, UnreadableFile};
 use mamori::vault::{LockedVault, VaultError};
 
 use crate::cli::args::DoctorArgs;
@@ -59,6 +60,9 @@ struct Report {
     policy_warnings: Vec<String>,
     /// Keys of `settings.json` whose value did not fit, so their defaults are used.
     settings_ignored_keys: Vec<String>,
+    /// Why `settings.json` could not be read at all (every key has its default); `null` when
+    /// it was read or is not there.
+    settings_unreadable: Option<String>,
     vault_path: Option<PathBuf>,
     vault_exists: bool,
     vault_encrypted: Option<bool>,
@@ -150,7 +154,7 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> Result<(), Failure> {
     let mut doctor = Doctor::default();
     storage(&mut doctor);
     policy(&mut doctor);
-    settings(&mut doctor, settings_file.as_deref(), loaded.ignored_keys);
+    settings(&mut doctor, settings_file.as_deref(), &loaded);
     vault(&mut doctor, cli);
     health(&mut doctor, cli, &loaded.settings);
     screens(&mut doctor);
@@ -240,10 +244,17 @@ fn policy(doctor: &mut Doctor) {
     }
 }
 
-/// Keys of `settings.json` ignored for a value that does not fit: a warning naming them (each
-/// uses its default), nothing when every key was read.
-fn settings(doctor: &mut Doctor, file: Option<&Path>, ignored_keys: Vec<String>) {
-    if ignored_keys.is_empty() {
+/// `settings.json` that could not be read at all (every key has its default), or keys of it
+/// ignored for a value that does not fit (each uses its default): a warning saying which;
+/// nothing when every key was read.
+fn settings(doctor: &mut Doctor, file: Option<&Path>, loaded: &Loaded) {
+    if let (Some(path), Some(why)) = (file, &loaded.unreadable) {
+        doctor.report.settings_unreadable = Some(why.localize(lang()));
+        let text = UnreadableFile { path, why }.localize(lang());
+        doctor.add(Level::Warning, "settings_unreadable", text);
+        return;
+    }
+    if loaded.ignored_keys.is_empty() {
         return;
     }
     let path = file.map(|p| p.display().to_string()).unwrap_or_default();
@@ -251,11 +262,14 @@ fn settings(doctor: &mut Doctor, file: Option<&Path>, ignored_keys: Vec<String>)
         lang(),
         "doctor-settings-ignored",
         &[
-            ("keys", &mamori::i18n::join_list(lang(), &ignored_keys)),
+            (
+                "keys",
+                &mamori::i18n::join_list(lang(), &loaded.ignored_keys),
+            ),
             ("path", &path),
         ],
     );
-    doctor.report.settings_ignored_keys = ignored_keys;
+    doctor.report.settings_ignored_keys = loaded.ignored_keys.clone();
     doctor.add(Level::Warning, "settings_ignored_keys", text);
 }
 

@@ -19,6 +19,10 @@ macro_rules! view {
             policy: &$app.env.policy,
             clock: &$app.clock_status,
             clock_correction: $app.clock_correction(),
+            settings_unreadable: $app
+                .settings_unreadable
+                .as_ref()
+                .zip($app.env.settings_path.as_deref()),
         }
     };
 }
@@ -122,16 +126,20 @@ pub struct MamoriApp {
     tray_notice: bool,
     /// Quit was chosen in the tray: the close goes through.
     quitting: bool,
+    /// Why `settings.json` could not be read at start (the defaults are in use), until
+    /// settings are saved (which keeps that file aside).
+    settings_unreadable: Option<mamori::settings::Unreadable>,
 }
 
 impl MamoriApp {
     /// A window over `env`, with the saved settings, on the first screen the vault calls for.
     pub fn new(ctx: &egui::Context, env: Env) -> MamoriApp {
-        let mut settings = env
+        let loaded = env
             .settings_path
             .as_deref()
-            .map(Settings::load)
+            .map(Settings::load_reporting)
             .unwrap_or_default();
+        let mut settings = loaded.settings;
         env.policy.apply(&mut settings);
         style::install(ctx);
         let now = env.clock.now();
@@ -162,7 +170,13 @@ impl MamoriApp {
             tray: None,
             tray_notice: false,
             quitting: false,
+            settings_unreadable: loaded.unreadable,
         };
+        if let (Some(why), Some(path)) = (&app.settings_unreadable, &app.env.settings_path) {
+            let lang = app.lang();
+            let text = mamori::settings::UnreadableFile { path, why }.localize(lang);
+            app.toasts.error(text);
+        }
         app.phase = app.first_phase();
         app.check_clock(ctx);
         app

@@ -150,19 +150,32 @@ impl MamoriApp {
         }
     }
 
+    /// Writes the settings; a file that could not be read at start is kept aside first (the
+    /// library's [`Settings::save`]), and the toast says where.
     pub(super) fn save_settings(&mut self) {
-        if let Some(path) = &self.env.settings_path
-            && let Err(e) = self.settings.save(path)
-        {
-            let lang = self.lang();
-            self.toasts.error(tr(
+        let Some(path) = &self.env.settings_path else {
+            return;
+        };
+        let lang = self.lang();
+        match self.settings.save(path) {
+            Ok(kept) => {
+                self.settings_unreadable = None;
+                if let Some(kept) = kept {
+                    self.toasts.info(tr(
+                        lang,
+                        "gui-settings-kept-unreadable",
+                        &[("kept", &kept.display())],
+                    ));
+                }
+            }
+            Err(e) => self.toasts.error(tr(
                 lang,
                 "gui-settings-not-saved",
                 &[
                     ("path", &path.display()),
                     ("detail", &VaultError::Io(e).localize(lang)),
                 ],
-            ));
+            )),
         }
     }
 }

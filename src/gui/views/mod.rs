@@ -44,6 +44,8 @@ pub struct View<'a> {
     /// What codes are generated with: the measured offset, nothing, or an offset over 10
     /// minutes waiting for the user's confirmation.
     pub clock_correction: mamori::clock_check::Correction,
+    /// Why `settings.json` (at this path) could not be read, until new settings are saved.
+    pub settings_unreadable: Option<(&'a mamori::settings::Unreadable, &'a std::path::Path)>,
 }
 
 impl View<'_> {

@@ -21,6 +21,7 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
         &view.t("gui-settings"),
         &view.t("gui-close"),
         |ui| {
+            unreadable_ui(ui, view);
             preferences_ui(ui, view, &mut dialog.draft);
             ui.separator();
             let encrypted = dialog.encrypted;
@@ -53,6 +54,23 @@ pub fn ui(ctx: &egui::Context, view: &View, dialog: &mut SettingsDialog, out: &m
     if shown.close_clicked || shown.dismissed {
         out.push(Command::CloseDialogs);
     }
+}
+
+/// `settings.json` could not be read: why, that the defaults are in use, and that a change
+/// here keeps that file aside rather than overwriting it.
+fn unreadable_ui(ui: &mut egui::Ui, view: &View) {
+    let Some((why, path)) = view.settings_unreadable else {
+        return;
+    };
+    let file = mamori::settings::UnreadableFile { path, why };
+    let warning = RichText::new(file.localize(view.lang)).color(ui.visuals().warn_fg_color);
+    crate::gui::kinsoku::label(ui, warning);
+    let kept = mamori::settings::kept_unreadable_path(path);
+    crate::gui::kinsoku::label(
+        ui,
+        view.tf("gui-settings-unreadable-keep", &[("kept", &kept.display())]),
+    );
+    ui.separator();
 }
 
 /// The clock check: on/off, the time servers, what the last check found, "check now", and
