@@ -23,7 +23,8 @@
 #   4. scan --screen (a QR code shown by feh on the Xvfb screen) and scan --clipboard (an image,
 #      then an otpauth:// text, put on the X clipboard with xclip; Wine bridges it);
 #   5. the window: opens on three accounts, a screenshot that is not blank
-#      (target/tmp/wine-window.png), Enter copies the first code to the X clipboard; start-up
+#      (target/tmp/wine-window.png), Enter copies the first code to the X clipboard, Ctrl+V
+#      with a screenshot and with a copied key adds each account (the manuals' routines); start-up
 #      time and idle CPU (mamori.exe and the wineserver) are measured and printed; a small
 #      probe shows whether this Wine keeps QS_PAINT set after an internal WM_PAINT (Wine 8.0
 #      does, which makes winit's wait return at once: the idle window spins), and the idle CPU
@@ -814,6 +815,40 @@ C
     [ "$probe_status" -le 1 ] || fail "the paint probe did not run (exit $probe_status): $probe"
     check "$idle_check" idle_ok
   fi
+
+  # The vendor manual's routine in the Windows window: PrintScreen (an image on the
+  # clipboard), Ctrl+V, Enter to save once the verify code is shown; then the other routine,
+  # the text copied from between `secret=` and `&` (mixed case, both ends still attached),
+  # Ctrl+V, the service's name typed into the Enter key dialog it opens, Enter.
+  # slowly_until COMMAND...: up to 30 tries a second apart (each try runs mamori.exe once)
+  slowly_until() { local _; for _ in $(seq 30); do "$@" && return 0; sleep 1; done; return 1; }
+  listed() { win "${WW[@]}" list 2>/dev/null | grep -q "$1"; }
+  window=$(xdotool search --onlyvisible --name '^Mamori$' 2>/dev/null | head -n 1 || true)
+  xclip -quiet -selection clipboard -t image/png -i "$vendor_png" 2>/dev/null &
+  clip_pid=$!
+  pids+=("$clip_pid")
+  sleep 0.5
+  xdotool windowfocus --sync "$window"
+  xdotool key ctrl+v
+  # The scan runs on a worker: Enter saves once the confirmation is there.
+  enter_until_listed() { xdotool windowfocus --sync "$window" 2>/dev/null; xdotool key Return; listed "$1"; }
+  check "the window: Ctrl+V with a screenshot on the clipboard, then Enter, saves the account" \
+    slowly_until enter_until_listed Vendor
+  kill "$clip_pid" 2>/dev/null || true
+  printf '%s' 'secret=MFRGGZDFmztwq2lk&issuer=Vendor' | xclip -quiet -selection clipboard -i 2>/dev/null &
+  clip_pid=$!
+  pids+=("$clip_pid")
+  sleep 0.5
+  xdotool windowfocus --sync "$window"
+  xdotool key ctrl+v
+  sleep 3 # the Enter key dialog opens with the key filled in and the service field focused
+  xdotool type --window "$window" Typed
+  check "the window: Ctrl+V with a copied key, the service typed, Enter, saves the account" \
+    slowly_until enter_until_listed Typed
+  kill "$clip_pid" 2>/dev/null || true
+  typed_code=$(win "${WW[@]}" code Typed --at "$at" 2>/dev/null || true)
+  check "the pasted key was saved upper-cased without secret= and &issuer=: code $typed_code at $at" \
+    test -n "$typed_code" -a "$typed_code" = "$(lin code --uri 'otpauth://totp/x?secret=MFRGGZDFMZTWQ2LK' --at "$at")"
 
   # One window per user (the named pipe): a second start brings this one forward and exits,
   # and `gui --quick-pick` from another process shows its quick pick.
