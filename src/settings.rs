@@ -9,8 +9,9 @@
 //!
 //! A file that cannot be read at all (not JSON after a hand edit, not an object, too large,
 //! no permission) also gives the defaults, and [`Settings::load_reporting`] says why
-//! ([`Unreadable`]) so every shell can tell the user. It is the user's own text, so saving never
-//! overwrites it: [`Settings::save`] first renames it to `settings.json.unreadable`.
+//! ([`Unreadable`]) so every shell can tell the user. A text that is not settings is the user's
+//! own, so saving never overwrites it: [`Settings::save`] first renames it to
+//! `settings.json.unreadable`.
 //! Saving goes through [`crate::fsio::write_private`] (atomic, mode 0600).
 //!
 //! The file lives in the settings folder ([`crate::paths::settings_file`]).
@@ -166,9 +167,9 @@ pub enum Unreadable {
 }
 
 impl Unreadable {
-    /// The file's text is what is wrong (not the system refusing to read it): the text a save
-    /// must keep rather than overwrite.
-    fn is_content(&self) -> bool {
+    /// The file's text is what is wrong (not the system refusing to read it): the text
+    /// [`Settings::save`] keeps aside rather than overwrites.
+    pub fn is_content(&self) -> bool {
         !matches!(self, Unreadable::Io { .. })
     }
 }

@@ -1155,6 +1155,35 @@ fn a_settings_file_broken_by_hand_is_reported_and_kept_when_settings_change() {
     assert!(harness.query_by_label(&keep_line).is_none());
 }
 
+#[cfg(unix)]
+#[test]
+fn a_settings_path_the_system_will_not_read_is_reported_but_never_promised_to_be_kept() {
+    let world = World::new();
+    // A folder where settings.json should be: nothing to keep aside, and saving fails.
+    std::fs::create_dir_all(world.settings_file()).unwrap();
+    plain_vault(&world.vault(), &[("Example", "alice", KEY)]);
+    let mut harness = world.harness();
+    harness.run();
+    menu(&mut harness, "Settings");
+    let path = world.settings_file().display().to_string();
+    assert!(
+        harness
+            .query_all_by_label_contains(&format!("Settings: {path} could not be read ("))
+            .count()
+            >= 1
+    );
+    assert!(
+        harness
+            .query_all_by_label_contains("the file that could not be read is then kept as")
+            .next()
+            .is_none()
+    );
+    tick(&mut harness, "Start minimized");
+    harness.run();
+    harness.get_by_label_contains(&format!("Settings could not be saved to {path}"));
+    assert!(world.settings_file().is_dir());
+}
+
 /// A year, in seconds: the offset a lying or broken time server was seen to report.
 const YEAR: f64 = 365.0 * 86400.0;
 

@@ -65,11 +65,14 @@ fn unreadable_ui(ui: &mut egui::Ui, view: &View) {
     let file = mamori::settings::UnreadableFile { path, why };
     let warning = RichText::new(file.localize(view.lang)).color(ui.visuals().warn_fg_color);
     crate::gui::kinsoku::label(ui, warning);
-    let kept = mamori::settings::kept_unreadable_path(path);
-    crate::gui::kinsoku::label(
-        ui,
-        view.tf("gui-settings-unreadable-keep", &[("kept", &kept.display())]),
-    );
+    // Only a text that is not settings is kept aside; a file the system will not read stays.
+    if why.is_content() {
+        let kept = mamori::settings::kept_unreadable_path(path);
+        crate::gui::kinsoku::label(
+            ui,
+            view.tf("gui-settings-unreadable-keep", &[("kept", &kept.display())]),
+        );
+    }
     ui.separator();
 }
 
