@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 use super::crypto::{Ceilings, ScryptParams, gcm_open, gcm_seal, random, scrypt, scrypt_checked};
 use super::{
     Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
-    default_digits, int_field, json, note_block, otp_params, period_field, str_field,
+    default_digits, int_field, json, named_kind, note_block, otp_params, str_field,
 };
 use crate::account::{Account, OtpKind};
 use crate::secret::Secret;
@@ -244,22 +244,9 @@ fn convert(value: &Value) -> Result<Entry, EntryError> {
         return Err(EntryError::Shape);
     }
     let info = value.get("info").ok_or(EntryError::Missing("info"))?;
-    let kind_name = str_field(value, "type").to_ascii_lowercase();
     let secret_text = Zeroizing::new(str_field(info, "secret").to_string());
     let (secret, _) = Secret::from_base32(&secret_text)?;
-    let kind = match kind_name.as_str() {
-        "totp" => OtpKind::Totp {
-            period: period_field(info, "period")?,
-        },
-        "hotp" => OtpKind::Hotp {
-            counter: int_field(info, "counter", 0, 0..=u64::MAX)?,
-        },
-        "steam" => OtpKind::Steam {
-            period: period_field(info, "period")?,
-        },
-        "" => return Err(EntryError::Missing("type")),
-        other => return Err(EntryError::UnsupportedType(other.to_string())),
-    };
+    let kind = named_kind(str_field(value, "type"), info)?;
     let algorithm = algorithm(str_field(info, "algo"))?;
     let digits = int_field(info, "digits", default_digits(kind), 0..=u64::MAX)?;
     let otp = otp_params(secret, kind, algorithm, digits)?;

@@ -14,9 +14,8 @@ use zeroize::Zeroizing;
 use super::crypto::{Ceilings, Prf, gcm_open, pbkdf2};
 use super::{
     Entry, EntryError, Format, ImportError, Item, Parsed, Sniff, algorithm, check_entry_count,
-    default_digits, int_field, json, otp_params, period_field, str_field,
+    default_digits, int_field, json, named_kind, otp_params, str_field,
 };
-use crate::account::OtpKind;
 use crate::secret::Secret;
 
 const NAME: &str = "andOTP";
@@ -124,20 +123,7 @@ fn convert(entry: &Value) -> Result<crate::account::OtpParams, EntryError> {
     if !entry.is_object() {
         return Err(EntryError::Shape);
     }
-    let kind = match str_field(entry, "type").to_ascii_uppercase().as_str() {
-        "TOTP" => OtpKind::Totp {
-            period: period_field(entry, "period")?,
-        },
-        "HOTP" => OtpKind::Hotp {
-            counter: int_field(entry, "counter", 0, 0..=u64::MAX)?,
-        },
-        // andOTP writes no period for Steam: 30 s.
-        "STEAM" => OtpKind::Steam {
-            period: period_field(entry, "period")?,
-        },
-        "" => return Err(EntryError::Missing("type")),
-        other => return Err(EntryError::UnsupportedType(other.to_ascii_lowercase())),
-    };
+    let kind = named_kind(str_field(entry, "type"), entry)?;
     let secret_text = Zeroizing::new(str_field(entry, "secret").to_string());
     let (secret, _) = Secret::from_base32(&secret_text)?;
     let algorithm = algorithm(str_field(entry, "algorithm"))?;

@@ -1108,6 +1108,30 @@ pub(crate) fn period_field(value: &Value, field: &'static str) -> Result<u32, En
     Ok(n as u32)
 }
 
+/// The kind of code an Aegis-style entry names in `type` (`totp`, `hotp` or `steam`, any case),
+/// with its `period` or `counter` read from `fields`; an empty type is missing, any other is
+/// rejected by name (lower case).
+pub(crate) fn named_kind(
+    name: &str,
+    fields: &Value,
+) -> Result<crate::account::OtpKind, EntryError> {
+    use crate::account::OtpKind;
+    match name.to_ascii_lowercase().as_str() {
+        "totp" => Ok(OtpKind::Totp {
+            period: period_field(fields, "period")?,
+        }),
+        "hotp" => Ok(OtpKind::Hotp {
+            counter: int_field(fields, "counter", 0, 0..=u64::MAX)?,
+        }),
+        // andOTP writes no period for Steam: 30 s.
+        "steam" => Ok(OtpKind::Steam {
+            period: period_field(fields, "period")?,
+        }),
+        "" => Err(EntryError::Missing("type")),
+        other => Err(EntryError::UnsupportedType(other.to_string())),
+    }
+}
+
 /// An algorithm name, or the entry's rejection.
 pub(crate) fn algorithm(text: &str) -> Result<crate::account::Algorithm, EntryError> {
     if text.trim().is_empty() {
