@@ -109,8 +109,8 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<DynamicImage, ImageError> {
 /// An 8-bit PNG (or one of fewer bits: grey or palette samples unpacked and looked up in a
 /// table of greys), not interlaced, decoded a row at a time straight to grey: never the
 /// full-size RGB or RGBA copy `image` decodes to (33 MB for a 4K screenshot, most of a small
-/// photo's page faults). The grey is the same as [`to_gray`]'s. `None` for anything else (16-bit, interlaced, not a PNG), which
-/// [`decode`] then reads.
+/// photo's page faults). The grey is the same as [`to_gray`]'s. `None` for anything else
+/// (16-bit, interlaced, not a PNG), which [`decode`] then reads.
 fn png_gray(path: &Path, bytes: &[u8]) -> Option<Result<GrayImage, ImageError>> {
     use png::{BitDepth, ColorType, Transformations};
 
