@@ -237,30 +237,18 @@ impl Settings {
 
     /// [`Settings::load`], also naming the keys it ignored, or why the file could not be read.
     pub fn load_reporting(path: &Path) -> Loaded {
-        match crate::fsio::read_capped(path, MAX_SETTINGS_FILE) {
-            Ok(bytes) if bytes.len() as u64 > MAX_SETTINGS_FILE => {
-                Loaded::unreadable(Unreadable::TooLarge)
-            }
-            Ok(bytes) => Settings::from_json(&bytes),
-            Err(e) if e.source.kind() == std::io::ErrorKind::NotFound => Loaded::default(),
-            Err(e) => Loaded::unreadable(Unreadable::Io {
-                kind: e.source.kind(),
-                text: e.source.to_string(),
-            }),
+        match read_text(path) {
+            Ok(Some(bytes)) => Settings::from_json(&bytes),
+            Ok(None) => Loaded::default(),
+            Err(why) => Loaded::unreadable(why),
         }
     }
 
     /// Reads the text of a settings file, key by key (see [`Settings::load`]).
     pub fn from_json(bytes: &[u8]) -> Loaded {
-        let file = match serde_json::from_slice::<Value>(bytes) {
-            Ok(Value::Object(file)) => file,
-            Ok(_) => return Loaded::unreadable(Unreadable::NotAnObject),
-            Err(e) => {
-                return Loaded::unreadable(Unreadable::NotJson {
-                    line: e.line(),
-                    column: e.column(),
-                });
-            }
+        let file = match json_object(bytes) {
+            Ok(file) => file,
+            Err(why) => return Loaded::unreadable(why),
         };
         let Ok(Value::Object(mut merged)) = serde_json::to_value(Settings::default()) else {
             return Loaded::default();
@@ -300,7 +288,13 @@ impl Settings {
         if let Some(dir) = path.parent() {
             crate::fsio::create_private_dir(dir)?;
         }
-        let kept = match Settings::load_reporting(path).unreadable {
+        // Whether the text there is settings at all (not key by key: nothing is kept from it).
+        let unreadable = match read_text(path) {
+            Ok(Some(bytes)) => json_object(&bytes).err(),
+            Ok(None) => None,
+            Err(why) => Some(why),
+        };
+        let kept = match unreadable {
             Some(why) if why.is_content() => {
                 let kept = kept_unreadable_path(path);
                 std::fs::rename(path, &kept)
@@ -311,6 +305,32 @@ impl Settings {
         };
         crate::fsio::write_private(path, ".settings.json.tmp", &json)?;
         Ok(kept)
+    }
+}
+
+/// The text of the settings file at `path`, at most [`MAX_SETTINGS_FILE`] bytes; `None` when
+/// there is none.
+fn read_text(path: &Path) -> Result<Option<Vec<u8>>, Unreadable> {
+    match crate::fsio::read_capped(path, MAX_SETTINGS_FILE) {
+        Ok(bytes) if bytes.len() as u64 > MAX_SETTINGS_FILE => Err(Unreadable::TooLarge),
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.source.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Unreadable::Io {
+            kind: e.source.kind(),
+            text: e.source.to_string(),
+        }),
+    }
+}
+
+/// The JSON object of a settings file's text, or why it is not one.
+fn json_object(bytes: &[u8]) -> Result<Map<String, Value>, Unreadable> {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(file)) => Ok(file),
+        Ok(_) => Err(Unreadable::NotAnObject),
+        Err(e) => Err(Unreadable::NotJson {
+            line: e.line(),
+            column: e.column(),
+        }),
     }
 }
 
